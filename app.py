@@ -1,0 +1,60 @@
+"""Layer Sharing Explorer: pick a variant and how many layers are shared; see the model live."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.graph_view import render_graph, render_toggles
+from components.overview import render_explanation, render_metrics
+from components.sidebar import render_sidebar
+from components.state import init_from_url, spec_from_widgets, write_url
+from components.tables_view import render_tables
+from models.spec import ModelSpec, SpecError
+
+st.set_page_config(page_title="Layer Sharing Explorer", page_icon="🔗", layout="wide")
+
+
+@st.cache_data(max_entries=64, show_spinner="Building the Keras model…")
+def analysis_for(spec: ModelSpec):
+    """Build and analyse once per spec; only plain data is cached."""
+    from models.inspect import inspect_spec
+
+    return inspect_spec(spec)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
+    from models.graph import to_dot
+
+    return to_dot(analysis_for(spec), view, layout)
+
+
+init_from_url()
+render_sidebar()
+spec, problems = spec_from_widgets()
+
+st.title("Layer Sharing Explorer")
+st.caption(
+    "In Keras a layer is shared by calling one layer object more than once. "
+    "Pick a variant and how many layers are shared; the model is built live."
+)
+url_warnings = st.session_state["url_warnings"] if spec == st.session_state["url_spec"] else []
+for warning in url_warnings + problems:
+    st.warning(warning, icon="⚠️")
+
+try:
+    spec.validate()
+except SpecError as error:
+    st.error(f"This model cannot be built: {error}", icon="🚫")
+    st.stop()
+
+st.session_state["last_good_spec"] = spec
+write_url(spec)
+analysis = analysis_for(spec)
+render_metrics(analysis)
+render_explanation(analysis)
+st.subheader("Graph")
+render_toggles()
+render_graph(dot_for(spec, st.session_state["view"], st.session_state["layout"]), analysis)
+st.subheader("Parameters per layer")
+render_tables(analysis)

@@ -1,0 +1,1 @@
+"""Streamlit drawing code: each module renders plain data made by `models/`."""

@@ -1,0 +1,51 @@
+"""The model graph with its view and layout toggles, and a colour legend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.analysis import Analysis
+from models.palette import TASK_SHARED_FILL, layer_colours
+
+VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per call"}
+LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}
+
+
+def render_toggles() -> None:
+    """View and layout switches; their values live in session state (and the URL)."""
+    left, right = st.columns(2)
+    left.segmented_control(
+        "Graph view", list(VIEW_LABELS), key="view", format_func=VIEW_LABELS.get, required=True
+    )
+    right.segmented_control(
+        "Layout", list(LAYOUT_LABELS), key="layout", format_func=LAYOUT_LABELS.get, required=True
+    )
+
+
+def _swatch(colour: str, text: str) -> str:
+    return (
+        f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
+        f'border:1px solid #777;border-radius:2px;margin:0 0.3em -0.1em 0"></span>{text}'
+    )
+
+
+def render_legend(analysis: Analysis) -> None:
+    """What the fills mean: each tied layer's own colour, grey for task-shared, white for own."""
+    fills = layer_colours(analysis)
+    items = [
+        _swatch(fills[layer.name], f"{layer.name} (×{layer.n_calls}, tied)")
+        for layer in analysis.layers
+        if layer.tied
+    ]
+    items += [
+        _swatch(TASK_SHARED_FILL, "shared across tasks (called once)"),
+        _swatch("#FFFFFF", "task-specific"),
+    ]
+    st.html('<div style="font-size:0.85rem;line-height:1.8">' + " &nbsp; ".join(items) + "</div>")
+
+
+def render_graph(dot: str, analysis: Analysis) -> None:
+    """The DOT graph, drawn in the browser."""
+    with st.container(border=True):
+        st.graphviz_chart(dot, width="stretch")
+    render_legend(analysis)

@@ -1,0 +1,88 @@
+"""The sidebar: presets, variant, the shared-layers slider and the layer sizes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.state import load_spec_into_widgets, spec_from_widgets
+from models import spec as limits
+from models.spec import ModelSpec
+from models.variants import VARIANTS
+
+PRESETS = {
+    "Question: model 1": ModelSpec(variant="hard", shared_layers=5),
+    "Question: model 2": ModelSpec(variant="towers", shared_layers=1),
+    "All conv layers shared": ModelSpec(variant="towers", shared_layers=3),
+    "Nothing shared": ModelSpec(variant="hard", shared_layers=0),
+}
+
+
+def _shared_layer_names(spec: ModelSpec) -> list[str]:
+    """Names of the layers that `shared_layers` = 1, 2, ... adds, in order."""
+    convs = [f"conv{i + 1}" for i in range(spec.n_conv)]
+    dense = [f"dense{i + 1}" for i in range(spec.n_dense)]
+    return convs + (dense if spec.variant == "hard" else [])
+
+
+def _slider_label(spec: ModelSpec, k: int) -> str:
+    names = _shared_layer_names(spec)
+    if k == 0:
+        return "0 · none"
+    return f"{k} · {names[0]}" if k == 1 else f"{k} · {names[0]}–{names[k - 1]}"
+
+
+def _presets() -> None:
+    st.caption("Presets")
+    for i, (label, spec) in enumerate(PRESETS.items()):
+        st.button(
+            label, key=f"preset_{i}", on_click=load_spec_into_widgets, args=(spec,), width="stretch"
+        )
+
+
+def _advanced() -> None:
+    with st.expander("Advanced: layer sizes"):
+        st.number_input("Features (= tasks)", 1, limits.MAX_FEATURES, key="features")
+        st.number_input("Time steps in", 2, limits.MAX_TIMESTEPS, key="timesteps")
+        st.number_input("Forecast horizon", 1, limits.MAX_HORIZON, key="horizon")
+        st.text_input(
+            "Conv filters (comma list)",
+            key="filters",
+            help=f"Up to {limits.MAX_CONV_LAYERS} conv layers, e.g. 8, 16, 32.",
+        )
+        st.number_input("Kernel size", 1, limits.MAX_TIMESTEPS, key="kernel")
+        st.text_input(
+            "Dense units (comma list)",
+            key="units",
+            help=f"1 to {limits.MAX_DENSE_LAYERS} dense layers, e.g. 200, 100.",
+        )
+        st.selectbox("Activation", limits.ACTIVATIONS, key="activation")
+
+
+def _shared_slider(variant: str) -> None:
+    state = st.session_state
+    probe = spec_from_widgets()[0].replace(variant=variant)
+    low, high = VARIANTS[variant].shared_range(probe)
+    state["k"] = min(max(int(state["k"]), low), high)  # the range follows the variant
+    if high == low:
+        st.caption(f"Shared layers: {low} (this variant has nothing else to share).")
+        return
+    st.select_slider(
+        "Shared layers",
+        options=list(range(low, high + 1)),
+        key="k",
+        format_func=lambda k: _slider_label(probe, k),
+        help="How many layers, from the input side, are one shared layer object.",
+    )
+
+
+def render_sidebar() -> None:
+    """Draw every control; their values live in session state under the URL keys."""
+    with st.sidebar:
+        st.header("Model")
+        _presets()
+        variant = st.selectbox(
+            "Variant", list(VARIANTS), key="variant", format_func=lambda v: VARIANTS[v].label
+        )
+        st.caption(VARIANTS[variant].summary)
+        _shared_slider(variant)
+        _advanced()

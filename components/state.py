@@ -1,0 +1,84 @@
+"""Session state <-> URL: read the link once per session, write it back after every change."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.graph import LAYOUTS, VIEWS
+from models.spec import ModelSpec
+from models.urlstate import (
+    SPEC_PARAMS,
+    BadValue,
+    Param,
+    choice,
+    decode,
+    encode,
+    join,
+    spec_from_query,
+    spec_to_query,
+)
+
+PAGE_PARAMS = (Param("view", "view", choice(VIEWS)), Param("layout", "layout", choice(LAYOUTS)))
+PAGE_DEFAULTS = {"view": "layers", "layout": "TB"}
+
+# Widget keys, one per spec field; lists are edited as comma text.
+SPEC_KEYS = {
+    "variant": "variant",
+    "shared_layers": "k",
+    "n_features": "features",
+    "timesteps": "timesteps",
+    "horizon": "horizon",
+    "conv_filters": "filters",
+    "kernel_size": "kernel",
+    "dense_units": "units",
+    "activation": "activation",
+}
+LIST_FIELDS = ("conv_filters", "dense_units")
+LIST_PARSERS = {p.field: p.parse for p in SPEC_PARAMS if p.field in LIST_FIELDS}
+
+
+def load_spec_into_widgets(spec: ModelSpec) -> None:
+    """Put `spec`'s values into the widgets' session-state keys (call before they are drawn)."""
+    for field, key in SPEC_KEYS.items():
+        value = getattr(spec, field)
+        st.session_state[key] = join(value).replace(",", ", ") if field in LIST_FIELDS else value
+    st.session_state["last_good_spec"] = spec
+
+
+def init_from_url() -> None:
+    """On a session's first run, seed every widget from the query string; note bad values."""
+    if st.session_state.get("initialised"):
+        return
+    params = {key: st.query_params[key] for key in st.query_params}
+    spec, warnings = spec_from_query(params)
+    page, page_warnings = decode(params, PAGE_PARAMS, PAGE_DEFAULTS)
+    load_spec_into_widgets(spec)
+    st.session_state.update(view=page["view"], layout=page["layout"])
+    st.session_state["url_warnings"] = warnings + page_warnings  # shown until settings change
+    st.session_state["url_spec"] = spec
+    st.session_state["initialised"] = True
+
+
+def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
+    """The spec the widgets describe; a list field that does not parse keeps its last value."""
+    last = st.session_state["last_good_spec"]
+    values, problems = {}, []
+    for field, key in SPEC_KEYS.items():
+        raw = st.session_state[key]
+        if field in LIST_FIELDS:
+            try:
+                raw = LIST_PARSERS[field](str(raw))
+            except BadValue as error:
+                problems.append(
+                    f"{key.capitalize()}: {error}; keeping {join(getattr(last, field))}."
+                )
+                raw = getattr(last, field)
+        values[field] = raw
+    return ModelSpec(**values), problems
+
+
+def write_url(spec: ModelSpec) -> None:
+    """Mirror the current settings into the query string, so a copied link reproduces them."""
+    query = spec_to_query(spec) | encode(st.session_state, PAGE_PARAMS)
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)

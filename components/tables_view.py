@@ -1,0 +1,45 @@
+"""Per-layer and per-call tables, shared layers highlighted in their graph colour."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from models.analysis import Analysis
+from models.palette import PLAIN_FILL, layer_colours, text_colour
+from models.tables import call_table, layer_table, totals_table
+
+
+def _row_styler(fills: dict[str, str], column: str):
+    def style(row: pd.Series) -> list[str]:
+        fill = fills.get(row[column], PLAIN_FILL)
+        if fill == PLAIN_FILL:
+            return [""] * len(row)
+        return [f"background-color: {fill}; color: {text_colour(fill)}"] * len(row)
+
+    return style
+
+
+def render_tables(analysis: Analysis) -> None:
+    """The layer table, then every call and the totals' derivation on demand."""
+    fills = layer_colours(analysis)
+    layers = layer_table(analysis)
+    st.dataframe(
+        layers.style.apply(_row_styler(fills, "Layer"), axis=1).format({"Parameters": "{:,}"}),
+        hide_index=True,
+        width="stretch",
+        key="layer_table",
+    )
+    with st.expander(f"Every call ({len(call_table(analysis))}) — shapes at each call"):
+        calls = call_table(analysis)
+        st.dataframe(
+            calls.style.apply(_row_styler(fills, "Layer object"), axis=1),
+            hide_index=True,
+            width="stretch",
+        )
+    with st.expander("Where the totals come from"):
+        st.dataframe(
+            totals_table(analysis).style.format({"Parameters": "{:,}"}),
+            hide_index=True,
+            width="stretch",
+        )

@@ -1,0 +1,144 @@
+"""The model graph as DOT text, in two views, from an `Analysis` (no Keras needed).
+
+`layers`: one node per layer object; a tied layer is one coloured node marked "×N calls".
+`calls`: one node per call; calls of one layer share its colour and are joined by dashed
+"same weights" edges. Graph text is escaped, so any layer name renders as plain text.
+"""
+
+from __future__ import annotations
+
+import pydot
+
+from models.analysis import Analysis, CallInfo, LayerInfo
+from models.palette import EDGE_COLOUR, layer_colours, text_colour
+
+VIEWS = ("layers", "calls")
+LAYOUTS = ("TB", "LR")
+
+
+def _text(value: str) -> str:
+    # Backslashes start graphviz escapes (\N, \G, \l); double them so names stay literal.
+    return str(value).replace("\\", "\\\\")
+
+
+def _label(*lines: str) -> str:
+    return "\n".join(_text(line) for line in lines if line)
+
+
+def _params(n: int) -> str:
+    return f"{n:,} params" if n else "no weights"
+
+
+def _new_graph(layout: str) -> pydot.Dot:
+    graph = pydot.Dot("model", graph_type="digraph", rankdir=layout, bgcolor="transparent")
+    graph.set_graph_defaults(nodesep="0.25", ranksep="0.35", fontname="Helvetica")
+    graph.set_node_defaults(
+        shape="box",
+        style="rounded,filled",
+        fontname="Helvetica",
+        fontsize="11",
+        color="#4D4D4D",
+        penwidth="1",
+    )
+    graph.set_edge_defaults(
+        color=EDGE_COLOUR,
+        arrowsize="0.6",
+        fontname="Helvetica",
+        fontsize="10",
+        fontcolor=EDGE_COLOUR,
+    )
+    return graph
+
+
+def _node(node_id: str, layer: LayerInfo, fill: str, label: str, is_task: bool) -> pydot.Node:
+    attrs = {"label": label, "fillcolor": fill, "fontcolor": text_colour(fill)}
+    if layer.is_input:
+        attrs.update(shape="ellipse", style="filled")
+    if is_task:
+        attrs.update(penwidth="2.2")
+    if layer.tied:
+        attrs.update(penwidth="2.2", color="#1A1A1A")
+    attrs["tooltip"] = _text(f"{layer.name}: {layer.role}")
+    return pydot.Node(node_id, **attrs)
+
+
+def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
+    """One node per layer object; edges between layer objects, with call counts."""
+    graph = _new_graph(layout)
+    fills = layer_colours(analysis)
+    ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
+    tasks = set(analysis.tasks)
+    for layer in analysis.layers:
+        shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
+        calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
+        label = _label(
+            f"{layer.name} · {layer.type}",
+            " | ".join(shapes),
+            "" if layer.is_input else _params(layer.params) + calls,
+        )
+        graph.add_node(_node(ids[layer.name], layer, fills[layer.name], label, layer.name in tasks))
+    edge_counts: dict[tuple[str, str], int] = {}
+    layer_of_call = {c.id: c.layer for c in analysis.calls}
+    for call in analysis.calls:
+        for parent in call.parents:
+            key = (layer_of_call[parent], call.layer)
+            edge_counts[key] = edge_counts.get(key, 0) + 1
+    for (src, dst), count in edge_counts.items():
+        attrs = {"label": f"×{count}"} if count > 1 else {}
+        graph.add_edge(pydot.Edge(ids[src], ids[dst], **attrs))
+    return graph.to_string()
+
+
+def calls_dot(analysis: Analysis, layout: str = "TB") -> str:
+    """One node per call; the calls of a tied layer share a colour and a dashed tie."""
+    graph = _new_graph(layout)
+    fills = layer_colours(analysis)
+    ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
+    tasks = set(analysis.tasks)
+    by_name = {layer.name: layer for layer in analysis.layers}
+    for call in analysis.calls:
+        layer = by_name[call.layer]
+        title = f"{layer.name} · {layer.type}"
+        if layer.tied:
+            title += f" · call {call.call}/{layer.n_calls}"
+        label = _label(title, call.output_shape, "" if layer.is_input else _params(layer.params))
+        graph.add_node(_node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks))
+    for call in analysis.calls:
+        for parent in call.parents:
+            graph.add_edge(pydot.Edge(ids[parent], ids[call.id]))
+    for layer in analysis.layers:
+        if layer.tied:
+            _tie_calls(graph, [ids[c] for c in layer.calls], fills[layer.name])
+    return graph.to_string()
+
+
+def _tie_calls(graph: pydot.Dot, node_ids: list[str], colour: str) -> None:
+    """Dashed undirected edges between consecutive calls: they hold the same weights."""
+    for a, b in zip(node_ids, node_ids[1:], strict=False):
+        graph.add_edge(
+            pydot.Edge(
+                a,
+                b,
+                style="dashed",
+                dir="none",
+                color=colour,
+                penwidth="2.5",
+                constraint="false",
+                label="same weights" if a == node_ids[0] else "",
+                fontcolor=colour,
+            )
+        )
+
+
+def to_dot(analysis: Analysis, view: str = "layers", layout: str = "TB") -> str:
+    """DOT text of the model in the given view ('layers' or 'calls') and layout ('TB' or 'LR')."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    return (layers_dot if view == "layers" else calls_dot)(analysis, layout)
+
+
+def call_label(call: CallInfo) -> str:
+    """A short human name for one call, e.g. 'conv1 (call 2)'."""
+    return f"{call.layer} (call {call.call})"

@@ -1,0 +1,49 @@
+"""One qualitative, colour-blind-safe palette (Okabe & Ito) used by the graph, tables and plots."""
+
+from __future__ import annotations
+
+from models.analysis import Analysis
+
+OKABE_ITO = (
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#F0E442",  # yellow
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+)
+TASK_SHARED_FILL = "#D9D9D9"  # neutral grey: one call, but every task reads it
+PLAIN_FILL = "#FFFFFF"
+EDGE_COLOUR = "#8C8C8C"  # mid grey: readable on light and dark backgrounds
+
+
+def colour(index: int) -> str:
+    """The palette colour for the index-th item (wraps around)."""
+    return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+def text_colour(fill: str) -> str:
+    """Black or white, whichever reads better on `fill` (WCAG relative luminance)."""
+    r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return "#000000" if luminance > 0.179 else "#FFFFFF"
+
+
+def layer_colours(analysis: Analysis) -> dict[str, str]:
+    """Fill colour per layer: each tied layer its own palette colour, in graph order."""
+    fills: dict[str, str] = {}
+    tied_rank = 0
+    for layer in analysis.layers:
+        if layer.tied:
+            fills[layer.name] = colour(tied_rank)
+            tied_rank += 1
+        elif layer.shared:
+            fills[layer.name] = TASK_SHARED_FILL
+        else:
+            fills[layer.name] = PLAIN_FILL
+    return fills

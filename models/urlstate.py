@@ -1,0 +1,163 @@
+"""Settings <-> URL query string (a dict of strings), with a warning for every bad value.
+
+A tampered or stale link never breaks the page: each bad parameter is named in a warning and
+replaced by a valid value (the default, or the nearest allowed number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+
+from models import spec as limits
+from models.spec import ModelSpec
+from models.variants import VARIANTS
+
+
+class BadValue(ValueError):
+    """A URL value that cannot be used; `fallback` (if not None) replaces it."""
+
+    def __init__(self, message: str, fallback=None):
+        super().__init__(message)
+        self.fallback = fallback
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter: its key, the setting it fills, and how to read and write it."""
+
+    key: str
+    field: str
+    parse: Callable[[str], object]
+    format: Callable[[object], str] = str
+
+
+def integer(low: int, high: int) -> Callable[[str], int]:
+    """Parser for a whole number in [low, high]; out of range clamps (with a warning)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise BadValue(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            nearest = min(max(value, low), high)
+            raise BadValue(f"{value} is outside {low}–{high}", fallback=nearest)
+        return value
+
+    return parse
+
+
+def number(low: float, high: float) -> Callable[[str], float]:
+    """Parser for a finite number in [low, high]; out of range clamps (with a warning)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise BadValue(f"{text!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise BadValue(f"{text!r} is not a finite number")
+        if not low <= value <= high:
+            raise BadValue(
+                f"{value:g} is outside {low:g}–{high:g}", fallback=min(max(value, low), high)
+            )
+        return value
+
+    return parse
+
+
+def integer_list(low: int, high: int, min_len: int, max_len: int) -> Callable[[str], tuple]:
+    """Parser for a comma list like '8,16,32' of whole numbers in [low, high]."""
+    item = integer(low, high)
+
+    def parse(text: str) -> tuple[int, ...]:
+        parts = [p for p in text.split(",") if p.strip()]
+        if not min_len <= len(parts) <= max_len:
+            raise BadValue(f"needs {min_len} to {max_len} comma-separated whole numbers")
+        try:
+            return tuple(item(p) for p in parts)
+        except BadValue:
+            raise BadValue(f"{text!r} is not a list of whole numbers in {low}–{high}") from None
+
+    return parse
+
+
+def choice(options: tuple[str, ...]) -> Callable[[str], str]:
+    """Parser for one of a fixed set of names."""
+
+    def parse(text: str) -> str:
+        if text not in options:
+            raise BadValue(f"{text!r} is not one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
+def join(values) -> str:
+    return ",".join(str(v) for v in values)
+
+
+SPEC_PARAMS = (
+    Param("variant", "variant", choice(tuple(VARIANTS))),
+    Param("k", "shared_layers", integer(0, limits.MAX_CONV_LAYERS + limits.MAX_DENSE_LAYERS)),
+    Param("features", "n_features", integer(1, limits.MAX_FEATURES)),
+    Param("timesteps", "timesteps", integer(2, limits.MAX_TIMESTEPS)),
+    Param("horizon", "horizon", integer(1, limits.MAX_HORIZON)),
+    Param(
+        "filters",
+        "conv_filters",
+        integer_list(1, limits.MAX_FILTERS, 0, limits.MAX_CONV_LAYERS),
+        join,
+    ),
+    Param("kernel", "kernel_size", integer(1, limits.MAX_TIMESTEPS)),
+    Param(
+        "units", "dense_units", integer_list(1, limits.MAX_UNITS, 1, limits.MAX_DENSE_LAYERS), join
+    ),
+    Param("activation", "activation", choice(limits.ACTIVATIONS)),
+)
+
+
+def decode(params: Mapping[str, str], schema, defaults: Mapping[str, object]):
+    """Read `schema` from `params`: (values by field, warnings). Missing keys take defaults."""
+    values, warnings = dict(defaults), []
+    for p in schema:
+        if p.key not in params:
+            continue
+        try:
+            values[p.field] = p.parse(str(params[p.key]))
+        except BadValue as error:
+            if error.fallback is not None:
+                values[p.field] = error.fallback
+            warnings.append(f"URL parameter `{p.key}`: {error}; using {p.format(values[p.field])}.")
+    return values, warnings
+
+
+def encode(values: Mapping[str, object], schema) -> dict[str, str]:
+    """Write the fields of `schema` from `values` as URL strings."""
+    return {p.key: p.format(values[p.field]) for p in schema}
+
+
+def spec_to_query(spec: ModelSpec) -> dict[str, str]:
+    """The URL parameters that reproduce `spec`."""
+    return encode({f.name: getattr(spec, f.name) for f in fields(spec)}, SPEC_PARAMS)
+
+
+def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
+    """A spec from URL parameters, and a warning for every parameter that had to be replaced.
+
+    Combinations that no single value explains (a kernel too long for the sequence, too many
+    parameters) are left for `ModelSpec.validate()`, whose error says what to change.
+    """
+    defaults = {f.name: getattr(ModelSpec(), f.name) for f in fields(ModelSpec)}
+    values, warnings = decode(params, SPEC_PARAMS, defaults)
+    spec = ModelSpec(**values)
+    low, high = VARIANTS[spec.variant].shared_range(spec)
+    if not low <= spec.shared_layers <= high:
+        nearest = min(max(spec.shared_layers, low), high)
+        warnings.append(
+            f"URL parameter `k`: {spec.shared_layers} is outside {low}–{high} for the "
+            f"{spec.variant} variant; using {nearest}."
+        )
+        spec = spec.replace(shared_layers=nearest)
+    return spec, warnings

@@ -1,0 +1,77 @@
+"""The variant registry: name -> how to build, count and feed one architecture family.
+
+Adding a variant is one new `Variant(...)` entry in `VARIANTS`; nothing else branches on names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import builders, explain
+from models.spec import ModelSpec, SpecError
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One architecture family and the functions that know its shape."""
+
+    name: str
+    label: str
+    summary: str
+    build: Callable  # (ModelSpec) -> keras.Model
+    count_params: Callable[[ModelSpec], int]
+    shared_range: Callable[[ModelSpec], tuple[int, int]]
+    split_inputs: Callable[[ModelSpec, np.ndarray], object]
+    explain: Callable  # (ModelSpec, Analysis) -> list[str]
+    check: Callable[[ModelSpec], None] = lambda spec: None
+
+
+def _one_input(spec: ModelSpec, x: np.ndarray) -> np.ndarray:
+    return x
+
+
+def _input_per_feature(spec: ModelSpec, x: np.ndarray) -> list[np.ndarray]:
+    return [x[..., i : i + 1] for i in range(spec.n_features)]
+
+
+def _needs_conv(spec: ModelSpec) -> None:
+    if not spec.conv_filters:
+        raise SpecError("The towers variant needs at least one conv layer: add conv filters.")
+
+
+VARIANTS: dict[str, Variant] = {
+    v.name: v
+    for v in (
+        Variant(
+            name="hard",
+            label="Hard sharing (one trunk, a head per task)",
+            summary=(
+                "One input holds every feature. The first k weighted layers form one trunk "
+                "that every task uses; later layers exist once per task."
+            ),
+            build=builders.build_hard,
+            count_params=builders.count_hard,
+            shared_range=lambda spec: (0, spec.n_conv + spec.n_dense),
+            split_inputs=_one_input,
+            explain=explain.explain_hard,
+        ),
+        Variant(
+            name="towers",
+            label="Towers with tied weights (a conv tower per feature)",
+            summary=(
+                "Each feature has its own conv tower. The first k conv layers are one layer "
+                "object called on every feature (tied weights); the towers are concatenated "
+                "into dense layers and a head per task."
+            ),
+            build=builders.build_towers,
+            count_params=builders.count_towers,
+            shared_range=lambda spec: (0, spec.n_conv),
+            split_inputs=_input_per_feature,
+            explain=explain.explain_towers,
+            check=_needs_conv,
+        ),
+    )
+}
