@@ -1,4 +1,4 @@
-"""Pure Python + Keras: specs, builders, sharing analysis and graph text. Never imports streamlit."""
+"""Pure Python + Keras: specs, builders, sharing analysis, graph text. Never imports streamlit."""
 
 from models.spec import ModelSpec, SpecError
 from models.variants import VARIANTS

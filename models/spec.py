@@ -81,7 +81,8 @@ class ModelSpec:
         if self.conv_filters and self.conv_lengths[-1] < 1:
             raise SpecError(
                 f"{self.n_conv} conv layers with kernel {self.kernel_size} need at least "
-                f"{self.n_conv * (self.kernel_size - 1) + 1} time steps (you have {self.timesteps}): "
+                f"{self.n_conv * (self.kernel_size - 1) + 1} time steps "
+                f"(you have {self.timesteps}): "
                 "lower the kernel size, remove a conv layer or add time steps."
             )
         variant = VARIANTS[self.variant]

@@ -1,0 +1,117 @@
+"""The page through Streamlit's AppTest: presets, slider, toggles and URL parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+TIMEOUT = 60  # the first run imports TensorFlow (~3 s) and builds a model
+
+
+def run_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_default_page_is_model_1():
+    at = run_app()
+    assert not at.exception
+    assert metric(at, "Total parameters") == "52,012"
+    assert metric(at, "Shared parameters") == "47,972"
+    assert metric(at, "Saved by sharing") == "143,916"
+    assert at.query_params["variant"] == "hard" and at.query_params["k"] == "5"
+
+
+def test_presets_switch_model():
+    at = run_app()
+    button(at, "Question: model 2").click().run()
+    assert metric(at, "Total parameters") == "134,644"
+    assert at.query_params["variant"] == "towers" and at.query_params["k"] == "1"
+    button(at, "All conv layers shared").click().run()
+    assert metric(at, "Total parameters") == "128,740"
+    button(at, "Nothing shared").click().run()
+    assert metric(at, "Total parameters") == "195,928"
+    assert metric(at, "Shared parameters") == "0"
+    button(at, "Question: model 1").click().run()
+    assert metric(at, "Total parameters") == "52,012"
+
+
+def test_slider_range_follows_variant_and_changes_totals():
+    at = run_app({"variant": "towers", "k": "1"})
+    slider = at.select_slider(key="k")
+    assert slider.options == ["0 · none", "1 · conv1", "2 · conv1–conv2", "3 · conv1–conv3"]
+    slider.set_value(2).run()
+    assert metric(at, "Total parameters") == "133,444"  # conv1 + conv2 tied
+    assert at.query_params["k"] == "2"
+    at.selectbox(key="variant").set_value("hard").run()
+    assert len(at.select_slider(key="k").options) == 6
+
+
+def test_view_toggle_reaches_url():
+    at = run_app({"variant": "towers", "k": "1", "view": "calls", "layout": "LR"})
+    assert not at.exception and not at.warning
+    assert at.query_params["view"] == "calls" and at.query_params["layout"] == "LR"
+
+
+def test_url_parameters_set_the_model():
+    at = run_app(
+        {
+            "variant": "towers",
+            "k": "1",
+            "features": "3",
+            "filters": "4,8",
+            "units": "16",
+            "horizon": "5",
+            "timesteps": "8",
+            "kernel": "2",
+        }
+    )
+    assert not at.exception and not at.warning
+    # conv1 tied (2*1*4+4) + 3 towers of conv2 (2*4*8+8) + dense (3*6*8*16+16) + 3 heads (16*5+5)
+    assert metric(at, "Total parameters") == f"{12 + 3 * 72 + (3 * 6 * 8 * 16 + 16) + 3 * 85:,}"
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ({"variant": "unknown"}, "variant"),
+        ({"k": "-3"}, "k"),
+        ({"filters": "abc"}, "filters"),
+        ({"features": "99999999"}, "features"),
+        ({"view": "<script>"}, "view"),
+    ],
+)
+def test_bad_url_values_warn_and_still_render(query, key):
+    at = run_app(query)
+    assert not at.exception
+    assert any(f"`{key}`" in w.value for w in at.warning)
+    assert at.metric  # the page rendered a model
+
+
+def test_impossible_combination_says_what_to_change():
+    at = run_app({"kernel": "5"})
+    assert not at.exception
+    assert at.error and "time steps" in at.error[0].value
+    assert "lower the kernel size" in at.error[0].value
+
+
+def test_bad_list_text_in_sidebar_keeps_last_good_value():
+    at = run_app()
+    at.text_input(key="filters").set_value("8, x").run()
+    assert not at.exception
+    assert any("Filters" in w.value for w in at.warning)
+    assert metric(at, "Total parameters") == "52,012"

@@ -1,0 +1,70 @@
+"""The explorer in a real browser: graph SVG, table, slider, view toggle and the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser_support import wait_for_app_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def _graph_text(page) -> str:
+    page.wait_for_selector('[data-testid="stGraphVizChart"] svg g.node', timeout=30_000)
+    return page.locator('[data-testid="stGraphVizChart"] svg').text_content() or ""
+
+
+def test_slider_changes_graph_and_totals(app_url, page):
+    page.goto(f"{app_url}/?variant=towers&k=1")
+    assert wait_for_app_idle(page) == "notRunning"
+    assert _metric(page, "Total parameters") == "134,644"
+    assert "32 params · ×4 calls" in _graph_text(page)
+    assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
+
+    thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_for_app_idle(page)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stGraphVizChart\"] svg')"
+        ".textContent.includes('432')"  # conv1 + conv2 now one tied pair: 32 + 400
+        " || document.body.innerText.includes('133,444')",
+        timeout=30_000,
+    )
+    assert _metric(page, "Total parameters") == "133,444"
+    assert "400 params · ×4 calls" in _graph_text(page)
+    assert re.search(r"[?&]k=2(&|$)", page.url)
+
+
+def test_calls_view_shows_every_call_and_survives_reload(app_url, page):
+    page.goto(f"{app_url}/?variant=towers&k=1")
+    wait_for_app_idle(page)
+    page.get_by_text("One node per call", exact=True).click()
+    wait_for_app_idle(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg g.node')"
+        ".length > 20",
+        timeout=30_000,
+    )
+    text = _graph_text(page)
+    assert all(f"call {i}/4" in text for i in range(1, 5))
+    assert "view=calls" in page.url
+    page.reload()
+    wait_for_app_idle(page)
+    assert "call 3/4" in _graph_text(page)
+
+
+def test_bad_link_shows_warning_not_traceback(app_url, page):
+    page.goto(f"{app_url}/?variant=nope&k=-3&filters=abc")
+    wait_for_app_idle(page)
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("variant" in a for a in alerts) and any("filters" in a for a in alerts)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert _metric(page, "Total parameters")
