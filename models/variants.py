@@ -47,7 +47,7 @@ VARIANTS: dict[str, Variant] = {
     for v in (
         Variant(
             name="hard",
-            label="Hard sharing (one trunk, a head per task)",
+            label="Hard sharing: one trunk, a head per task",
             summary=(
                 "One input holds every feature. The first k weighted layers form one trunk "
                 "that every task uses; later layers exist once per task."
@@ -60,7 +60,7 @@ VARIANTS: dict[str, Variant] = {
         ),
         Variant(
             name="towers",
-            label="Towers with tied weights (a conv tower per feature)",
+            label="Towers: a conv tower per feature, tied",
             summary=(
                 "Each feature has its own conv tower. The first k conv layers are one layer "
                 "object called on every feature (tied weights); the towers are concatenated "
