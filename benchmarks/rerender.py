@@ -33,7 +33,9 @@ PAGE_SHOWS = f"""([total, before]) => ({TOTAL_TEXT}) === total
 
 
 def _sweep(page, spec: ModelSpec = SPEC) -> list[float]:
-    slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
+    slider = page.locator(
+        '[data-testid="stSidebar"] [data-testid="stSlider"] input[aria-label="Shared layers"]'
+    )
     k, times = 0, []
     for key in STEPS:
         k += 1 if key == "ArrowRight" else -1

@@ -9,6 +9,7 @@ from models import spec as limits
 from models.spec import ModelSpec
 from models.variants import VARIANTS
 
+LEARNING_RATES = sorted({1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0})
 PRESETS = {
     "Question: model 1": ModelSpec(variant="hard", shared_layers=5),
     "Question: model 2": ModelSpec(variant="towers", shared_layers=1),
@@ -58,6 +59,32 @@ def _advanced() -> None:
         st.selectbox("Activation", limits.ACTIVATIONS, key="activation")
 
 
+def _training() -> None:
+    from models.data import MAX_SAMPLES
+    from models.training import MAX_EPOCHS
+
+    st.header("Training")
+    st.number_input("Epochs", 1, MAX_EPOCHS, key="epochs", step=100)
+    rates = sorted({*LEARNING_RATES, float(st.session_state["lr"])})  # a linked value stays
+    st.select_slider("Learning rate", rates, key="lr", format_func=lambda v: f"{v:g}")
+    with st.expander("Data and optimiser"):
+        st.slider(
+            "Task relatedness",
+            0.0,
+            1.0,
+            key="relatedness",
+            step=0.05,
+            help="1: every series follows one common signal (sharing should help); "
+            "0: unrelated series (sharing can hurt).",
+        )
+        st.slider("Noise", 0.0, 5.0, key="noise", step=0.05)
+        st.number_input("Training windows", 1, MAX_SAMPLES, key="samples")
+        st.number_input("Batch size", 1, MAX_SAMPLES, key="batch")
+        st.number_input(
+            "Seed", 0, 2**31 - 1, key="seed", help="Same seed, same data and same curves."
+        )
+
+
 def _shared_slider(variant: str) -> None:
     state = st.session_state
     probe = spec_from_widgets()[0].replace(variant=variant)
@@ -86,3 +113,4 @@ def render_sidebar() -> None:
         st.caption(VARIANTS[variant].summary)
         _shared_slider(variant)
         _advanced()
+        _training()

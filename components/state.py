@@ -16,6 +16,8 @@ from models.urlstate import (
     join,
     spec_from_query,
     spec_to_query,
+    training_from_query,
+    training_to_query,
 )
 
 PAGE_PARAMS = (Param("view", "view", choice(VIEWS)), Param("layout", "layout", choice(LAYOUTS)))
@@ -32,6 +34,15 @@ SPEC_KEYS = {
     "kernel_size": "kernel",
     "dense_units": "units",
     "activation": "activation",
+}
+TRAIN_KEYS = {
+    "epochs": "epochs",
+    "learning_rate": "lr",
+    "batch_size": "batch",
+    "seed": "seed",
+    "samples": "samples",
+    "relatedness": "relatedness",
+    "noise": "noise",
 }
 LIST_FIELDS = ("conv_filters", "dense_units")
 LIST_PARSERS = {p.field: p.parse for p in SPEC_PARAMS if p.field in LIST_FIELDS}
@@ -52,9 +63,13 @@ def init_from_url() -> None:
     params = {key: st.query_params[key] for key in st.query_params}
     spec, warnings = spec_from_query(params)
     page, page_warnings = decode(params, PAGE_PARAMS, PAGE_DEFAULTS)
+    training, train_warnings = training_from_query(params)
     load_spec_into_widgets(spec)
     st.session_state.update(view=page["view"], layout=page["layout"])
-    st.session_state["url_warnings"] = warnings + page_warnings  # shown until settings change
+    st.session_state.update({key: training[field] for field, key in TRAIN_KEYS.items()})
+    st.session_state["url_warnings"] = (
+        warnings + page_warnings + train_warnings
+    )  # shown until settings change
     st.session_state["url_spec"] = spec
     st.session_state["initialised"] = True
 
@@ -80,5 +95,32 @@ def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
 def write_url(spec: ModelSpec) -> None:
     """Mirror the current settings into the query string, so a copied link reproduces them."""
     query = spec_to_query(spec) | encode(st.session_state, PAGE_PARAMS)
+    query |= training_to_query(training_values())
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
+
+
+def training_values() -> dict[str, object]:
+    """Training and data settings from their widgets, by field name."""
+    return {field: st.session_state[key] for field, key in TRAIN_KEYS.items()}
+
+
+def training_settings():
+    """(DataSpec, TrainConfig) from the training widgets."""
+    from models.data import DataSpec
+    from models.training import TrainConfig
+
+    v = training_values()
+    data = DataSpec(
+        samples=int(v["samples"]),
+        relatedness=float(v["relatedness"]),
+        noise=float(v["noise"]),
+        seed=int(v["seed"]),
+    )
+    config = TrainConfig(
+        epochs=int(v["epochs"]),
+        learning_rate=float(v["learning_rate"]),
+        batch_size=int(v["batch_size"]),
+        seed=int(v["seed"]),
+    )
+    return data, config

@@ -161,3 +161,39 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
         )
         spec = spec.replace(shared_layers=nearest)
     return spec, warnings
+
+
+def _train_params():
+    from models.data import MAX_SAMPLES
+    from models.training import MAX_EPOCHS
+
+    return (
+        Param("epochs", "epochs", integer(1, MAX_EPOCHS)),
+        Param("lr", "learning_rate", number(1e-6, 10.0), lambda v: f"{v:g}"),
+        Param("batch", "batch_size", integer(1, MAX_SAMPLES)),
+        Param("seed", "seed", integer(0, 2**31 - 1)),
+        Param("samples", "samples", integer(1, MAX_SAMPLES)),
+        Param("relatedness", "relatedness", number(0.0, 1.0), lambda v: f"{v:g}"),
+        Param("noise", "noise", number(0.0, 5.0), lambda v: f"{v:g}"),
+    )
+
+
+TRAIN_DEFAULTS = {
+    "epochs": 500,
+    "learning_rate": 1e-3,
+    "batch_size": 32,
+    "seed": 0,
+    "samples": 100,
+    "relatedness": 0.5,
+    "noise": 0.1,
+}
+
+
+def training_from_query(params: Mapping[str, str]) -> tuple[dict, list[str]]:
+    """Training and data settings (by field name) from URL parameters, with warnings."""
+    return decode(params, _train_params(), TRAIN_DEFAULTS)
+
+
+def training_to_query(values: Mapping[str, object]) -> dict[str, str]:
+    """URL parameters for training and data settings given by field name."""
+    return encode(values, _train_params())

@@ -28,7 +28,9 @@ def test_slider_changes_graph_and_totals(app_url, page):
     assert "32 params · ×4 calls" in _graph_text(page)
     assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
 
-    thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
+    thumb = page.locator(
+        '[data-testid="stSidebar"] [data-testid="stSlider"] input[aria-label="Shared layers"]'
+    )
     thumb.focus()
     thumb.press("ArrowRight")
     wait_for_app_idle(page)
@@ -68,3 +70,16 @@ def test_bad_link_shows_warning_not_traceback(app_url, page):
     assert any("variant" in a for a in alerts) and any("filters" in a for a in alerts)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert _metric(page, "Total parameters")
+
+
+def test_train_fills_the_chart_and_finishes(app_url, page):
+    page.goto(f"{app_url}/?epochs=400&filters=4,8&units=16")
+    wait_for_app_idle(page)
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
+    # live: the progress text counts epochs while the chart fills
+    page.wait_for_selector("text=/Epoch [0-9,]+ \\/ 400/", timeout=90_000)
+    page.wait_for_selector("text=/Finished 400 epochs in [0-9.]+ s/", timeout=90_000)
+    wait_for_app_idle(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2  # loss curves, forecast
+    assert page.locator('[data-testid="stException"]').count() == 0

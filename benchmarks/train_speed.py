@@ -1,0 +1,171 @@
+"""How fast is the training engine? Run: python benchmarks/train_speed.py
+
+Model 1 (ModelSpec() defaults), 100 samples, batch 32. Measures ms/epoch after warm-up of
+(a) keras fit(epochs=1) called once per epoch, (b) the simplest hand-written compiled loop
+(a chunk of epochs per call, no validation, no per-epoch reporting) and (c) our engine with
+per-epoch train and validation losses; plus the wall time of 500 epochs through the engine
+when the spec is new to the process (cold) and when it is retrained (warm). The rates are
+measured in interleaved rounds and the median is reported, because other processes sharing
+the CPU slow everything down at random. The last line is one JSON object.
+
+Options (both must act before TensorFlow starts, so they are flags, not code in the engine):
+  --threads N     TF intra- and inter-op threads (the app's training workers use 1).
+  --onednn off    sets TF_ENABLE_ONEDNN_OPTS=0: plain Eigen kernels, ~2x faster for these
+                  tiny models on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _configure() -> argparse.Namespace:
+    """Parse flags and apply them before TensorFlow is imported."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=0, help="0 = TensorFlow's default")
+    parser.add_argument("--onednn", choices=("default", "on", "off"), default="default")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if args.onednn != "default":
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1" if args.onednn == "on" else "0"
+    return args
+
+
+ARGS = _configure() if __name__ == "__main__" else None
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import tensorflow as tf  # noqa: E402
+
+if ARGS is not None and ARGS.threads:  # as the app's training workers do, before any op runs
+    tf.config.threading.set_intra_op_parallelism_threads(ARGS.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(ARGS.threads)
+
+from models import VARIANTS, ModelSpec, build_model  # noqa: E402
+from models.data import DataSpec, make_dataset, task_targets  # noqa: E402
+from models.training import TrainConfig, train  # noqa: E402
+
+SPEC = ModelSpec()
+BATCH = 32
+FIT_EPOCHS = 20
+LOOP_EPOCHS = 250
+LOOP_CHUNK = 10  # the bare loop's epochs per call, about what the engine picks for model 1
+ROUNDS = 5
+
+
+def bare_loop(spec: ModelSpec, data):
+    """The simplest compiled chunked loop: shuffled mini-batch Adam, nothing reported."""
+    import keras
+
+    model = build_model(spec)
+    optimizer = keras.optimizers.Adam(1e-3)
+    split = VARIANTS[spec.variant].split_inputs
+    x, y = tf.constant(data.x_train), tf.constant(data.y_train)
+
+    @tf.function
+    def run(first_epoch, n_epochs):
+        n = tf.shape(x)[0]
+        loss = tf.constant(0.0)
+        for epoch in tf.range(first_epoch, first_epoch + n_epochs):
+            order = tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([0, epoch])))
+            for start in tf.range(0, n, BATCH):
+                batch = order[start : start + BATCH]
+                xb, yb = tf.gather(x, batch), tf.gather(y, batch)
+                with tf.GradientTape() as tape:
+                    out = tf.stack(model(split(spec, xb), training=True), axis=1)
+                    loss = tf.reduce_sum(tf.reduce_mean(tf.square(yb - out), axis=[0, 2]))
+                grads = tape.gradient(loss, model.trainable_variables)
+                optimizer.apply(grads, model.trainable_variables)
+        return loss
+
+    def epochs(count: int) -> None:
+        for first in range(0, count, LOOP_CHUNK):
+            run(tf.constant(first), tf.constant(min(LOOP_CHUNK, count - first))).numpy()
+
+    return epochs
+
+
+def fit_per_epoch(spec: ModelSpec, data):
+    """Keras' own loop, called once per epoch as a naive progress-reporting app would."""
+    model = build_model(spec)
+    model.compile(optimizer="adam", loss="mse")
+    split = VARIANTS[spec.variant].split_inputs
+    x, y = split(spec, data.x_train), task_targets(data.y_train)
+
+    def epochs(count: int) -> None:
+        for _ in range(count):
+            model.fit(x, y, epochs=1, batch_size=BATCH, verbose=0)
+
+    return epochs
+
+
+def engine(spec: ModelSpec, data, count: int, chunks: list | None = None) -> float:
+    """Wall seconds of one `train` call of `count` epochs, with a progress callback as the app
+    uses; appends each chunk's epoch count to `chunks`."""
+    done = [0]
+
+    def on_progress(epochs_done: int, history) -> None:
+        if chunks is not None:
+            chunks.append(epochs_done - done[0])
+        done[0] = epochs_done
+
+    start = time.perf_counter()
+    result = train(spec, data, TrainConfig(epochs=count, batch_size=BATCH), on_progress)
+    assert result.status == "finished" and result.epochs_run == count
+    return time.perf_counter() - start
+
+
+def ms_per_epoch(run, count: int) -> float:
+    start = time.perf_counter()
+    run(count)
+    return (time.perf_counter() - start) / count * 1000
+
+
+def main() -> None:
+    data = make_dataset(DataSpec(samples=100), SPEC.n_features, SPEC.timesteps, SPEC.horizon)
+    # Cold first, so that nothing of the engine's is compiled yet.
+    cold = engine(SPEC, data, 500)
+    warm = engine(SPEC, data, 500)
+    print(f"engine, 500 epochs: cold (new spec) {cold:.2f} s, warm (retrain) {warm:.2f} s")
+
+    runners = {"fit_per_epoch": fit_per_epoch(SPEC, data), "compiled_loop": bare_loop(SPEC, data)}
+    for run in runners.values():
+        run(LOOP_CHUNK)  # warm-up: trace and compile
+    rates, chunks = {name: [] for name in (*runners, "engine")}, []
+    for _ in range(ROUNDS):
+        rates["fit_per_epoch"].append(ms_per_epoch(runners["fit_per_epoch"], FIT_EPOCHS))
+        rates["compiled_loop"].append(ms_per_epoch(runners["compiled_loop"], LOOP_EPOCHS))
+        seconds = engine(SPEC, data, LOOP_EPOCHS, chunks)
+        rates["engine"].append(seconds / LOOP_EPOCHS * 1000)
+    ms = {name: statistics.median(values) for name, values in rates.items()}
+    chunk = statistics.median(chunks[1:])  # the first chunk is always one epoch
+    print(f"engine chunks: median {chunk:g} epochs = {chunk * ms['engine']:.0f} ms per call")
+    for name, values in rates.items():
+        rounds = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{name:>14}: {ms[name]:7.2f} ms/epoch (median of rounds: {rounds})")
+    fit_ratio = ms["fit_per_epoch"] / ms["engine"]
+    loop_ratio = ms["engine"] / ms["compiled_loop"]
+    print(f"engine is {fit_ratio:.1f}x faster than fit per epoch (want >= 15)")
+    print(f"engine takes {loop_ratio:.2f}x the bare compiled loop's time (want <= 1.5)")
+    summary = {
+        "ms_per_epoch": {k: round(v, 3) for k, v in ms.items()},
+        "ratio_vs_fit_per_epoch": round(fit_ratio, 2),
+        "ratio_vs_compiled_loop": round(loop_ratio, 3),
+        "cold_500_s": round(cold, 3),
+        "warm_500_s": round(warm, 3),
+        "engine_chunk_epochs": chunk,
+        "threads": ARGS.threads or "default",
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+        "cpu_count": os.cpu_count(),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Train / Stop, live loss curves with progress, then the outcome and forecasts."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.charts import data_figure, forecast_figure, loss_figure
+from components.state import training_settings
+from models.jobs import TrainingService, TrainJob
+from models.spec import ModelSpec, SpecError
+
+POLL_SECONDS = 0.2  # live chart refresh: 5 times a second
+
+
+@st.cache_resource(show_spinner=False)
+def training_service() -> TrainingService:
+    """One pool of training workers per server, shared by every session (jobs stay private)."""
+    workers = int(os.environ.get("LSE_TRAIN_WORKERS", "1"))
+    return TrainingService(workers=workers, warm_spec=ModelSpec())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def dataset(data_spec, n_features: int, timesteps: int, horizon: int):
+    """The toy data a run trains on (numpy only), for the data preview and forecast plots."""
+    from models.data import make_dataset
+
+    return make_dataset(data_spec, n_features, timesteps, horizon)
+
+
+def _history(rows: np.ndarray, n_tasks: int) -> pd.DataFrame:
+    columns = ["epoch", "train_total", "val_total"]
+    columns += [f"train_task{t + 1}" for t in range(n_tasks)]
+    columns += [f"val_task{t + 1}" for t in range(n_tasks)]
+    return pd.DataFrame(rows.reshape(-1, len(columns)), columns=columns)
+
+
+def _start(job: TrainJob) -> None:
+    state = st.session_state
+    previous = state.get("job")
+    if previous is not None and not previous.done():
+        previous.stop()
+    state.update(job=training_service().submit(job), result=None, run_error=None)
+
+
+def _stop() -> None:
+    job = st.session_state.get("job")
+    if job is not None:
+        job.stop()
+
+
+def _describe(job: TrainJob) -> str:
+    s, d, c = job.spec, job.data, job.config
+    return (
+        f"{s.variant}, k = {s.shared_layers} · {c.epochs} epochs, lr {c.learning_rate:g}, "
+        f"batch {c.batch_size}, seed {c.seed} · data: {d.samples} windows, "
+        f"relatedness {d.relatedness:g}, noise {d.noise:g}"
+    )
+
+
+def _progress(job, rows: np.ndarray) -> None:
+    total = job.job.config.epochs
+    done = len(rows)
+    if not job.started():
+        ahead = training_service().queue_position(job)
+        st.progress(
+            0.0,
+            text=f"Queued: waiting for a free worker ({ahead} ahead)"
+            if ahead
+            else "Starting a worker…",
+        )
+        return
+    left = job.seconds_left()
+    text = f"Epoch {done:,} / {total:,}" + (f" · about {left:.1f} s left" if left else "")
+    st.progress(min(done / total, 1.0), text=text)
+
+
+def _live_panel(n_tasks: int) -> None:
+    """Polled while a job runs: progress, the growing chart, and a full rerun at the end."""
+    state = st.session_state
+    job = state.get("job")
+    if job is None:
+        st.info("Press **Train** to fit this model on the toy data; the loss curves grow here.")
+        return
+    finished = state.get("result") is not None or state.get("run_error") is not None
+    if not finished:
+        rows = job.rows()
+        _progress(job, rows)
+        if len(rows):
+            st.plotly_chart(
+                loss_figure(_history(rows, n_tasks), n_tasks, state["log_scale"]),
+                key="live_loss",
+                config={"displayModeBar": False},
+            )
+        if job.done():
+            state["result"], state["run_error"] = job.outcome()
+            st.rerun(scope="app")
+
+
+def _outcome(n_tasks: int) -> None:
+    state = st.session_state
+    job, result, error = state.get("job"), state.get("result"), state.get("run_error")
+    if error:
+        st.error(error, icon="🚫")
+        return
+    if result is None:
+        return
+    if result.status == "finished":
+        st.success(f"Finished {result.epochs_run:,} epochs in {result.seconds:.1f} s")
+    elif result.status == "stopped":
+        st.info(f"Stopped at epoch {result.epochs_run:,}")
+    else:
+        st.error(result.message, icon="🚫")
+    if len(result.history):
+        st.plotly_chart(
+            loss_figure(result.history, n_tasks, state["log_scale"]),
+            key="final_loss",
+            config={"displayModeBar": False},
+        )
+        _final_table(result.history, n_tasks)
+    if result.val_predictions is not None:
+        _forecast(job.job, result.val_predictions)
+
+
+def _final_table(history: pd.DataFrame, n_tasks: int) -> None:
+    last = history.iloc[-1]
+    rows = [
+        {
+            "Task": f"task {t + 1} (feature {t + 1})",
+            "Train loss": last[f"train_task{t + 1}"],
+            "Validation loss": last[f"val_task{t + 1}"],
+        }
+        for t in range(n_tasks)
+    ]
+    rows.append(
+        {
+            "Task": "total (sum)",
+            "Train loss": last["train_total"],
+            "Validation loss": last["val_total"],
+        }
+    )
+    st.dataframe(
+        pd.DataFrame(rows).style.format({"Train loss": "{:.4f}", "Validation loss": "{:.4f}"}),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
+    s = job.spec
+    data = dataset(job.data, s.n_features, s.timesteps, s.horizon)
+    st.markdown("**Forecasts on the validation set**")
+    window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
+    st.plotly_chart(
+        forecast_figure(data.x_val[window - 1], data.y_val[window - 1], predictions[window - 1]),
+        key="forecast",
+        config={"displayModeBar": False},
+    )
+
+
+def render_training(spec: ModelSpec) -> None:
+    """The Train tab: settings check, buttons, live panel and the run's outcome."""
+    state = st.session_state
+    training_service()  # start (and warm up) the workers while the person reads the page
+    data_spec, config = training_settings()
+    try:
+        data_spec.validate()
+        config.validate()
+        problem = None
+    except SpecError as error:
+        problem = str(error)
+    job = state.get("job")
+    running = job is not None and state.get("result") is None and state.get("run_error") is None
+    left, middle, right = st.columns([1, 1, 3])
+    left.button(
+        "Train",
+        type="primary",
+        width="stretch",
+        disabled=problem is not None,
+        on_click=_start,
+        args=(TrainJob(spec, data_spec, config),),
+    )
+    middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
+    right.toggle("Log scale", value=True, key="log_scale")
+    if problem:
+        st.error(f"Cannot train with these settings: {problem}", icon="🚫")
+    if job is not None:
+        current = TrainJob(spec, data_spec, config)
+        changed = "" if job.job == current else " — settings changed since; press Train to run them"
+        st.caption(f"Run {job.id}: {_describe(job.job)}{changed}")
+    st.fragment(_live_panel, run_every=POLL_SECONDS if running else None)(spec.n_features)
+    _outcome(spec.n_features)
+    with st.expander("The toy data"):
+        data = dataset(data_spec, spec.n_features, spec.timesteps, spec.horizon)
+        st.plotly_chart(
+            data_figure(data.x_train, data.y_train),
+            key="data_preview",
+            config={"displayModeBar": False},
+        )
+        st.caption(
+            "Solid: a window's input steps; dashed: the next steps each task forecasts. "
+            "Standardised per feature."
+        )

@@ -1,0 +1,161 @@
+"""Seeded toy multi-task data: one series per feature, each partly a shared signal.
+
+Every series mixes a common latent signal with one of its own:
+``series_f = sqrt(r) * common + sqrt(1 - r) * own_f + noise * gaussian``, so with
+``r = relatedness`` = 1 the tasks (forecast each feature) are nearly the same task and
+sharing should help; with r = 0 they are unrelated and sharing can hurt.
+Pure numpy: no Keras, no streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.spec import SpecError
+
+MAX_SAMPLES = 2_000  # with stride = timesteps, 2000 x 512 steps is already ~1M per series
+MIN_SAMPLES = 1
+# Two sinusoids per latent: a series (common + own) then obeys a linear recurrence of order 8,
+# short enough to be predictable from a 10-step window, apart from the walk and the noise.
+N_SINES = 2
+SINE_SHARE = 0.97  # nearly all of a latent's variance is periodic (predictable); the rest wanders
+PERIOD_RANGE = (4.0, 20.0)  # in steps: a 10-step window sees at least half a cycle
+WALK_MEMORY = 0.9  # AR(1) coefficient: a smooth, mean-reverting random walk that cannot drift
+WALK_KERNEL = 256  # 0.9**256 ~ 2e-12: a longer memory would change nothing in float32
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Everything that defines a toy data set (besides the model's shape). Hashable."""
+
+    samples: int = 100
+    val_samples: int = 50
+    relatedness: float = 0.5
+    noise: float = 0.1
+    seed: int = 0
+
+    def validate(self) -> DataSpec:
+        """Raise `SpecError` naming what to change if this data cannot be generated."""
+        for name in ("samples", "val_samples"):
+            value = getattr(self, name)
+            if not MIN_SAMPLES <= value <= MAX_SAMPLES:
+                raise SpecError(
+                    f"{name} must be between {MIN_SAMPLES} and {MAX_SAMPLES}; got {value}."
+                )
+        if not 0.0 <= self.relatedness <= 1.0:
+            raise SpecError(f"relatedness must be between 0 and 1; got {self.relatedness}.")
+        if not (self.noise >= 0.0 and np.isfinite(self.noise)):
+            raise SpecError(f"noise must be a finite number >= 0; got {self.noise}.")
+        if self.seed < 0:
+            raise SpecError(f"seed must be >= 0; got {self.seed}.")
+        return self
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Windows cut from standardised series; float32 numpy arrays.
+
+    x_*: (N, timesteps, n_features), the input windows.
+    y_*: (N, n_features, horizon); y[:, f, :] is the next `horizon` steps of series f.
+    mean, std: (n_features,), the train statistics used to standardise both sets.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return self.x_train.shape[2]
+
+    @property
+    def timesteps(self) -> int:
+        return self.x_train.shape[1]
+
+    @property
+    def horizon(self) -> int:
+        return self.y_train.shape[2]
+
+
+def task_targets(y: np.ndarray) -> list[np.ndarray]:
+    """Split targets (N, n_features, horizon) into one (N, horizon) array per task."""
+    return [y[:, f, :] for f in range(y.shape[1])]
+
+
+def make_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: int) -> Dataset:
+    """Generate train and validation windows; the same spec always gives identical arrays.
+
+    Both sets are cut from one long series: the validation stretch comes later and is separated
+    by a gap of a full window, so no validation input or target appears in training. Windows
+    start `timesteps` apart: inputs tile the series without overlapping (a window's targets are
+    the next window's first inputs), so N samples really are N different stretches.
+    """
+    data_spec.validate()
+    window = timesteps + horizon
+    train_len = (data_spec.samples - 1) * timesteps + window
+    val_len = (data_spec.val_samples - 1) * timesteps + window
+    train_raw = _mixed_series(data_spec, n_features, 0, train_len, stream=1)
+    val_raw = _mixed_series(data_spec, n_features, train_len + window, val_len, stream=2)
+    mean = train_raw.mean(axis=0)
+    std = np.maximum(train_raw.std(axis=0), 1e-8)  # guards a constant series (noise 0, r = 1)
+    x_train, y_train = _windows((train_raw - mean) / std, timesteps, horizon)
+    x_val, y_val = _windows((val_raw - mean) / std, timesteps, horizon)
+    return Dataset(*(a.astype(np.float32) for a in (x_train, y_train, x_val, y_val, mean, std)))
+
+
+def _mixed_series(
+    data_spec: DataSpec, n_features: int, start: int, length: int, stream: int
+) -> np.ndarray:
+    """Steps start .. start + length - 1 (as rows) of sqrt(r)*common + sqrt(1-r)*own + noise."""
+    # The sinusoids are fixed by the seed alone and continue in time across stretches; each
+    # stretch draws its walks and noise from its own stream, so the train set does not change
+    # with val_samples. Every component is drawn whatever r and noise are, so moving those
+    # sliders changes only the mix.
+    sine_rng = np.random.default_rng([data_spec.seed, 0])
+    sines = [_sines(sine_rng, start, length) for _ in range(n_features + 1)]  # common first
+    rng = np.random.default_rng([data_spec.seed, stream])
+    latents = [
+        np.sqrt(SINE_SHARE) * s + np.sqrt(1.0 - SINE_SHARE) * _smooth_walk(rng, length)
+        for s in sines
+    ]
+    common, own = latents[0], np.stack(latents[1:], axis=1)
+    gaussian = rng.standard_normal((length, n_features))
+    r = data_spec.relatedness
+    return np.sqrt(r) * common[:, None] + np.sqrt(1.0 - r) * own + data_spec.noise * gaussian
+
+
+def _sines(rng: np.random.Generator, start: int, length: int) -> np.ndarray:
+    """A unit-variance sum of N_SINES seeded sinusoids at steps start .. start + length - 1."""
+    t = np.arange(start, start + length)
+    periods = rng.uniform(*PERIOD_RANGE, size=N_SINES)
+    phases = rng.uniform(0.0, 2.0 * np.pi, size=N_SINES)
+    amplitudes = rng.uniform(0.5, 1.0, size=N_SINES)
+    waves = amplitudes[:, None] * np.sin(2.0 * np.pi * t / periods[:, None] + phases[:, None])
+    return waves.sum(axis=0) / np.sqrt((amplitudes**2 / 2.0).sum())  # sin of amplitude a: var a²/2
+
+
+def _smooth_walk(rng: np.random.Generator, length: int) -> np.ndarray:
+    """A unit-variance AR(1) series, already stationary at its first step."""
+    # AR(1) is a convolution of white noise with its impulse response phi^k (negligible past
+    # WALK_KERNEL steps); done by FFT because a Python loop or np.convolve is slow for long series.
+    steps = rng.standard_normal(length + WALK_KERNEL - 1) * np.sqrt(1.0 - WALK_MEMORY**2)
+    kernel = WALK_MEMORY ** np.arange(WALK_KERNEL)
+    n = 1 << (steps.size + WALK_KERNEL - 2).bit_length()  # a power of two: FFT sizes with large
+    # prime factors are orders of magnitude slower
+    full = np.fft.irfft(np.fft.rfft(steps, n) * np.fft.rfft(kernel, n), n)
+    return full[WALK_KERNEL - 1 : WALK_KERNEL - 1 + length]  # only fully warmed-up steps
+
+
+def _windows(series: np.ndarray, timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Windows `timesteps` apart: inputs (N, timesteps, F), targets (N, F, horizon)."""
+    # sliding_window_view puts the window axis last: (N, F, timesteps + horizon).
+    view = np.lib.stride_tricks.sliding_window_view(series, timesteps + horizon, axis=0)
+    view = view[::timesteps]
+    x = view[:, :, :timesteps].transpose(0, 2, 1)
+    y = view[:, :, timesteps:]
+    return np.ascontiguousarray(x), np.ascontiguousarray(y)

@@ -1,0 +1,239 @@
+"""Training in worker processes: the Streamlit server never trains.
+
+TensorFlow leaks ~20-25 MB per build + compile + train that it never frees, so every run goes
+to a `concurrent.futures.ProcessPoolExecutor` (spawned workers, replaced after
+`max_tasks_per_child` jobs; the whole pool is recycled while idle if a worker passes a memory
+cap). A job streams its losses to a small file in its own folder, one CSV line per epoch, and
+stops when a `stop` file appears there: plain files survive a worker that dies mid-run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models.data import DataSpec
+from models.spec import ModelSpec
+
+WORKER_DIED = (
+    "The training worker stopped unexpectedly (killed or out of memory). "
+    "Nothing else was lost: press Train to run again."
+)
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """One training run: the model, the data and how to train."""
+
+    spec: ModelSpec
+    data: DataSpec
+    config: object  # models.training.TrainConfig (imported lazily: it pulls in TensorFlow)
+
+
+def _worker_init() -> None:
+    """Runs once per worker: quiet logs, one thread (tiny models; cores go to other workers)."""
+    # Environment variables, read when TensorFlow creates its thread pools, work even if
+    # something already imported TensorFlow in this process.
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras  # noqa: F401  (import cost paid here, not by the first job)
+
+
+def warm_up(spec: ModelSpec) -> float:
+    """Compile `spec`'s training function ahead of the first click; returns seconds taken."""
+    from models.data import make_dataset
+    from models.training import TrainConfig, train
+
+    start = time.perf_counter()
+    data = make_dataset(
+        DataSpec(samples=8, val_samples=4), spec.n_features, spec.timesteps, spec.horizon
+    )
+    train(spec, data, TrainConfig(epochs=1, batch_size=8))
+    return time.perf_counter() - start
+
+
+def run_job(job: TrainJob, folder: str):
+    """Worker side: train, appending each epoch's losses to `folder/progress.csv`."""
+    from models.data import make_dataset
+    from models.training import train
+
+    root = Path(folder)
+    (root / "started").write_text(str(os.getpid()))
+    data = make_dataset(job.data, job.spec.n_features, job.spec.timesteps, job.spec.horizon)
+    stop_file, written = root / "stop", [0]
+    with open(root / "progress.csv", "a", encoding="utf-8") as out:
+
+        def on_progress(done: int, history) -> None:
+            new = history.iloc[written[0] :]
+            out.write("".join(",".join(f"{v:.9g}" for v in row) + "\n" for row in new.values))
+            out.flush()
+            written[0] = done
+
+        return train(
+            job.spec, data, job.config, on_progress=on_progress, should_stop=stop_file.exists
+        )
+
+
+@dataclass
+class JobHandle:
+    """The server's view of one job. Kept in one browser session's state only."""
+
+    id: int
+    job: TrainJob
+    folder: Path
+    future: Future
+    submitted: float = field(default_factory=time.time)
+    _offset: int = 0
+    _rows: list = field(default_factory=list)
+    _first_seen: tuple[float, int] | None = None  # (time, epochs) when epochs first arrived
+
+    def started(self) -> bool:
+        return (self.folder / "started").exists()
+
+    def stop(self) -> None:
+        """Ask the run to end after its current chunk (or cancel it if still queued)."""
+        self.future.cancel()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "stop").touch()
+
+    def rows(self) -> np.ndarray:
+        """Every epoch's losses so far: columns epoch, train_total, val_total, per task..."""
+        path = self.folder / "progress.csv"
+        if path.exists():
+            with open(path, encoding="utf-8") as src:
+                src.seek(self._offset)
+                text = src.read()
+            complete = text[: text.rfind("\n") + 1]  # a line still being written waits
+            self._offset += len(complete.encode())
+            self._rows += [[float(v) for v in line.split(",")] for line in complete.splitlines()]
+        if self._rows and self._first_seen is None:
+            self._first_seen = (time.time(), len(self._rows))
+        return np.array(self._rows, dtype=float)
+
+    def seconds_left(self) -> float | None:
+        """Time to finish at the speed seen since the first epochs arrived (None: unknown)."""
+        if self._first_seen is None:
+            return None
+        since, first = self._first_seen
+        done = len(self._rows) - first
+        if done <= 0:
+            return None
+        return (time.time() - since) / done * (self.job.config.epochs - len(self._rows))
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def outcome(self):
+        """(TrainResult, None) or (None, error message) once `done()`."""
+        try:
+            return self.future.result(), None
+        except BrokenProcessPool:
+            return None, WORKER_DIED
+        except CancelledError:
+            return None, "Stopped before it started."
+        except Exception as error:  # a worker-side failure is shown, never raised in the page
+            return None, f"Training failed: {error}"
+
+
+class TrainingService:
+    """The server's pool of training workers, shared by all sessions (one per server)."""
+
+    def __init__(
+        self,
+        workers: int = 1,
+        max_tasks_per_child: int = 8,
+        memory_cap_mb: float = 1500.0,
+        warm_spec: ModelSpec | None = None,
+    ):
+        self.workers, self.max_tasks = workers, max_tasks_per_child
+        self.memory_cap_mb, self.warm_spec = memory_cap_mb, warm_spec
+        self.root = Path(tempfile.mkdtemp(prefix="lse-jobs-"))
+        self._ids, self._lock = itertools.count(1), threading.Lock()
+        self._handles: list[JobHandle] = []
+        self.recycles = 0
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            max_tasks_per_child=self.max_tasks,
+        )
+        if self.warm_spec is not None:
+            executor.submit(warm_up, self.warm_spec)
+        return executor
+
+    def worker_pids(self) -> list[int]:
+        return list(getattr(self._executor, "_processes", None) or {})
+
+    def _busy(self) -> bool:
+        return any(not h.done() for h in self._handles)
+
+    def _recycle_if_needed(self) -> None:
+        """Replace a broken pool at once, and an idle one whose worker outgrew the memory cap."""
+        broken = getattr(self._executor, "_broken", False)
+        too_big = not self._busy() and any(
+            rss_mb(pid) > self.memory_cap_mb for pid in self.worker_pids()
+        )
+        if broken or too_big:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_executor()
+            self.recycles += 1
+
+    def submit(self, job: TrainJob) -> JobHandle:
+        """Queue `job`; a free worker starts it (jobs run in submission order)."""
+        with self._lock:
+            self._handles = [h for h in self._handles if not h.done()]
+            self._recycle_if_needed()
+            job_id = next(self._ids)
+            folder = self.root / f"job{job_id}"
+            folder.mkdir()
+            try:
+                future = self._executor.submit(run_job, job, str(folder))
+            except BrokenProcessPool:
+                self._executor = self._new_executor()
+                future = self._executor.submit(run_job, job, str(folder))
+            handle = JobHandle(job_id, job, folder, future)
+            self._handles.append(handle)
+            return handle
+
+    def queue_position(self, handle: JobHandle) -> int:
+        """How many jobs wait before `handle` (0 when it is running or done)."""
+        if handle.started() or handle.done():
+            return 0
+        with self._lock:
+            waiting = [h for h in self._handles if not h.done() and not h.started()]
+        ahead = sum(1 for h in waiting if h.id < handle.id)
+        return ahead + (1 if self.running() >= self.workers else 0)
+
+    def running(self) -> int:
+        return sum(1 for h in self._handles if h.started() and not h.done())
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

@@ -1,0 +1,63 @@
+"""The Train tab through AppTest: a short run from click to outcome, per-session jobs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TINY = {"epochs": "25", "filters": "4,8", "units": "16", "samples": "40"}
+
+
+def _app(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _click(at: AppTest, label: str) -> None:
+    next(b for b in at.button if b.label == label).click().run()
+
+
+def _finish(at: AppTest, seconds: float = 120.0) -> None:
+    deadline = time.time() + seconds
+    while at.session_state["result"] is None and not at.session_state["run_error"]:
+        assert time.time() < deadline, "the run did not end"
+        time.sleep(0.2)
+        at.run()
+
+
+def test_train_runs_in_a_worker_and_reports_the_outcome():
+    at = _app(TINY)
+    assert not at.exception
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception
+    assert any(s.value.startswith("Finished 25 epochs in") for s in at.success)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Run ") and "25 epochs" in c for c in captions)
+    final = at.dataframe[-1].value  # the final loss per task
+    assert list(final["Task"])[-1] == "total (sum)" and len(final) == 5
+
+
+def test_each_session_sees_only_its_own_run():
+    first, second = _app(TINY), _app(TINY | {"seed": "7"})
+    _click(first, "Train")
+    _finish(first)
+    second.run()
+    assert second.session_state["job"] is None if "job" in second.session_state else True
+    assert not any(s.value.startswith("Finished") for s in second.success)
+    _click(second, "Train")
+    _finish(second)
+    assert first.session_state["job"].id != second.session_state["job"].id
+
+
+def test_bad_training_values_in_the_link_warn_and_fall_back():
+    at = _app({"epochs": "-5", "lr": "abc", "relatedness": "7"})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "`epochs`" in warnings and "`lr`" in warnings and "`relatedness`" in warnings
+    assert at.session_state["epochs"] == 1 and at.session_state["relatedness"] == 1.0

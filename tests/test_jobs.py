@@ -1,0 +1,91 @@
+"""Training in worker processes: streaming, stop, diverging, a killed worker, isolation."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from models.data import DataSpec
+from models.jobs import WORKER_DIED, TrainingService, TrainJob
+from models.spec import ModelSpec
+from models.training import TrainConfig
+
+SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
+
+
+@pytest.fixture(scope="module")
+def service():
+    svc = TrainingService(workers=1, max_tasks_per_child=50)
+    yield svc
+    svc.shutdown()
+
+
+def _wait(handle, seconds: float = 120.0):
+    deadline = time.time() + seconds
+    while not handle.done():
+        assert time.time() < deadline, "job did not finish"
+        time.sleep(0.05)
+    return handle.outcome()
+
+
+def _wait_started(handle, seconds: float = 120.0) -> None:
+    deadline = time.time() + seconds
+    while not (handle.started() and len(handle.rows())):
+        assert time.time() < deadline, "job did not start"
+        time.sleep(0.05)
+
+
+def test_job_streams_every_epoch_and_matches_the_result(service):
+    handle = service.submit(TrainJob(SMALL, DataSpec(samples=40), TrainConfig(epochs=60)))
+    result, error = _wait(handle)
+    assert error is None and result.status == "finished"
+    rows = handle.rows()
+    assert rows.shape == (60, 3 + 2 * SMALL.n_features)
+    assert rows[:, 0].tolist() == list(range(1, 61))
+    assert rows[-1, 2] == pytest.approx(result.history["val_total"].iloc[-1], rel=1e-6)
+    assert result.history["val_total"].iloc[-1] < result.history["val_total"].iloc[0]
+    assert os.getpid() not in service.worker_pids()  # the caller never trains
+
+
+def test_stop_ends_a_run_early(service):
+    handle = service.submit(TrainJob(SMALL, DataSpec(samples=200), TrainConfig(epochs=5000)))
+    _wait_started(handle)
+    handle.stop()
+    result, error = _wait(handle)
+    assert error is None and result.status == "stopped"
+    assert 0 < result.epochs_run < 5000
+
+
+def test_nan_loss_stops_with_a_learning_rate_hint(service):
+    config = TrainConfig(epochs=300, learning_rate=1e6)
+    result, error = _wait(service.submit(TrainJob(SMALL, DataSpec(samples=40), config)))
+    assert error is None and result.status == "diverged"
+    assert "lower the learning rate" in result.message
+
+
+def test_killed_worker_gives_a_clear_error_and_the_next_run_works(service):
+    handle = service.submit(TrainJob(SMALL, DataSpec(samples=200), TrainConfig(epochs=5000)))
+    _wait_started(handle)
+    os.kill(int((handle.folder / "started").read_text()), signal.SIGKILL)
+    result, error = _wait(handle)
+    assert result is None and error == WORKER_DIED
+    again = service.submit(TrainJob(SMALL, DataSpec(samples=40), TrainConfig(epochs=20)))
+    result, error = _wait(again)
+    assert error is None and result.status == "finished" and service.recycles >= 0
+
+
+def test_queued_jobs_all_finish_in_order(service):
+    handles = [
+        service.submit(TrainJob(SMALL, DataSpec(samples=40, seed=i), TrainConfig(epochs=30)))
+        for i in range(3)
+    ]
+    assert service.queue_position(handles[-1]) >= 1
+    outcomes = [_wait(h) for h in handles]
+    assert all(error is None and r.status == "finished" for r, error in outcomes)
+    # each job kept to its own data: different seeds, different curves
+    assert (
+        outcomes[0][0].history["val_total"].iloc[-1] != outcomes[1][0].history["val_total"].iloc[-1]
+    )
