@@ -73,13 +73,13 @@ def test_bad_link_shows_warning_not_traceback(app_url, page):
 
 
 def test_train_fills_the_chart_and_finishes(app_url, page):
-    page.goto(f"{app_url}/?epochs=400&filters=4,8&units=16")
+    page.goto(f"{app_url}/?epochs=2000")  # model 1: a few seconds, long enough to watch
     wait_for_app_idle(page)
     page.get_by_role("tab", name="Train").click()
     page.get_by_role("button", name="Train", exact=True).click()
     # live: the progress text counts epochs while the chart fills
-    page.wait_for_selector("text=/Epoch [0-9,]+ \\/ 400/", timeout=90_000)
-    page.wait_for_selector("text=/Finished 400 epochs in [0-9.]+ s/", timeout=90_000)
+    page.wait_for_selector("text=/Epoch [0-9,]+ \\/ 2,000/", timeout=90_000)
+    page.wait_for_selector("text=/Finished 2,000 epochs in [0-9.]+ s/", timeout=90_000)
     wait_for_app_idle(page)
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2  # loss curves, forecast
     assert page.locator('[data-testid="stException"]').count() == 0

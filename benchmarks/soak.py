@@ -1,0 +1,87 @@
+"""Memory soak: 100 trainings in a row with varied specs, through the app's training service.
+
+The benchmark process plays the Streamlit server: it imports Keras and builds and analyses
+every spec (as the page does), while the trainings run in the service's worker processes.
+After each training it sums PSS (proportional set size, /proc/PID/smaps_rollup) over itself
+and its children, so shared library pages count once. Targets: peak under 1,500 MB, and the
+last 20 trainings add under 100 MB. Baseline in the same run: the PSS before any training.
+Last line: JSON with `trainings`, `peak_pss_mb`, `growth_last20_mb`, `baseline_pss_mb`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psutil  # noqa: E402
+
+from models.data import DataSpec  # noqa: E402
+from models.inspect import inspect_spec  # noqa: E402
+from models.jobs import TrainingService, TrainJob, memory_mb  # noqa: E402
+from models.spec import ModelSpec  # noqa: E402
+from models.training import TrainConfig  # noqa: E402
+
+TRAININGS = int(os.environ.get("SOAK_TRAININGS", "100"))
+
+
+def tree_pss_mb() -> float:
+    me = psutil.Process()
+    pids = [me.pid] + [child.pid for child in me.children(recursive=True)]
+    return sum(memory_mb(pid, "pss") for pid in pids)
+
+
+def specs():
+    """An endless, varied cycle: both variants, every k, a few sizes."""
+    sizes = [{}, {"conv_filters": (4, 8)}, {"dense_units": (64,)}, {"n_features": 3}]
+    for size in itertools.cycle(sizes):
+        for variant, k in [("hard", 5), ("towers", 1), ("hard", 0), ("towers", 3), ("hard", 2)]:
+            spec = ModelSpec(variant=variant, **size)
+            yield spec.replace(
+                shared_layers=min(k, spec.n_conv + (spec.n_dense if variant == "hard" else 0))
+            )
+
+
+def main() -> None:
+    service = TrainingService(workers=int(os.environ.get("LSE_TRAIN_WORKERS", "1")))
+    baseline = tree_pss_mb()
+    samples, start = [], time.time()
+    for i, spec in zip(range(TRAININGS), specs(), strict=False):
+        inspect_spec(spec)  # what the page does for a new setting
+        handle = service.submit(TrainJob(spec, DataSpec(seed=i), TrainConfig(epochs=150, seed=i)))
+        while not handle.done():
+            handle.rows()
+            time.sleep(0.05)
+        result, error = handle.outcome()
+        assert error is None, error
+        samples.append(tree_pss_mb())
+        print(
+            f"{i + 1:3d} {spec.variant:6s} k={spec.shared_layers} {result.status:8s} "
+            f"{result.seconds:5.2f} s  tree PSS {samples[-1]:7.1f} MB",
+            flush=True,
+        )
+    service.shutdown()
+    last20 = samples[-20:]
+    result = {
+        "trainings": len(samples),
+        "baseline_pss_mb": round(baseline, 1),
+        "peak_pss_mb": round(max(samples), 1),
+        "growth_last20_mb": round(last20[-1] - last20[0], 1),
+        "max_in_last20_minus_first_mb": round(max(last20) - last20[0], 1),
+        "recycles": service.recycles,
+        "minutes": round((time.time() - start) / 60, 1),
+    }
+    print(
+        f"peak {result['peak_pss_mb']} MB PSS (baseline {result['baseline_pss_mb']} MB); "
+        f"last 20 trainings added {result['growth_last20_mb']} MB"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
