@@ -155,7 +155,7 @@ class TrainingService:
     def __init__(
         self,
         workers: int = 1,
-        max_tasks_per_child: int = 8,
+        max_tasks_per_child: int = 3,  # ~25 MB leaks per job: a worker grows <= ~75 MB
         memory_cap_mb: float = 1500.0,
         warm_spec: ModelSpec | None = None,
     ):
