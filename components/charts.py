@@ -52,51 +52,41 @@ def loss_figure(
     return _layout(fig, 380)
 
 
+def _line(x, y, name: str, group: str, show: bool, color: str, **line) -> go.Scatter:
+    """One legend-grouped line; only the first of a group shows in the legend."""
+    return go.Scatter(
+        x=x, y=y, name=name, legendgroup=group, showlegend=show, line=dict(color=color, **line)
+    )
+
+
+def _steps(timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """x positions: input steps end at 0, forecast steps run 1..horizon."""
+    return np.arange(-timesteps + 1, 1), np.arange(1, horizon + 1)
+
+
 def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.Figure:
     """One panel per feature: input steps, true next steps and the forecast, for one window."""
     timesteps, n = x.shape
-    horizon = y.shape[1]
     cols = min(n, 4)
     rows = -(-n // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"feature {f + 1}" for f in range(n)])
-    past, future = np.arange(-timesteps + 1, 1), np.arange(1, horizon + 1)
+    past, future = _steps(timesteps, y.shape[1])
     for f in range(n):
-        r, c, first = f // cols + 1, f % cols + 1, f == 0
+        cell, first = (f // cols + 1, f % cols + 1), f == 0
+        fig.add_trace(_line(past, x[:, f], "input", "input", first, TOTAL_COLOUR), *cell)
+        fig.add_trace(_line(future, y[f], "truth", "truth", first, colour(f), width=2.5), *cell)
         fig.add_trace(
-            go.Scatter(
-                x=past,
-                y=x[:, f],
-                name="input",
-                legendgroup="input",
-                showlegend=first,
-                line=dict(color=TOTAL_COLOUR),
+            _line(
+                future,
+                prediction[f],
+                "forecast",
+                "forecast",
+                first,
+                colour(f),
+                width=2.5,
+                dash="dash",
             ),
-            r,
-            c,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=future,
-                y=y[f],
-                name="truth",
-                legendgroup="truth",
-                showlegend=first,
-                line=dict(color=colour(f), width=2.5),
-            ),
-            r,
-            c,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=future,
-                y=prediction[f],
-                name="forecast",
-                legendgroup="fc",
-                showlegend=first,
-                line=dict(color=colour(f), width=2.5, dash="dash"),
-            ),
-            r,
-            c,
+            *cell,
         )
     return _layout(fig, 260 * rows)
 
@@ -107,32 +97,12 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
     fig = make_subplots(
         rows=1, cols=windows, subplot_titles=[f"window {w + 1}" for w in range(windows)]
     )
-    timesteps, n = x.shape[1:]
-    past, future = np.arange(-timesteps + 1, 1), np.arange(1, y.shape[2] + 1)
+    past, future = _steps(x.shape[1], y.shape[2])
     for w in range(windows):
-        for f in range(n):
-            first = w == 0
+        for f in range(x.shape[2]):
+            name, group = f"feature {f + 1}", str(f)
+            fig.add_trace(_line(past, x[w, :, f], name, group, w == 0, colour(f)), 1, w + 1)
             fig.add_trace(
-                go.Scatter(
-                    x=past,
-                    y=x[w, :, f],
-                    name=f"feature {f + 1}",
-                    legendgroup=str(f),
-                    showlegend=first,
-                    line=dict(color=colour(f)),
-                ),
-                1,
-                w + 1,
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=future,
-                    y=y[w, f],
-                    legendgroup=str(f),
-                    showlegend=False,
-                    line=dict(color=colour(f), dash="dash"),
-                ),
-                1,
-                w + 1,
+                _line(future, y[w, f], name, group, False, colour(f), dash="dash"), 1, w + 1
             )
     return _layout(fig, 240)

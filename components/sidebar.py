@@ -18,15 +18,8 @@ PRESETS = {
 }
 
 
-def _shared_layer_names(spec: ModelSpec) -> list[str]:
-    """Names of the layers that `shared_layers` = 1, 2, ... adds, in order."""
-    convs = [f"conv{i + 1}" for i in range(spec.n_conv)]
-    dense = [f"dense{i + 1}" for i in range(spec.n_dense)]
-    return convs + (dense if spec.variant == "hard" else [])
-
-
 def _slider_label(spec: ModelSpec, k: int) -> str:
-    names = _shared_layer_names(spec)
+    names = VARIANTS[spec.variant].shareable(spec)
     if k == 0:
         return "0 · none"
     return f"{k} · {names[0]}" if k == 1 else f"{k} · {names[0]}–{names[k - 1]}"

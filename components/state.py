@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import streamlit as st
 
 from models.graph import LAYOUTS, VIEWS
@@ -16,6 +18,7 @@ from models.urlstate import (
     join,
     spec_from_query,
     spec_to_query,
+    train_params,
     training_from_query,
     training_to_query,
 )
@@ -23,27 +26,9 @@ from models.urlstate import (
 PAGE_PARAMS = (Param("view", "view", choice(VIEWS)), Param("layout", "layout", choice(LAYOUTS)))
 PAGE_DEFAULTS = {"view": "layers", "layout": "TB"}
 
-# Widget keys, one per spec field; lists are edited as comma text.
-SPEC_KEYS = {
-    "variant": "variant",
-    "shared_layers": "k",
-    "n_features": "features",
-    "timesteps": "timesteps",
-    "horizon": "horizon",
-    "conv_filters": "filters",
-    "kernel_size": "kernel",
-    "dense_units": "units",
-    "activation": "activation",
-}
-TRAIN_KEYS = {
-    "epochs": "epochs",
-    "learning_rate": "lr",
-    "batch_size": "batch",
-    "seed": "seed",
-    "samples": "samples",
-    "relatedness": "relatedness",
-    "noise": "noise",
-}
+# Each widget's session-state key is its URL parameter's key; lists are edited as comma text.
+SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
+TRAIN_KEYS = {p.field: p.key for p in train_params()}
 LIST_FIELDS = ("conv_filters", "dense_units")
 LIST_PARSERS = {p.field: p.parse for p in SPEC_PARAMS if p.field in LIST_FIELDS}
 
@@ -67,9 +52,8 @@ def init_from_url() -> None:
     load_spec_into_widgets(spec)
     st.session_state.update(view=page["view"], layout=page["layout"])
     st.session_state.update({key: training[field] for field, key in TRAIN_KEYS.items()})
-    st.session_state["url_warnings"] = (
-        warnings + page_warnings + train_warnings
-    )  # shown until settings change
+    # The link's warnings stay on the page until the settings change.
+    st.session_state["url_warnings"] = warnings + page_warnings + train_warnings
     st.session_state["url_spec"] = spec
     st.session_state["initialised"] = True
 
@@ -110,17 +94,8 @@ def training_settings():
     from models.data import DataSpec
     from models.training import TrainConfig
 
-    v = training_values()
-    data = DataSpec(
-        samples=int(v["samples"]),
-        relatedness=float(v["relatedness"]),
-        noise=float(v["noise"]),
-        seed=int(v["seed"]),
+    values = training_values()
+    return tuple(
+        cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+        for cls in (DataSpec, TrainConfig)
     )
-    config = TrainConfig(
-        epochs=int(v["epochs"]),
-        learning_rate=float(v["learning_rate"]),
-        batch_size=int(v["batch_size"]),
-        seed=int(v["seed"]),
-    )
-    return data, config

@@ -30,8 +30,8 @@ def render_tables(analysis: Analysis) -> None:
         width="stretch",
         key="layer_table",
     )
-    with st.expander(f"Every call ({len(call_table(analysis))}) — shapes at each call"):
-        calls = call_table(analysis)
+    calls = call_table(analysis)
+    with st.expander(f"Every call ({len(calls)}) — shapes at each call"):
         st.dataframe(
             calls.style.apply(_row_styler(fills, "Layer object"), axis=1),
             hide_index=True,

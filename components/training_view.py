@@ -31,11 +31,12 @@ def dataset(data_spec, n_features: int, timesteps: int, horizon: int):
     return make_dataset(data_spec, n_features, timesteps, horizon)
 
 
-def _history(rows: np.ndarray, n_tasks: int) -> pd.DataFrame:
-    columns = ["epoch", "train_total", "val_total"]
-    columns += [f"train_task{t + 1}" for t in range(n_tasks)]
-    columns += [f"val_task{t + 1}" for t in range(n_tasks)]
-    return pd.DataFrame(rows.reshape(-1, len(columns)), columns=columns)
+def _running() -> bool:
+    """A job was started in this session and its outcome has not been collected yet."""
+    state = st.session_state
+    return (
+        state.get("job") is not None and state.get("result") is None and not state.get("run_error")
+    )
 
 
 def _start(job: TrainJob) -> None:
@@ -61,9 +62,8 @@ def _describe(job: TrainJob) -> str:
     )
 
 
-def _progress(job, rows: np.ndarray) -> None:
+def _progress(job, done: int) -> None:
     total = job.job.config.epochs
-    done = len(rows)
     if not job.started():
         ahead = training_service().queue_position(job)
         st.progress(
@@ -85,13 +85,12 @@ def _live_panel(n_tasks: int) -> None:
     if job is None:
         st.info("Press **Train** to fit this model on the toy data; the loss curves grow here.")
         return
-    finished = state.get("result") is not None or state.get("run_error") is not None
-    if not finished:
-        rows = job.rows()
-        _progress(job, rows)
-        if len(rows):
+    if _running():
+        history = job.history()
+        _progress(job, len(history))
+        if len(history):
             st.plotly_chart(
-                loss_figure(_history(rows, n_tasks), n_tasks, state["log_scale"]),
+                loss_figure(history, n_tasks, state["log_scale"]),
                 key="live_loss",
                 config={"displayModeBar": False},
             )
@@ -173,7 +172,7 @@ def render_training(spec: ModelSpec) -> None:
     except SpecError as error:
         problem = str(error)
     job = state.get("job")
-    running = job is not None and state.get("result") is None and state.get("run_error") is None
+    running = _running()
     left, middle, right = st.columns([1, 1, 3])
     left.button(
         "Train",

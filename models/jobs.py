@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from models.data import DataSpec
 from models.spec import ModelSpec
@@ -67,7 +68,10 @@ def warm_up(spec: ModelSpec) -> float:
 
 
 def run_job(job: TrainJob, folder: str):
-    """Worker side: train, appending each epoch's losses to `folder/progress.csv`."""
+    """Worker side: train, appending each epoch's losses to `folder/progress.csv`.
+
+    The file's first line is the history's column names, so the reader needs no copy of them.
+    """
     from models.data import make_dataset
     from models.training import train
 
@@ -78,6 +82,8 @@ def run_job(job: TrainJob, folder: str):
     with open(root / "progress.csv", "a", encoding="utf-8") as out:
 
         def on_progress(done: int, history) -> None:
+            if written[0] == 0:
+                out.write(",".join(history.columns) + "\n")
             new = history.iloc[written[0] :]
             out.write("".join(",".join(f"{v:.9g}" for v in row) + "\n" for row in new.values))
             out.flush()
@@ -96,8 +102,8 @@ class JobHandle:
     job: TrainJob
     folder: Path
     future: Future
-    submitted: float = field(default_factory=time.time)
     _offset: int = 0
+    _columns: list[str] = field(default_factory=list)
     _rows: list = field(default_factory=list)
     _first_seen: tuple[float, int] | None = None  # (time, epochs) when epochs first arrived
 
@@ -119,10 +125,18 @@ class JobHandle:
                 text = src.read()
             complete = text[: text.rfind("\n") + 1]  # a line still being written waits
             self._offset += len(complete.encode())
-            self._rows += [[float(v) for v in line.split(",")] for line in complete.splitlines()]
+            lines = complete.splitlines()
+            if lines and not self._columns:
+                self._columns = lines.pop(0).split(",")
+            self._rows += [[float(v) for v in line.split(",")] for line in lines]
         if self._rows and self._first_seen is None:
             self._first_seen = (time.time(), len(self._rows))
         return np.array(self._rows, dtype=float)
+
+    def history(self) -> pd.DataFrame:
+        """The epochs so far, with the same columns as the finished run's history."""
+        rows = self.rows()
+        return pd.DataFrame(rows.reshape(len(rows), len(self._columns)), columns=self._columns)
 
     def seconds_left(self) -> float | None:
         """Time to finish at the speed seen since the first epochs arrived (None: unknown)."""

@@ -7,7 +7,7 @@ replaced by a valid value (the default, or the nearest allowed number).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 from models import spec as limits
 from models.spec import ModelSpec
@@ -163,7 +163,8 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
     return spec, warnings
 
 
-def _train_params():
+def train_params() -> tuple[Param, ...]:
+    """URL parameters of the training and data settings (imported late: no cycle at load)."""
     from models.data import MAX_SAMPLES
     from models.training import MAX_EPOCHS
 
@@ -178,22 +179,20 @@ def _train_params():
     )
 
 
-TRAIN_DEFAULTS = {
-    "epochs": 500,
-    "learning_rate": 1e-3,
-    "batch_size": 32,
-    "seed": 0,
-    "samples": 100,
-    "relatedness": 0.5,
-    "noise": 0.1,
-}
+def train_defaults() -> dict[str, object]:
+    """Default training and data settings, by field name, from `TrainConfig` and `DataSpec`."""
+    from models.data import DataSpec
+    from models.training import TrainConfig
+
+    values = asdict(DataSpec()) | asdict(TrainConfig())
+    return {p.field: values[p.field] for p in train_params()}
 
 
 def training_from_query(params: Mapping[str, str]) -> tuple[dict, list[str]]:
     """Training and data settings (by field name) from URL parameters, with warnings."""
-    return decode(params, _train_params(), TRAIN_DEFAULTS)
+    return decode(params, train_params(), train_defaults())
 
 
 def training_to_query(values: Mapping[str, object]) -> dict[str, str]:
     """URL parameters for training and data settings given by field name."""
-    return encode(values, _train_params())
+    return encode(values, train_params())

@@ -23,10 +23,22 @@ class Variant:
     summary: str
     build: Callable  # (ModelSpec) -> keras.Model
     count_params: Callable[[ModelSpec], int]
-    shared_range: Callable[[ModelSpec], tuple[int, int]]
+    shareable: Callable[[ModelSpec], list[str]]  # layers that k = 1, 2, ... shares, in order
     split_inputs: Callable[[ModelSpec, np.ndarray], object]
     explain: Callable  # (ModelSpec, Analysis) -> list[str]
     check: Callable[[ModelSpec], None] = lambda spec: None
+
+    def shared_range(self, spec: ModelSpec) -> tuple[int, int]:
+        """The allowed values of `shared_layers` for `spec`'s sizes."""
+        return 0, len(self.shareable(spec))
+
+
+def _conv_names(spec: ModelSpec) -> list[str]:
+    return [f"conv{i + 1}" for i in range(spec.n_conv)]
+
+
+def _dense_names(spec: ModelSpec) -> list[str]:
+    return [f"dense{i + 1}" for i in range(spec.n_dense)]
 
 
 def _one_input(spec: ModelSpec, x: np.ndarray) -> np.ndarray:
@@ -54,7 +66,7 @@ VARIANTS: dict[str, Variant] = {
             ),
             build=builders.build_hard,
             count_params=builders.count_hard,
-            shared_range=lambda spec: (0, spec.n_conv + spec.n_dense),
+            shareable=lambda spec: _conv_names(spec) + _dense_names(spec),
             split_inputs=_one_input,
             explain=explain.explain_hard,
         ),
@@ -68,7 +80,7 @@ VARIANTS: dict[str, Variant] = {
             ),
             build=builders.build_towers,
             count_params=builders.count_towers,
-            shared_range=lambda spec: (0, spec.n_conv),
+            shareable=_conv_names,
             split_inputs=_input_per_feature,
             explain=explain.explain_towers,
             check=_needs_conv,

@@ -1,0 +1,144 @@
+"""One spec's compiled training machinery, kept per process so a new run never retraces.
+
+`compiled_model(spec)` builds the model, its Adam optimizer and the `tf.function`s once and
+keeps them (least recently used first out); `models.training` resets and runs them.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from models import VARIANTS, build_model
+from models.spec import ModelSpec
+
+CACHE_SIZE = 6  # compiled specs kept per process; each holds a model, optimizer and graphs
+_CACHE: OrderedDict[ModelSpec, CompiledModel] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_SEED_LOCK = threading.Lock()  # Python's `random` is global: seed and build as one step
+
+
+class CompiledModel:
+    """One spec's model, optimizer and compiled functions. Use it under `lock`."""
+
+    def __init__(self, spec: ModelSpec):
+        import keras
+        import tensorflow as tf
+
+        self.spec = spec
+        self.lock = threading.Lock()
+        self.trace_count = 0  # incremented by the Python body of every compiled function
+        self.model = _seeded_build(spec, 0)  # its weights are replaced by every run
+        self.optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+        self.optimizer.build(self.model.trainable_variables)
+        self._split = VARIANTS[spec.variant].split_inputs
+        t, f, h = spec.timesteps, spec.n_features, spec.horizon
+        x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, f, h])
+        int_sig = tf.TensorSpec([], tf.int32)
+        self.run_chunk = tf.function(
+            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 4]
+        )
+        self.predict = tf.function(self._predict, input_signature=[x_sig])
+
+    def initial_weights(self, seed: int) -> list[np.ndarray]:
+        """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
+        return _seeded_build(self.spec, seed).get_weights()
+
+    def _forward(self, x, training: bool):
+        """Predictions stacked as the targets are: (N, n_features, horizon)."""
+        import tensorflow as tf
+
+        outputs = self.model(self._split(self.spec, x), training=training)
+        return tf.stack(outputs if isinstance(outputs, list | tuple) else [outputs], axis=1)
+
+    def _predict(self, x):
+        self.trace_count += 1
+        return self._forward(x, training=False)
+
+    def reset(self, weights: list[np.ndarray], learning_rate: float) -> None:
+        """Load `weights`, zero the optimizer's moments and step count, set the learning rate."""
+        # Eager assignment takes ~3 ms for model 1; a tf.function would save little and cost
+        # ~0.3 s of tracing on a spec's first run.
+        for variable, value in zip(self.model.weights, weights, strict=True):
+            variable.assign(value)
+        for variable in self.optimizer.variables:
+            variable.assign(np.zeros(variable.shape, variable.dtype))
+        self.optimizer.learning_rate.assign(learning_rate)
+
+    def _task_losses(self, y, predictions):
+        import tensorflow as tf
+
+        return tf.reduce_mean(tf.square(y - predictions), axis=[0, 2])  # (n_features,)
+
+    def _step(self, x, y):
+        import tensorflow as tf
+
+        variables = self.model.trainable_variables
+        with tf.GradientTape() as tape:
+            losses = self._task_losses(y, self._forward(x, training=True))
+            total = tf.reduce_sum(losses)
+        self.optimizer.apply(tape.gradient(total, variables), variables)
+        return losses
+
+    def _chunk(self, x, y, x_val, y_val, seed, first_epoch, n_epochs, batch_size):
+        """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row of losses each.
+
+        A row is [train per task, val per task], all NaN if a weight is no longer finite. Stops
+        after the first non-finite row.
+        """
+        import tensorflow as tf
+
+        self.trace_count += 1
+        n = tf.shape(x)[0]
+        n_batches = (n + batch_size - 1) // batch_size
+        rows = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(n_epochs):
+            # Stateless: the order depends only on (seed, epoch), whatever the chunking.
+            noise = tf.random.stateless_uniform([n], seed=tf.stack([seed, first_epoch + i]))
+            order = tf.argsort(noise)
+            summed = tf.zeros([self.spec.n_features])
+            for b in tf.range(n_batches):
+                batch = order[b * batch_size : (b + 1) * batch_size]
+                losses = self._step(tf.gather(x, batch), tf.gather(y, batch))
+                summed += losses * tf.cast(tf.size(batch), tf.float32)
+            val = self._task_losses(y_val, self._forward(x_val, training=False))
+            row = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
+            # A NaN weight can hide behind a finite loss (oneDNN's fused matmul/conv + bias + ReLU
+            # kernels output 0 for NaN), so a non-finite weight also marks the epoch diverged.
+            finite = [tf.reduce_all(tf.math.is_finite(v)) for v in self.model.trainable_variables]
+            row = tf.where(tf.reduce_all(finite), row, float("nan"))
+            rows = rows.write(i, row)
+            if not tf.reduce_all(tf.math.is_finite(row)):
+                break
+        return rows.stack()
+
+
+def _seeded_build(spec: ModelSpec, seed: int):
+    """`build_model(spec)` as if after `keras.utils.set_random_seed(seed)`, without side effects."""
+    # Keras' unseeded initializers draw their seeds from Python's `random`, so seeding only
+    # that is enough. keras.utils.set_random_seed would also call tf.random.set_seed, which
+    # clears TF's kernel cache: the next call of a compiled function then re-instantiates its
+    # graph (~0.3 s). Python's random state is restored so callers see no side effect.
+    with _SEED_LOCK:
+        state = random.getstate()
+        try:
+            random.seed(seed)
+            return build_model(spec)
+        finally:
+            random.setstate(state)
+
+
+def compiled_model(spec: ModelSpec) -> CompiledModel:
+    """The process-wide `CompiledModel` of `spec`, built on first use (least recently used go)."""
+    spec.validate()
+    with _CACHE_LOCK:
+        if spec in _CACHE:
+            _CACHE.move_to_end(spec)
+            return _CACHE[spec]
+        entry = _CACHE[spec] = CompiledModel(spec)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return entry
