@@ -6,6 +6,13 @@ import streamlit as st
 
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_explanation, render_metrics
+from components.present import (
+    apply_presenter_style,
+    presenting,
+    render_presenter_toggle,
+    render_share_link,
+    sidebar_state,
+)
 from components.sidebar import render_sidebar
 from components.state import init_from_url, spec_from_widgets, write_url
 from components.tables_view import render_tables
@@ -30,12 +37,22 @@ def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
 
 def main() -> None:
     """One run of the page."""
-    st.set_page_config(page_title="Layer Sharing Explorer", page_icon="🔗", layout="wide")
     init_from_url()
+    st.set_page_config(
+        page_title="Layer Sharing Explorer",
+        page_icon="🔗",
+        layout="wide",
+        initial_sidebar_state=sidebar_state(),
+    )
+    apply_presenter_style()
     render_sidebar()
     spec, problems = spec_from_widgets()
 
-    st.title("Layer Sharing Explorer")
+    title, toggle, share = st.columns([5, 1.7, 1.3], vertical_alignment="bottom")
+    title.title("Layer Sharing Explorer")
+    with toggle:
+        render_presenter_toggle()
+    share_slot = share.empty()  # filled once the URL holds this run's settings
     st.caption(
         "In Keras a layer is shared by calling one layer object more than once. "
         "Pick a variant and how many layers are shared; the model is built live."
@@ -52,6 +69,8 @@ def main() -> None:
 
     st.session_state["last_good_spec"] = spec
     write_url(spec)
+    with share_slot.container():
+        render_share_link()
     analysis = analysis_for(spec)
     render_metrics(analysis)
     model_tab, train_tab = st.tabs(["Model", "Train"], key="tab")
@@ -59,8 +78,12 @@ def main() -> None:
         render_explanation(analysis)
         render_toggles()
         render_graph(dot_for(spec, st.session_state["view"], st.session_state["layout"]), analysis)
-        st.subheader("Parameters per layer")
-        render_tables(analysis)
+        if presenting():
+            with st.expander("Parameters per layer"):
+                render_tables(analysis)
+        else:
+            st.subheader("Parameters per layer")
+            render_tables(analysis)
     with train_tab:
         render_training(spec)
 

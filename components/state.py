@@ -15,6 +15,8 @@ from models.urlstate import (
     choice,
     decode,
     encode,
+    flag,
+    flag_text,
     join,
     spec_from_query,
     spec_to_query,
@@ -23,8 +25,12 @@ from models.urlstate import (
     training_to_query,
 )
 
-PAGE_PARAMS = (Param("view", "view", choice(VIEWS)), Param("layout", "layout", choice(LAYOUTS)))
-PAGE_DEFAULTS = {"view": "layers", "layout": "TB"}
+PAGE_PARAMS = (
+    Param("view", "view", choice(VIEWS)),
+    Param("layout", "layout", choice(LAYOUTS)),
+    Param("present", "present", flag, flag_text),
+)
+PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False}
 
 # Each widget's session-state key is its URL parameter's key; lists are edited as comma text.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
@@ -50,7 +56,7 @@ def init_from_url() -> None:
     page, page_warnings = decode(params, PAGE_PARAMS, PAGE_DEFAULTS)
     training, train_warnings = training_from_query(params)
     load_spec_into_widgets(spec)
-    st.session_state.update(view=page["view"], layout=page["layout"])
+    st.session_state.update({p.field: page[p.field] for p in PAGE_PARAMS})
     st.session_state.update({key: training[field] for field, key in TRAIN_KEYS.items()})
     # The link's warnings stay on the page until the settings change.
     st.session_state["url_warnings"] = warnings + page_warnings + train_warnings
@@ -80,6 +86,8 @@ def write_url(spec: ModelSpec) -> None:
     """Mirror the current settings into the query string, so a copied link reproduces them."""
     query = spec_to_query(spec) | encode(st.session_state, PAGE_PARAMS)
     query |= training_to_query(training_values())
+    if not st.session_state["present"]:
+        del query["present"]  # the usual view keeps its links short
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
 

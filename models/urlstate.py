@@ -94,6 +94,22 @@ def choice(options: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def flag(text: str) -> bool:
+    """Parser for an on/off switch such as `present=1`."""
+    word = text.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise BadValue(f"{text!r} is not 1 or 0", fallback=False)
+    return word in TRUE_WORDS
+
+
+def flag_text(value: object) -> str:
+    return "1" if value else "0"
+
+
 def join(values) -> str:
     return ",".join(str(v) for v in values)
 
