@@ -1,0 +1,124 @@
+"""Own CSV data: parsing, the clear message for every bad file, and leak-free windows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.userdata import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    clean_missing,
+    make_windows,
+    read_csv,
+)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def series(rows: int = 200, columns: int = 3) -> pd.DataFrame:
+    t = np.arange(rows)
+    data = {f"s{c}": np.sin(t / (3 + c)) + 0.01 * c * t for c in range(columns)}
+    return pd.DataFrame({"date": pd.date_range("2024-01-01", periods=rows, freq="D"), **data})
+
+
+def test_reads_numeric_columns_and_time_column():
+    table = read_csv(csv_bytes(series()))
+    assert table.time_column == "date"
+    assert list(table.values.columns) == ["s0", "s1", "s2"]
+    assert table.ignored == () and table.nan_counts == {}
+
+
+def test_shuffled_rows_are_put_in_time_order():
+    frame = series(50)
+    table = read_csv(csv_bytes(frame.sample(frac=1.0, random_state=0)))
+    np.testing.assert_allclose(table.values["s1"].to_numpy(), frame["s1"].to_numpy())
+
+
+def test_semicolon_separated_file_is_understood():
+    text = "a;b\n" + "\n".join(f"{i};{2 * i}" for i in range(10))
+    assert list(read_csv(text.encode()).values.columns) == ["a", "b"]
+
+
+def test_text_columns_are_named_and_left_out():
+    frame = series(30).assign(city="Paris")
+    table = read_csv(csv_bytes(frame))
+    assert table.ignored == ("city",)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a CSV"),
+        (b"a,b\n1,2\n", "data row"),
+        (b"name,city\nx,y\nz,w\nq,r\n", "No numeric column"),
+        (b"a\n" + b"1\n" * (MAX_ROWS + 1), "rows"),
+        (
+            ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1)).encode()
+            + b"\n"
+            + b"1," * 64
+            + b"1\n",
+            "columns",
+        ),
+        (b"a\n" + b"1\n" * (MAX_UPLOAD_BYTES // 2 + 1), "MB"),
+        (b'a,b\n1,"2\n3,4\n', "could not be read"),
+    ],
+)
+def test_bad_files_get_a_clear_message(data, message):
+    with pytest.raises(UploadError, match=message):
+        read_csv(data)
+
+
+def test_missing_values_are_counted_then_dropped_or_filled():
+    frame = series(40)
+    frame.loc[[5, 6], "s0"] = np.nan
+    table = read_csv(csv_bytes(frame))
+    assert table.nan_counts == {"s0": 2}
+    assert len(clean_missing(table, "drop").values) == 38
+    filled = clean_missing(table, "fill").values
+    assert len(filled) == 40 and not filled.isna().any().any()
+    with pytest.raises(UploadError, match="missing"):
+        make_windows(table, ["s0"], 5, 2)
+
+
+def test_windows_split_over_time_without_leakage():
+    rows, t, h = 200, 10, 5
+    frame = pd.DataFrame({"a": np.arange(rows, dtype=float), "b": np.arange(rows) * 2.0})
+    data = make_windows(read_csv(csv_bytes(frame)), ["a", "b"], t, h, val_fraction=0.25)
+    assert data.x_train.shape[1:] == (t, 2) and data.y_train.shape[1:] == (2, h)
+    # Undo the standardisation to get back row numbers: train targets end before val inputs.
+    rows_of = lambda z: z * data.std[0] + data.mean[0]  # noqa: E731
+    last_train_target = rows_of(data.y_train[:, 0, :]).max()
+    first_val_input = rows_of(data.x_val[:, :, 0]).min()
+    assert last_train_target < first_val_input
+    assert abs(last_train_target - 149) < 1e-3 and abs(first_val_input - 150) < 1e-3
+    # Standardised with the training stretch's statistics only.
+    assert abs(data.mean[0] - 74.5) < 1e-4
+    assert len(data.x_train) == 150 - (t + h) + 1 and len(data.x_val) == 50 - (t + h) + 1
+
+
+def test_too_short_series_says_how_many_rows_are_needed():
+    frame = pd.DataFrame({"a": np.arange(20.0)})
+    with pytest.raises(UploadError, match="need 30 rows"):
+        make_windows(read_csv(csv_bytes(frame)), ["a"], 10, 5)
+
+
+def test_column_choice_is_checked():
+    table = read_csv(csv_bytes(series(100)))
+    with pytest.raises(UploadError, match="at least one"):
+        make_windows(table, [], 5, 2)
+    with pytest.raises(UploadError, match="No column named"):
+        make_windows(table, ["nope"], 5, 2)
+
+
+def test_constant_series_stays_finite():
+    frame = pd.DataFrame({"a": np.ones(60), "b": np.arange(60.0)})
+    data = make_windows(read_csv(csv_bytes(frame)), ["a", "b"], 5, 2)
+    assert np.isfinite(data.x_train).all() and np.isfinite(data.y_val).all()
