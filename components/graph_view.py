@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from models.analysis import Analysis
@@ -25,7 +27,8 @@ def render_toggles() -> None:
 def _swatch(colour: str, text: str) -> str:
     return (
         f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
-        f'border:1px solid #777;border-radius:2px;margin:0 0.3em -0.1em 0"></span>{text}'
+        f'border:1px solid #777;border-radius:2px;margin:0 0.3em -0.1em 0"></span>'
+        + html.escape(text)  # layer names come from uploaded models too
     )
 
 
