@@ -1,0 +1,111 @@
+"""A person's own `.keras` file -> a loaded model, safely, or a message saying why not.
+
+Keras' safe mode refuses Lambda layers (they would run arbitrary Python code from the file);
+custom classes are not importable from a file at all, so only built-in layers (and this app's
+own registered CrossStitch) load. Size caps apply to the file and to what it unpacks to.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from io import BytesIO
+
+MAX_MODEL_MB = 25
+MAX_UNPACKED_MB = 200  # a zip can unpack far beyond its size
+MAX_LAYERS = 500
+LIMITS_TEXT = (
+    f"A `.keras` file (Keras 3 `model.save`), up to {MAX_MODEL_MB} MB and {MAX_LAYERS} layers; "
+    "functional or Sequential models with built-in layers. Loaded in safe mode: no Lambda "
+    "layers or custom code."
+)
+
+
+class ModelUploadError(ValueError):
+    """A model file that cannot be analysed; the message is meant for the page."""
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse what is not a reasonably sized Keras zip archive, before Keras reads it."""
+    if not data:
+        raise ModelUploadError("The file is empty.")
+    if len(data) > MAX_MODEL_MB * 1024 * 1024:
+        raise ModelUploadError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_MODEL_MB} MB."
+        )
+    if data[:8] == b"\x89HDF\r\n\x1a\n":
+        raise ModelUploadError(
+            "This is a legacy HDF5 (.h5) file. Save the model as `.keras` "
+            "(`model.save('model.keras')`) and upload that."
+        )
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ModelUploadError(
+            "This is not a `.keras` file: a `.keras` file is a zip archive written by "
+            "`model.save('model.keras')`."
+        ) from None
+    names = {entry.filename for entry in entries}
+    if "config.json" not in names:
+        raise ModelUploadError("This zip archive has no config.json: it is not a Keras model.")
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
+        raise ModelUploadError(
+            f"This archive unpacks to {unpacked / 1024 / 1024:.0f} MB; the limit is "
+            f"{MAX_UNPACKED_MB} MB."
+        )
+
+
+def load_model_bytes(data: bytes):
+    """Load `.keras` bytes in safe mode (weights included); `ModelUploadError` if refused."""
+    import keras
+
+    import models.cross_stitch  # noqa: F401  registers the app's own layer for its downloads
+
+    check_archive(data)
+    handle, path = tempfile.mkstemp(suffix=".keras")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        try:
+            model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        except Exception as error:  # Keras raises many types for bad files; all end up here
+            raise ModelUploadError(_explain_load_error(error)) from None
+    finally:
+        os.unlink(path)
+    _check_model(model)
+    return model
+
+
+def _explain_load_error(error: Exception) -> str:
+    text = str(error)
+    if "Lambda" in text or "safe_mode" in text:
+        return (
+            "This model contains a Lambda layer (or another object that runs Python code from "
+            "the file); safe mode refuses it. Replace it with built-in layers to analyse it."
+        )
+    unknown = re.search(r"[Cc]ould not (?:locate|deserialize) (?:class|function) '?([\w.>]+)", text)
+    if unknown:
+        return (
+            f"This model uses `{unknown.group(1)}`, which is custom code; the app does not load "
+            "custom code. Only built-in Keras layers can be analysed."
+        )
+    first_line = text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
+    return f"Keras could not load this file: {first_line}"
+
+
+def _check_model(model) -> None:
+    """The analysis needs a graph of layer calls: a functional or Sequential model."""
+    if not getattr(model, "inputs", None) or not getattr(model, "outputs", None):
+        raise ModelUploadError(
+            "This model has no graph of layer calls (a subclassed model, or a Sequential "
+            "model without an input shape); only functional and built Sequential models "
+            "can be analysed."
+        )
+    if len(model.layers) > MAX_LAYERS:
+        raise ModelUploadError(
+            f"This model has {len(model.layers)} layers; the limit is {MAX_LAYERS}."
+        )
