@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from models.analysis import Analysis
-from models.palette import TASK_SHARED_FILL, layer_colours
+from models.palette import MIX_FILL, TASK_SHARED_FILL, layer_colours
 
 VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per call"}
 LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}
@@ -40,6 +40,8 @@ def render_legend(analysis: Analysis) -> None:
         for layer in analysis.layers
         if layer.tied
     ]
+    if any(layer.mixes_tasks for layer in analysis.layers):
+        items.append(_swatch(MIX_FILL, "mixes the tasks' activations (soft sharing)"))
     items += [
         _swatch(TASK_SHARED_FILL, "shared across tasks (called once)"),
         _swatch("#FFFFFF", "task-specific"),

@@ -91,7 +91,7 @@ def _shared_slider(variant: str) -> None:
         options=list(range(low, high + 1)),
         key="k",
         format_func=lambda k: _slider_label(probe, k),
-        help="How many layers, from the input side, are one shared layer object.",
+        help=VARIANTS[variant].k_help,
     )
 
 

@@ -35,6 +35,7 @@ class LayerInfo:
     calls: tuple[str, ...]  # CallInfo ids, in call order
     tasks: frozenset[str]
     inputs: frozenset[str]
+    mixes_tasks: bool = False  # takes one tensor per task and mixes them (a cross-stitch unit)
 
     @property
     def n_calls(self) -> int:
@@ -60,6 +61,8 @@ class LayerInfo:
             return "input"
         if self.tied:
             return f"tied ×{self.n_calls} calls"
+        if self.mixes_tasks:
+            return "mixes tasks (soft sharing)"
         if len(self.tasks) > 1:
             return "shared across tasks"
         return "task-specific"
@@ -112,9 +115,31 @@ def _shape(tensor) -> str:
     return str(tuple(tensor.shape))
 
 
+def _shapes(tensors) -> str:
+    shapes = [_shape(t) for t in tensors]
+    if len(shapes) > 1 and len(set(shapes)) == 1:
+        return f"{len(shapes)} × {shapes[0]}"
+    return ", ".join(shapes)
+
+
 def _node_of(tensor):
     op, node_index, _ = tensor._keras_history
     return op, node_index
+
+
+def _mixes_lanes(op) -> bool:
+    """A layer that takes one tensor per lane (task) and returns one per lane, mixing them."""
+    return bool(getattr(op, "lane_mixer", False))
+
+
+def _task_parents(op, node_index: int, tensor_index: int) -> list:
+    """The input tensors that one output tensor of a call carries a task back to."""
+    node = op._inbound_nodes[node_index]
+    if _mixes_lanes(op) and len(node.input_tensors) == len(node.outputs):
+        # Output i continues input i's lane: the mixer serves every task, while the layers
+        # before it stay their own task's (they reach the others only through the mixer).
+        return [node.input_tensors[tensor_index]]
+    return node.input_tensors
 
 
 def _collect_nodes(model) -> list[tuple[object, int]]:
@@ -150,14 +175,14 @@ def analyse(model) -> Analysis:
     task_of_output = [_node_of(t)[0].name for t in model.outputs]
     tasks_by_call: dict[str, set[str]] = {}
     for task, tensor in zip(task_of_output, model.outputs, strict=True):
-        stack = [_node_of(tensor)]
+        stack, seen = [tensor._keras_history], set()
         while stack:
-            op, node_index = stack.pop()
-            cid = call_id(op, node_index)
-            if task in tasks_by_call.setdefault(cid, set()):
+            op, node_index, tensor_index = stack.pop()
+            if (id(op), node_index, tensor_index) in seen:
                 continue
-            tasks_by_call[cid].add(task)
-            stack += [_node_of(p) for p in op._inbound_nodes[node_index].input_tensors]
+            seen.add((id(op), node_index, tensor_index))
+            tasks_by_call.setdefault(call_id(op, node_index), set()).add(task)
+            stack += [p._keras_history for p in _task_parents(op, node_index, tensor_index)]
 
     calls: list[CallInfo] = []
     inputs_by_call: dict[str, frozenset[str]] = {}
@@ -176,7 +201,7 @@ def analyse(model) -> Analysis:
                 layer=op.name,
                 call=int(cid.rsplit("#", 1)[1]),
                 input_shapes=tuple(_shape(t) for t in node.input_tensors),
-                output_shape=", ".join(_shape(t) for t in node.outputs),
+                output_shape=_shapes(node.outputs),
                 parents=parents,
                 tasks=frozenset(tasks_by_call[cid]),
                 inputs=inputs,
@@ -189,6 +214,7 @@ def analyse(model) -> Analysis:
             continue
         seen_ops.add(id(op))
         own = [c for c in calls if c.layer == op.name]
+        tasks = frozenset().union(*(c.tasks for c in own))
         layers.append(
             LayerInfo(
                 name=op.name,
@@ -196,8 +222,9 @@ def analyse(model) -> Analysis:
                 params=int(op.count_params()) if op.built and op.weights else 0,
                 weight_shapes=tuple(str(tuple(w.shape)) for w in op.weights),
                 calls=tuple(c.id for c in own),
-                tasks=frozenset().union(*(c.tasks for c in own)),
+                tasks=tasks,
                 inputs=frozenset().union(*(c.inputs for c in own)),
+                mixes_tasks=_mixes_lanes(op) and len(tasks) > 1,
             )
         )
     input_names = tuple(t._keras_history[0].name for t in model.inputs)
@@ -214,11 +241,13 @@ def analyse(model) -> Analysis:
 def _totals(model, layers: list[LayerInfo], calls: list[CallInfo]) -> Totals:
     params = {layer.name: layer.params for layer in layers}
     by_name = {layer.name: layer for layer in layers}
-    task_names = {t for c in calls for t in c.tasks}
     return Totals(
         total=int(model.count_params()),
         unrolled=sum(params[c.layer] for c in calls),
-        independent=sum(params[c.layer] for t in task_names for c in calls if t in c.tasks),
+        # A unit that mixes the tasks has no per-task copy to make: it counts once.
+        independent=sum(
+            params[c.layer] * (1 if by_name[c.layer].mixes_tasks else len(c.tasks)) for c in calls
+        ),
         shared=sum(p for name, p in params.items() if by_name[name].shared),
         tied=sum(p for name, p in params.items() if by_name[name].tied),
         task_specific=sum(p for name, p in params.items() if not by_name[name].shared),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from models.spec import ModelSpec
 
+CROSS_STITCH_SELF_WEIGHT = 0.9  # alpha's initial diagonal, as in Misra et al. (2016)
+
 
 def _conv(spec: ModelSpec, index: int, name: str):
     from keras import layers
@@ -95,6 +97,27 @@ def build_towers(spec: ModelSpec):
     )
 
 
+def build_cross_stitch(spec: ModelSpec):
+    """One network per task, mixed by a cross-stitch unit after each of the first k layers."""
+    import keras
+
+    from models.cross_stitch import CrossStitch
+
+    series = keras.Input((spec.timesteps, spec.n_features), name="series")
+    body = _body_factories(spec)
+    weighted = [base for base, _ in body if base != "flatten"]
+    mixed_after = weighted[: spec.shared_layers]
+    xs = [series] * spec.n_features
+    for base, make in body:
+        xs = [make(f"task{t + 1}_{base}")(x) for t, x in enumerate(xs)]
+        if base in mixed_after:
+            unit = CrossStitch(
+                CROSS_STITCH_SELF_WEIGHT, name=f"cross_stitch{mixed_after.index(base) + 1}"
+            )
+            xs = unit(xs)  # tasks exchange activations here: out_i = sum_j alpha_ij x_j
+    return keras.Model(series, _heads(spec, xs), name=f"cross_stitch_k{spec.shared_layers}")
+
+
 def _conv_params(spec: ModelSpec, channels_in: int) -> list[int]:
     sizes, cin = [], channels_in
     for f in spec.conv_filters:
@@ -136,3 +159,9 @@ def count_towers(spec: ModelSpec) -> int:
     k = spec.shared_layers
     dense = _dense_params(spec, spec.n_features * _flat_size(spec, 1))
     return sum(conv[:k]) + spec.n_features * sum(conv[k:]) + sum(dense) + _heads_params(spec)
+
+
+def count_cross_stitch(spec: ModelSpec) -> int:
+    """Exact parameter count of `build_cross_stitch(spec)`: T networks plus k T x T matrices."""
+    independent = count_hard(spec.replace(shared_layers=0))
+    return independent + spec.shared_layers * spec.n_features**2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.analysis import Analysis
+from models.builders import CROSS_STITCH_SELF_WEIGHT, count_hard
 from models.spec import ModelSpec
 
 
@@ -104,3 +105,54 @@ def explain_towers(spec: ModelSpec, analysis: Analysis) -> list[str]:
     )
     sentences.append(_heads_sentence(spec, analysis))
     return sentences
+
+
+def explain_cross_stitch(spec: ModelSpec, analysis: Analysis) -> list[str]:
+    """Sentences for the cross-stitch (soft sharing) variant."""
+    n, k = len(analysis.tasks), spec.shared_layers
+    units = [layer for layer in analysis.layers if layer.name.startswith("cross_stitch")]
+    per_network = (analysis.totals.total - sum(u.params for u in units)) // n
+    if k == 0:
+        return [
+            f"No cross-stitch unit: each of the {n} tasks has its own network "
+            f"({per_network:,} parameters each, {analysis.totals.total:,} in all), as in hard "
+            "sharing with k = 0.",
+            _heads_sentence(spec, analysis),
+        ]
+    mixed = [u.name for u in units]
+    after = [name.removeprefix("task1_") for name in _mixed_layers(analysis, mixed)]
+    hard = count_hard(spec.replace(variant="hard"))
+    where = f"After {after[0]}" if k == 1 else f"After each of {_names(after)}"
+    return [
+        f"Each of the {n} tasks has its own network on the whole input ({per_network:,} "
+        f"parameters each). {where}, a cross-stitch unit ({_names(mixed)}) mixes the tasks' "
+        "activations: task i's next layer reads Σⱼ α[i, j] · (task j's activation), with a "
+        f"learned {n} × {n} matrix α per unit.",
+        "This is soft parameter sharing: no layer object is reused and no weight is tied; "
+        "the tasks only exchange activations. Hard sharing with the same k instead runs the "
+        f"first {k} weighted layers once, for every task ({hard:,} parameters in all).",
+        f"The {k} unit{'s add' if k > 1 else ' adds'} {k} × {n}² = {k * n * n:,} mixing parameters "
+        f"to the {n} separate networks: {analysis.totals.total:,} in all, so nothing is saved.",
+        f"α starts at {_alpha_start(n)}: the tasks start almost independent, and training "
+        "moves α (a large α[i, j] means task i borrows from task j). α = identity gives fully "
+        f"independent networks; every entry 1/{n} feeds each task the same average.",
+        f"task1_{after[0]} belongs to task 1, but its activations reach every task through "
+        f"{mixed[0]}: each unit serves all {n} tasks, the layers between units serve one.",
+        _heads_sentence(spec, analysis),
+    ]
+
+
+def _mixed_layers(analysis: Analysis, units: list[str]) -> list[str]:
+    """Task 1's layer that feeds each cross-stitch unit, in order."""
+    feeders = []
+    for unit in units:
+        parents = analysis.calls_of(unit)[0].parents
+        feeders.append(next(p.rsplit("#", 1)[0] for p in parents if p.startswith("task1_")))
+    return feeders
+
+
+def _alpha_start(n: int) -> str:
+    if n == 1:
+        return "[[1]] (one task has nothing to mix)"
+    own = CROSS_STITCH_SELF_WEIGHT
+    return f"{own:g} on the diagonal and {1 - own:g} / {n - 1} = {(1 - own) / (n - 1):.3g} off it"

@@ -14,6 +14,7 @@ OKABE_ITO = (
     "#CC79A7",  # reddish purple
 )
 TASK_SHARED_FILL = "#D9D9D9"  # neutral grey: one call, but every task reads it
+MIX_FILL = OKABE_ITO[6]  # reddish purple: a unit that mixes the tasks' activations (soft sharing)
 PLAIN_FILL = "#FFFFFF"
 EDGE_COLOUR = "#8C8C8C"  # mid grey: readable on light and dark backgrounds
 
@@ -35,13 +36,15 @@ def text_colour(fill: str) -> str:
 
 
 def layer_colours(analysis: Analysis) -> dict[str, str]:
-    """Fill colour per layer: each tied layer its own palette colour, in graph order."""
+    """Fill per layer: each tied layer its own palette colour (graph order), then mixers, grey."""
     fills: dict[str, str] = {}
     tied_rank = 0
     for layer in analysis.layers:
         if layer.tied:
             fills[layer.name] = colour(tied_rank)
             tied_rank += 1
+        elif layer.mixes_tasks:
+            fills[layer.name] = MIX_FILL
         elif layer.shared:
             fills[layer.name] = TASK_SHARED_FILL
         else:

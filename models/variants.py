@@ -27,6 +27,7 @@ class Variant:
     split_inputs: Callable[[ModelSpec, np.ndarray], object]
     explain: Callable  # (ModelSpec, Analysis) -> list[str]
     check: Callable[[ModelSpec], None] = lambda spec: None
+    k_help: str = "How many layers, from the input side, are one shared layer object."
 
     def shared_range(self, spec: ModelSpec) -> tuple[int, int]:
         """The allowed values of `shared_layers` for `spec`'s sizes."""
@@ -39,6 +40,10 @@ def _conv_names(spec: ModelSpec) -> list[str]:
 
 def _dense_names(spec: ModelSpec) -> list[str]:
     return [f"dense{i + 1}" for i in range(spec.n_dense)]
+
+
+def _weighted_names(spec: ModelSpec) -> list[str]:
+    return _conv_names(spec) + _dense_names(spec)
 
 
 def _one_input(spec: ModelSpec, x: np.ndarray) -> np.ndarray:
@@ -66,7 +71,7 @@ VARIANTS: dict[str, Variant] = {
             ),
             build=builders.build_hard,
             count_params=builders.count_hard,
-            shareable=lambda spec: _conv_names(spec) + _dense_names(spec),
+            shareable=_weighted_names,
             split_inputs=_one_input,
             explain=explain.explain_hard,
         ),
@@ -84,6 +89,24 @@ VARIANTS: dict[str, Variant] = {
             split_inputs=_input_per_feature,
             explain=explain.explain_towers,
             check=_needs_conv,
+        ),
+        Variant(
+            name="cross_stitch",
+            label="Cross-stitch: a network per task, mixed",
+            summary=(
+                "Soft sharing: every task has its own network on the whole input. After each "
+                "of the first k weighted layers a cross-stitch unit mixes the tasks' "
+                "activations with a learned task × task matrix; no weight is tied."
+            ),
+            build=builders.build_cross_stitch,
+            count_params=builders.count_cross_stitch,
+            shareable=_weighted_names,
+            split_inputs=_one_input,
+            explain=explain.explain_cross_stitch,
+            k_help=(
+                "After how many weighted layers, from the input side, a cross-stitch unit "
+                "mixes the tasks' activations."
+            ),
         ),
     )
 }
