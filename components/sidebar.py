@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.data_source import render_data_settings, sync_features, using_csv
 from components.state import load_spec_into_widgets, spec_from_widgets
 from models import spec as limits
 from models.spec import ModelSpec
@@ -35,7 +36,14 @@ def _presets() -> None:
 
 def _advanced() -> None:
     with st.expander("Advanced: layer sizes"):
-        st.number_input("Features (= tasks)", 1, limits.MAX_FEATURES, key="features")
+        st.number_input(
+            "Features (= tasks)",
+            1,
+            limits.MAX_FEATURES,
+            key="features",
+            disabled=using_csv(),
+            help="Set by the picked CSV columns." if using_csv() else None,
+        )
         st.number_input("Time steps in", 2, limits.MAX_TIMESTEPS, key="timesteps")
         st.number_input("Forecast horizon", 1, limits.MAX_HORIZON, key="horizon")
         st.text_input(
@@ -60,18 +68,8 @@ def _training() -> None:
     st.number_input("Epochs", 1, MAX_EPOCHS, key="epochs", step=100)
     rates = sorted({*LEARNING_RATES, float(st.session_state["lr"])})  # a linked value stays
     st.select_slider("Learning rate", rates, key="lr", format_func=lambda v: f"{v:g}")
-    with st.expander("Data and optimiser"):
-        st.slider(
-            "Task relatedness",
-            0.0,
-            1.0,
-            key="relatedness",
-            step=0.05,
-            help="1: every series follows one common signal (sharing should help); "
-            "0: unrelated series (sharing can hurt).",
-        )
-        st.slider("Noise", 0.0, 5.0, key="noise", step=0.05)
-        st.number_input("Training windows", 1, MAX_SAMPLES, key="samples")
+    render_data_settings()
+    with st.expander("Optimiser and seed"):
         st.number_input("Batch size", 1, MAX_SAMPLES, key="batch")
         st.number_input(
             "Seed", 0, 2**31 - 1, key="seed", help="Same seed, same data and same curves."
@@ -97,6 +95,7 @@ def _shared_slider(variant: str) -> None:
 
 def render_sidebar() -> None:
     """Draw every control; their values live in session state under the URL keys."""
+    sync_features()  # before the features input is drawn: it follows the picked CSV columns
     with st.sidebar:
         st.header("Model")
         _presets()

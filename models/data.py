@@ -52,6 +52,17 @@ class DataSpec:
             raise SpecError(f"seed must be >= 0; got {self.seed}.")
         return self
 
+    def materialise(self, n_features: int, timesteps: int, horizon: int) -> Dataset:
+        """The windows this spec describes for a model of this shape (see `make_dataset`)."""
+        return make_dataset(self, n_features, timesteps, horizon)
+
+    def describe(self) -> str:
+        """One line for the page: which toy data a run used."""
+        return (
+            f"toy data, {self.samples} windows, relatedness {self.relatedness:g}, "
+            f"noise {self.noise:g}"
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:

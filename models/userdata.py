@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from models.data import Dataset
-from models.spec import MAX_FEATURES
+from models.spec import MAX_FEATURES, SpecError
 
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 64  # in the file; at most MAX_FEATURES of them are used at once
 MAX_WINDOWS = 5_000  # per set: more windows than this are thinned evenly
+MAX_VALUES = 4_000_000  # per set's inputs (16 MB of float32): long windows mean fewer of them
 MIN_ROWS = 3
 TIME_NAMES = ("time", "date", "datetime", "timestamp", "ds", "period")
 LIMITS_TEXT = (
@@ -191,15 +192,53 @@ def make_windows(
     mean = train.mean(axis=0)
     std = train.std(axis=0)
     std = np.where(std > 1e-12, std, 1.0)  # a constant series stays constant, not NaN
-    x_train, y_train = _sliding(((train - mean) / std), timesteps, horizon)
-    x_val, y_val = _sliding(((val - mean) / std), timesteps, horizon)
+    cap = max(1, min(MAX_WINDOWS, MAX_VALUES // (timesteps * len(columns))))
+    x_train, y_train = _sliding(((train - mean) / std), timesteps, horizon, cap)
+    x_val, y_val = _sliding(((val - mean) / std), timesteps, horizon, cap)
     arrays = (x_train, y_train, x_val, y_val, mean, std)
     return Dataset(*(np.ascontiguousarray(a, dtype=np.float32) for a in arrays))
 
 
-def _sliding(series: np.ndarray, timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every window, one step apart (thinned evenly past MAX_WINDOWS): x (N,T,F), y (N,F,H)."""
+def _sliding(
+    series: np.ndarray, timesteps: int, horizon: int, cap: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every window, one step apart (thinned evenly past `cap`): x (N,T,F), y (N,F,H)."""
     view = np.lib.stride_tricks.sliding_window_view(series, timesteps + horizon, axis=0)
-    if len(view) > MAX_WINDOWS:
-        view = view[np.linspace(0, len(view) - 1, MAX_WINDOWS).round().astype(int)]
+    if len(view) > cap:
+        view = view[np.linspace(0, len(view) - 1, cap).round().astype(int)]
     return view[:, :, :timesteps].transpose(0, 2, 1), view[:, :, timesteps:]
+
+
+@dataclass(frozen=True)
+class OwnData:
+    """A person's windowed series as a training data source; equal when its content is equal."""
+
+    name: str
+    digest: str  # of the file's bytes
+    columns: tuple[str, ...]
+    missing: str  # "none", "drop" or "fill"
+    timesteps: int
+    horizon: int
+    dataset: Dataset = field(compare=False, repr=False)
+
+    def validate(self) -> OwnData:
+        """Already checked when the windows were cut; here for the same interface as DataSpec."""
+        return self
+
+    def materialise(self, n_features: int, timesteps: int, horizon: int) -> Dataset:
+        """The windows, if they fit a model of this shape."""
+        if (n_features, timesteps, horizon) != (len(self.columns), self.timesteps, self.horizon):
+            raise SpecError(
+                f"{self.name} was windowed for {len(self.columns)} features, "
+                f"{self.timesteps} steps in and {self.horizon} out; the model needs "
+                f"{n_features}, {timesteps} and {horizon}."
+            )
+        return self.dataset
+
+    def describe(self) -> str:
+        """One line for the page: which file and columns a run used."""
+        d = self.dataset
+        return (
+            f"{self.name} ({', '.join(self.columns)}), {len(d.x_train):,} training and "
+            f"{len(d.x_val):,} validation windows"
+        )

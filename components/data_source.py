@@ -1,0 +1,156 @@
+"""The data a run trains on: the seeded toy series, or a CSV the person uploads.
+
+A bad file shows its message and changes nothing: the last good file (or the toy data) stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from models import spec as limits
+from models.userdata import LIMITS_TEXT, OwnData, Table, UploadError, make_windows, read_csv
+
+SOURCES = {"toy": "Toy series", "csv": "My CSV"}
+MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
+
+
+def using_csv() -> bool:
+    """Whether the person chose their own file (and one is loaded)."""
+    state = st.session_state
+    return state.get("data_source") == "csv" and state.get("csv_table") is not None
+
+
+def sync_features() -> None:
+    """With a CSV, the model has one feature (and task) per picked column. Call before drawing."""
+    if using_csv() and st.session_state.get("csv_columns"):
+        st.session_state["features"] = len(st.session_state["csv_columns"])
+
+
+def _load_file() -> None:
+    """Upload callback: parse the new file; keep the last good one if it is refused."""
+    state = st.session_state
+    upload = state.get("csv_upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        table = read_csv(data)
+    except UploadError as error:
+        state["csv_error"] = f"{upload.name}: {error}"
+        return
+    columns = list(table.values.columns)
+    state.update(
+        csv_table=table,
+        csv_name=upload.name,
+        csv_digest=hashlib.sha256(data).hexdigest(),
+        csv_error=None,
+        csv_columns=columns[: min(4, limits.MAX_FEATURES)],
+        csv_missing="fill",
+    )
+    sync_features()
+
+
+def _toy_settings() -> None:
+    from models.data import MAX_SAMPLES
+
+    st.slider(
+        "Task relatedness",
+        0.0,
+        1.0,
+        key="relatedness",
+        step=0.05,
+        help="1: every series follows one common signal (sharing should help); "
+        "0: unrelated series (sharing can hurt).",
+    )
+    st.slider("Noise", 0.0, 5.0, key="noise", step=0.05)
+    st.number_input("Training windows", 1, MAX_SAMPLES, key="samples")
+
+
+def _csv_settings() -> None:
+    state = st.session_state
+    st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="csv_upload", on_change=_load_file)
+    st.caption(LIMITS_TEXT)
+    if state.get("csv_error"):
+        keeping = f" Still using {state['csv_name']}." if state.get("csv_table") else ""
+        st.error(state["csv_error"] + keeping, icon="🚫")
+    table: Table | None = state.get("csv_table")
+    if table is None:
+        st.info("Upload a CSV: one column per series, rows in time order.", icon="📄")
+        return
+    if table.ignored:
+        st.caption(f"Not numeric, left out: {', '.join(table.ignored)}.")
+    if table.nan_counts:
+        gaps = ", ".join(f"{c} ({n})" for c, n in table.nan_counts.items())
+        st.radio(
+            "Missing values",
+            list(MISSING),
+            key="csv_missing",
+            format_func=MISSING.get,
+            help=f"Gaps found: {gaps}.",
+        )
+    st.multiselect(
+        "Series to forecast",
+        list(table.values.columns),
+        key="csv_columns",
+        max_selections=limits.MAX_FEATURES,
+        on_change=sync_features,
+        help="Each picked column is an input feature and a forecasting task, as in the "
+        "question. The model's feature count follows.",
+    )
+
+
+def render_data_settings() -> None:
+    """The data choice and its settings (inside the sidebar's training section)."""
+    st.session_state.setdefault("data_source", "toy")
+    st.segmented_control(
+        "Data", list(SOURCES), key="data_source", format_func=SOURCES.get, required=True
+    )
+    if st.session_state["data_source"] == "csv":
+        _csv_settings()
+    else:
+        _toy_settings()
+
+
+@st.cache_resource(max_entries=8, show_spinner="Cutting windows…")
+def _windows(
+    digest: str,
+    columns: tuple,
+    missing: str,
+    timesteps: int,
+    horizon: int,
+    _table: Table,
+    name: str,
+) -> OwnData:
+    from models.userdata import clean_missing
+
+    table = clean_missing(_table, missing) if _table.nan_counts else _table
+    dataset = make_windows(table, list(columns), timesteps, horizon)
+    return OwnData(
+        name, digest, columns, missing if _table.nan_counts else "none", timesteps, horizon, dataset
+    )
+
+
+def own_data(spec) -> tuple[OwnData | None, str | None]:
+    """The uploaded series windowed for `spec`, or the reason it cannot be (for the page)."""
+    state = st.session_state
+    columns = tuple(state.get("csv_columns") or ())
+    try:
+        data = _windows(
+            state["csv_digest"],
+            columns,
+            state.get("csv_missing", "fill"),
+            spec.timesteps,
+            spec.horizon,
+            state["csv_table"],
+            state["csv_name"],
+        )
+    except UploadError as error:
+        return None, str(error)
+    if len(columns) != spec.n_features:
+        return None, (
+            f"The model has {spec.n_features} features but {len(columns)} columns are "
+            "picked; pick the columns again to match."
+        )
+    return data, None
