@@ -140,8 +140,11 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
     delta = np.abs(shared_moved - shared_out)
     own = _changed_channels(shared_out[:, :, feature], shared_moved[:, :, feature])
     others = np.delete(delta, feature, axis=2)
-    other_changed = int((others.reshape(-1, others.shape[2] * filters) > TOLERANCE).any(0).sum())
-    other_max = float(others.max()) if others.size else 0.0
+    if others.size:  # (B, L, n - 1, filters): count changed channels over batch and steps
+        other_changed = int((others.reshape(-1, (n - 1) * filters) > TOLERANCE).any(0).sum())
+        other_max = float(others.max())
+    else:  # a single feature: there are no other outputs
+        other_changed, other_max = 0, 0.0
 
     kernels = pd.DataFrame(
         [
@@ -217,7 +220,7 @@ def run_lab(spec: ModelSpec) -> LabResult:
     from models import equivalence_kinds as kinds
     from models import equivalence_towers as towers
 
-    spec = lab_sizes(spec)
+    spec = lab_sizes(spec).validate()
     steps = [
         (CONV_TITLE, conv_comparison),
         (towers.GRADIENT_TITLE, towers.gradient_sum),
