@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.graph_view import render_graph, render_toggles
+from components.lab_view import render_lab
 from components.overview import render_explanation, render_metrics
 from components.present import (
     apply_presenter_style,
@@ -73,7 +74,8 @@ def main() -> None:
         render_share_link()
     analysis = analysis_for(spec)
     render_metrics(analysis)
-    model_tab, train_tab = st.tabs(["Model", "Train"], key="tab")
+    # on_change="rerun" tracks the open tab, so the Lab only computes when it is opened.
+    model_tab, train_tab, lab_tab = st.tabs(["Model", "Train", "Lab"], key="tab", on_change="rerun")
     with model_tab:
         render_explanation(analysis)
         render_toggles()
@@ -86,6 +88,9 @@ def main() -> None:
             render_tables(analysis)
     with train_tab:
         render_training(spec)
+    if lab_tab.open is not False:  # None: tab state not tracked, so render eagerly
+        with lab_tab:
+            render_lab(spec)
 
 
 # Streamlit runs this file as __main__; training workers are spawned processes that re-import
