@@ -7,6 +7,7 @@ Demos 2-3 are in `models/equivalence_towers.py`, demo 4 in `models/equivalence_k
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -215,8 +216,16 @@ def _attempt(title: str, demo, spec: ModelSpec):
         return Unavailable(title, str(error))
 
 
+_LAB_LOCK = threading.Lock()  # seeding is process-wide: one lab at a time per process
+
+
 def run_lab(spec: ModelSpec) -> LabResult:
-    """Run every demonstration on the sizes of `spec`."""
+    """Run every demonstration on the sizes of `spec` (serialised: see `_LAB_LOCK`)."""
+    with _LAB_LOCK:
+        return _run_lab(spec)
+
+
+def _run_lab(spec: ModelSpec) -> LabResult:
     from models import equivalence_kinds as kinds
     from models import equivalence_towers as towers
 

@@ -84,7 +84,8 @@ def sharing_kinds(spec: ModelSpec, seed: int = SEED) -> SharingKinds:
     conv1 = towers.layer("conv1")
     n_tasks = len(model1.tasks)
     explanation = (
-        f"Model 2 ties weights across inputs: conv1 is one object called {conv1.n_calls} times, "
+        f"Model 2 ties weights across inputs: conv1 is one object called {conv1.n_calls} "
+        f"time{'s' if conv1.n_calls != 1 else ''}, "
         f"once on each feature input, like the twin branches of a siamese network. Tying saves "
         f"{tw.saved_by_tying:,} parameters there (every call would otherwise own "
         f"{conv1.params} weights). Model 1 calls every layer exactly once (tying saves "
