@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.code_view import render_code
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_explanation, render_metrics
 from components.sidebar import render_sidebar
@@ -58,7 +59,9 @@ def main() -> None:
     with model_tab:
         render_explanation(analysis)
         render_toggles()
-        render_graph(dot_for(spec, st.session_state["view"], st.session_state["layout"]), analysis)
+        dot = dot_for(spec, st.session_state["view"], st.session_state["layout"])
+        render_graph(dot, analysis)
+        render_code(spec, analysis, dot)
         st.subheader("Parameters per layer")
         render_tables(analysis)
     with train_tab:
