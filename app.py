@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.code_view import render_code
 from components.graph_view import render_graph, render_toggles
 from components.lab_view import render_lab
 from components.overview import render_explanation, render_metrics
@@ -79,7 +80,9 @@ def main() -> None:
     with model_tab:
         render_explanation(analysis)
         render_toggles()
-        render_graph(dot_for(spec, st.session_state["view"], st.session_state["layout"]), analysis)
+        dot = dot_for(spec, st.session_state["view"], st.session_state["layout"])
+        render_graph(dot, analysis)
+        render_code(spec, analysis, dot)
         if presenting():
             with st.expander("Parameters per layer"):
                 render_tables(analysis)

@@ -1,0 +1,74 @@
+"""'Show code' for the current model, and downloads of that code and of the graph."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.analysis import Analysis
+from models.codegen import CodegenError
+from models.dot_render import dot_binary, render_dot
+from models.spec import ModelSpec
+
+MIME = {
+    "py": "text/x-python",
+    "dot": "text/vnd.graphviz",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+
+
+@st.cache_data(max_entries=64, show_spinner="Writing the Keras code…")
+def code_for(spec: ModelSpec) -> str:
+    """The standalone Keras source of `spec`'s model (built once per spec)."""
+    from models.codegen import code_for_spec
+
+    return code_for_spec(spec)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def graph_image(dot: str, fmt: str) -> bytes:
+    """The graph rendered by Graphviz, once per graph text and format."""
+    return render_dot(dot, fmt)
+
+
+def _download(column, label: str, data, stem: str, ext: str) -> None:
+    column.download_button(
+        label,
+        data,
+        file_name=f"{stem}.{ext}",
+        mime=MIME[ext],
+        key=f"download_{ext}",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
+        icon=":material/download:",
+        width="stretch",
+    )
+
+
+def render_code(spec: ModelSpec, analysis: Analysis, dot: str) -> None:
+    """The model's Keras code in an expander, then download buttons for the code and graph."""
+    stem = f"model_{spec.variant}_k{spec.shared_layers}"
+    try:
+        source = code_for(spec)
+    except CodegenError as error:
+        st.warning(f"This model cannot be written out as code: {error}", icon="⚠️")
+        source = None
+    if source is not None:
+        objects = sum(not layer.is_input for layer in analysis.layers)
+        calls = sum(call.layer not in analysis.inputs for call in analysis.calls)
+        with st.expander("Show code: standalone Keras that builds this model"):
+            st.caption(
+                f"{objects} layer objects, {calls} calls. Each object is created once; "
+                "a call marked *same weights* uses an object again, which is how Keras shares."
+            )
+            st.code(source, language="python")
+    has_dot = dot_binary() is not None
+    columns = st.columns(4)
+    if source is not None:
+        _download(columns[0], "Code (.py)", source, stem, "py")
+    _download(columns[1], "Graph (.dot)", dot, stem, "dot")
+    if has_dot:
+        # Rendered only when clicked (a callable), so moving a slider never waits for Graphviz.
+        _download(columns[2], "Graph (.svg)", lambda: graph_image(dot, "svg"), stem, "svg")
+        _download(columns[3], "Graph (.png)", lambda: graph_image(dot, "png"), stem, "png")
+    else:
+        st.caption("SVG/PNG need Graphviz; the DOT file opens in any Graphviz viewer.")
