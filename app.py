@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.code_view import render_code
-from components.graph_view import render_graph, render_toggles
 from components.lab_view import render_lab
-from components.overview import render_explanation, render_metrics
+from components.model_view import analysis_for, render_model_tab
+from components.overview import render_metrics
 from components.present import (
     apply_presenter_style,
-    presenting,
-    render_presenter_toggle,
+    render_header,
     render_share_link,
     sidebar_state,
 )
 from components.sidebar import render_sidebar
 from components.state import init_from_url, spec_from_widgets, write_url
-from components.tables_view import render_tables
 from components.training_view import render_training
-from models.spec import ModelSpec, SpecError
-
-
-@st.cache_data(max_entries=64, show_spinner="Building the Keras model…")
-def analysis_for(spec: ModelSpec):
-    """Build and analyse once per spec; only plain data is cached."""
-    from models.inspect import inspect_spec
-
-    return inspect_spec(spec)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
-    from models.graph import to_dot
-
-    return to_dot(analysis_for(spec), view, layout)
+from models.spec import SpecError
 
 
 def main() -> None:
@@ -49,16 +31,7 @@ def main() -> None:
     apply_presenter_style()
     render_sidebar()
     spec, problems = spec_from_widgets()
-
-    title, toggle, share = st.columns([5, 1.7, 1.3], vertical_alignment="bottom")
-    title.title("Layer Sharing Explorer")
-    with toggle:
-        render_presenter_toggle()
-    share_slot = share.empty()  # filled once the URL holds this run's settings
-    st.caption(
-        "In Keras a layer is shared by calling one layer object more than once. "
-        "Pick a variant and how many layers are shared; the model is built live."
-    )
+    link_slot = render_header()
     url_warnings = st.session_state["url_warnings"] if spec == st.session_state["url_spec"] else []
     for warning in url_warnings + problems:
         st.warning(warning, icon="⚠️")
@@ -71,24 +44,14 @@ def main() -> None:
 
     st.session_state["last_good_spec"] = spec
     write_url(spec)
-    with share_slot.container():
+    with link_slot.container():
         render_share_link()
     analysis = analysis_for(spec)
     render_metrics(analysis)
-    # on_change="rerun" tracks the open tab, so the Lab only computes when it is opened.
+    # on_change="rerun" tracks the open tab, so heavy tabs only compute when opened.
     model_tab, train_tab, lab_tab = st.tabs(["Model", "Train", "Lab"], key="tab", on_change="rerun")
     with model_tab:
-        render_explanation(analysis)
-        render_toggles()
-        dot = dot_for(spec, st.session_state["view"], st.session_state["layout"])
-        render_graph(dot, analysis)
-        render_code(spec, analysis, dot)
-        if presenting():
-            with st.expander("Parameters per layer"):
-                render_tables(analysis)
-        else:
-            st.subheader("Parameters per layer")
-            render_tables(analysis)
+        render_model_tab(spec, analysis)
     with train_tab:
         render_training(spec)
     if lab_tab.open is not False:  # None: tab state not tracked, so render eagerly

@@ -57,3 +57,17 @@ def render_share_link() -> None:
             "settings and graph options. Copy it with the button at the right."
         )
         st.code(current_link(), language=None, wrap_lines=True)
+
+
+def render_header():
+    """Title, presenter switch and an empty slot for the link (filled once the URL is final)."""
+    title, toggle, share = st.columns([5, 1.7, 1.3], vertical_alignment="bottom")
+    title.title("Layer Sharing Explorer")
+    with toggle:
+        render_presenter_toggle()
+    link_slot = share.empty()
+    st.caption(
+        "In Keras a layer is shared by calling one layer object more than once. "
+        "Pick a variant and how many layers are shared; the model is built live."
+    )
+    return link_slot

@@ -1,0 +1,44 @@
+"""The Model tab: explanation, graph (with code and downloads) and the parameter tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.code_view import render_code
+from components.graph_view import render_graph, render_toggles
+from components.overview import render_explanation
+from components.present import presenting
+from components.tables_view import render_tables
+from models.analysis import Analysis
+from models.spec import ModelSpec
+
+
+@st.cache_data(max_entries=64, show_spinner="Building the Keras model…")
+def analysis_for(spec: ModelSpec) -> Analysis:
+    """Build and analyse once per spec; only plain data is cached."""
+    from models.inspect import inspect_spec
+
+    return inspect_spec(spec)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
+    """The graph's DOT text for one spec, view and layout."""
+    from models.graph import to_dot
+
+    return to_dot(analysis_for(spec), view, layout)
+
+
+def render_model_tab(spec: ModelSpec, analysis: Analysis) -> None:
+    """Everything about the built model; in presenter mode the tables fold away."""
+    render_explanation(analysis)
+    render_toggles()
+    dot = dot_for(spec, st.session_state["view"], st.session_state["layout"])
+    render_graph(dot, analysis)
+    render_code(spec, analysis, dot)
+    if presenting():
+        with st.expander("Parameters per layer"):
+            render_tables(analysis)
+    else:
+        st.subheader("Parameters per layer")
+        render_tables(analysis)
