@@ -1,4 +1,4 @@
-"""Train / Stop, live loss curves with progress, then the outcome and forecasts."""
+"""Train / Stop, live loss and gradient-conflict curves, then the outcome and forecasts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import data_figure, forecast_figure, loss_figure
+from components.run_insights import render_conflict, render_downloads, render_mixing
 from components.state import training_settings
 from models.jobs import TrainingService, TrainJob
 from models.spec import ModelSpec, SpecError
@@ -94,6 +95,10 @@ def _live_panel(n_tasks: int) -> None:
                 key="live_loss",
                 config={"displayModeBar": False},
             )
+            if "gcos_mean" in history.columns:  # a few hundred points: cheap to redraw live
+                render_conflict(
+                    history, job.job.config, n_tasks, state["conflict_pairs"], "live_conflict"
+                )
         if job.done():
             state["result"], state["run_error"] = job.outcome()
             st.rerun(scope="app")
@@ -120,6 +125,11 @@ def _outcome(n_tasks: int) -> None:
             config={"displayModeBar": False},
         )
         _final_table(result.history, n_tasks)
+        render_downloads(job, result)
+        render_conflict(
+            result.history, job.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
+        )
+    render_mixing(result)
     if result.val_predictions is not None:
         _forecast(job.job, result.val_predictions)
 
@@ -173,7 +183,7 @@ def render_training(spec: ModelSpec) -> None:
         problem = str(error)
     job = state.get("job")
     running = _running()
-    left, middle, right = st.columns([1, 1, 3])
+    left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
     left.button(
         "Train",
         type="primary",
@@ -184,6 +194,12 @@ def render_training(spec: ModelSpec) -> None:
     )
     middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
     right.toggle("Log scale", value=True, key="log_scale")
+    far_right.toggle(
+        "Conflict per task pair",
+        value=False,
+        key="conflict_pairs",
+        help="Draw every task pair's gradient cosine, not only their mean.",
+    )
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
     if job is not None:

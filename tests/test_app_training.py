@@ -41,6 +41,22 @@ def test_train_runs_in_a_worker_and_reports_the_outcome():
     assert any(c.startswith("Run ") and "25 epochs" in c for c in captions)
     final = at.dataframe[-1].value  # the final loss per task
     assert list(final["Task"])[-1] == "total (sum)" and len(final) == 5
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Loss history (CSV)", "Trained model (.keras)"]
+    assert any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
+    assert at.session_state["job"].model_bytes()[:2] == b"PK"  # a .keras file is a zip
+
+
+def test_a_model_without_task_shared_weights_says_why_there_is_no_conflict_chart():
+    at = _app(TINY | {"k": "0", "epochs": "3"})
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "No gradient-conflict chart: no weights in this model serve more than one task" in (
+        captions
+    )
+    assert not any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
 
 
 def test_each_session_sees_only_its_own_run():
