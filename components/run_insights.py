@@ -16,6 +16,24 @@ CONFLICT_EXPLAINED = (
 )
 
 
+def conflict_options(container) -> bool:
+    """The gradient-conflict settings in a popover; returns whether to measure it."""
+    with container.popover("Gradient conflict", icon=":material/tune:", width="stretch"):
+        track = st.toggle(
+            "Measure after every epoch",
+            value=True,
+            key="track_conflict",
+            help="For model 1 this roughly doubles the time per epoch; applies to the next run.",
+        )
+        st.toggle(
+            "Show every task pair",
+            value=False,
+            key="conflict_pairs",
+            help="Draw each task pair's gradient cosine, not only their mean.",
+        )
+    return track
+
+
 def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -> None:
     """The gradient-conflict chart, or one line saying why this run has none."""
     if "gcos_mean" not in history.columns:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import numpy as np
@@ -9,7 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import data_figure, forecast_figure, loss_figure
-from components.run_insights import render_conflict, render_downloads, render_mixing
+from components.run_insights import (
+    conflict_options,
+    render_conflict,
+    render_downloads,
+    render_mixing,
+)
 from components.state import training_settings
 from models.jobs import TrainingService, TrainJob
 from models.spec import ModelSpec, SpecError
@@ -60,6 +66,7 @@ def _describe(job: TrainJob) -> str:
         f"{s.variant}, k = {s.shared_layers} · {c.epochs} epochs, lr {c.learning_rate:g}, "
         f"batch {c.batch_size}, seed {c.seed} · data: {d.samples} windows, "
         f"relatedness {d.relatedness:g}, noise {d.noise:g}"
+        + ("" if c.track_conflict else " · gradient conflict not measured")
     )
 
 
@@ -175,6 +182,8 @@ def render_training(spec: ModelSpec) -> None:
     state = st.session_state
     training_service()  # start (and warm up) the workers while the person reads the page
     data_spec, config = training_settings()
+    left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
+    config = dataclasses.replace(config, track_conflict=conflict_options(far_right))
     try:
         data_spec.validate()
         config.validate()
@@ -183,7 +192,6 @@ def render_training(spec: ModelSpec) -> None:
         problem = str(error)
     job = state.get("job")
     running = _running()
-    left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
     left.button(
         "Train",
         type="primary",
@@ -194,12 +202,6 @@ def render_training(spec: ModelSpec) -> None:
     )
     middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
     right.toggle("Log scale", value=True, key="log_scale")
-    far_right.toggle(
-        "Conflict per task pair",
-        value=False,
-        key="conflict_pairs",
-        help="Draw every task pair's gradient cosine, not only their mean.",
-    )
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
     if job is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -47,15 +48,23 @@ def test_train_runs_in_a_worker_and_reports_the_outcome():
     assert at.session_state["job"].model_bytes()[:2] == b"PK"  # a .keras file is a zip
 
 
-def test_a_model_without_task_shared_weights_says_why_there_is_no_conflict_chart():
-    at = _app(TINY | {"k": "0", "epochs": "3"})
+@pytest.mark.parametrize(
+    ("query", "track", "reason"),
+    [
+        ({"k": "0"}, True, "no weights in this model serve more than one task"),
+        ({}, False, "tracking was switched off for this run"),
+    ],
+    ids=["nothing-shared", "switched-off"],
+)
+def test_a_run_without_conflict_columns_says_why(query, track, reason):
+    at = _app(TINY | {"epochs": "3"} | query)
+    at.toggle(key="track_conflict").set_value(track).run()
     _click(at, "Train")
     _finish(at)
     assert not at.exception
+    assert "gcos_mean" not in at.session_state["result"].history.columns
     captions = " ".join(c.value for c in at.caption)
-    assert "No gradient-conflict chart: no weights in this model serve more than one task" in (
-        captions
-    )
+    assert f"No gradient-conflict chart: {reason}" in captions
     assert not any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
 
 
