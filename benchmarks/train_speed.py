@@ -158,16 +158,19 @@ def main() -> None:
     for name, values in rates.items():
         rounds = ", ".join(f"{v:.2f}" for v in values)
         print(f"{name:>14}: {ms[name]:7.2f} ms/epoch (median of rounds: {rounds})")
-    fit_ratio = ms["fit_per_epoch"] / ms["engine"]
-    # Like for like: the bare loop measures no gradient conflict either.
+    # Like for like: neither fit nor the bare loop measures gradient conflict.
+    fit_ratio = ms["fit_per_epoch"] / ms["engine_no_conflict"]
+    tracked_fit_ratio = ms["fit_per_epoch"] / ms["engine"]
     loop_ratio = ms["engine_no_conflict"] / ms["compiled_loop"]
     conflict_cost = ms["engine"] / ms["engine_no_conflict"] - 1
-    print(f"engine is {fit_ratio:.1f}x faster than fit per epoch (want >= 15)")
+    print(f"engine without conflict tracking is {fit_ratio:.1f}x faster than fit (want >= 15)")
+    print(f"engine with conflict tracking is {tracked_fit_ratio:.1f}x faster than fit")
     print(f"engine without conflict tracking takes {loop_ratio:.2f}x the bare loop (want <= 1.5)")
     print(f"gradient-conflict tracking adds {conflict_cost:.0%} per epoch")
     summary = {
         "ms_per_epoch": {k: round(v, 3) for k, v in ms.items()},
         "ratio_vs_fit_per_epoch": round(fit_ratio, 2),
+        "ratio_vs_fit_per_epoch_tracked": round(tracked_fit_ratio, 2),
         "ratio_vs_compiled_loop": round(loop_ratio, 3),
         "conflict_tracking_cost": round(conflict_cost, 3),
         "cold_500_s": round(cold, 3),
