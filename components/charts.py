@@ -106,3 +106,83 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
                 _line(future, y[w, f], name, group, False, colour(f), dash="dash"), 1, w + 1
             )
     return _layout(fig, 240)
+
+
+CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on both themes
+PAIR_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def conflict_pairs(history: pd.DataFrame) -> list[tuple[int, int]]:
+    """The (i, j) task pairs, 1-based, that the history has gcos_i_j columns for."""
+    names = [c for c in history.columns if c.startswith("gcos_") and c != "gcos_mean"]
+    return [tuple(int(t) for t in name.split("_")[1:]) for name in names]
+
+
+def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figure:
+    """Mean gradient cosine per epoch (and each task pair), with the negative region shaded."""
+    fig = go.Figure()
+    fig.add_hrect(
+        y0=-1,
+        y1=0,
+        fillcolor=CONFLICT_FILL,
+        opacity=0.12,
+        line_width=0,
+        annotation_text="conflict",
+        annotation_position="bottom left",
+        annotation_font_color=CONFLICT_FILL,
+    )
+    fig.add_hline(y=0, line=dict(color=TOTAL_COLOUR, width=1, dash="dash"))
+    epochs = history["epoch"]
+    if show_pairs:
+        for i, j in conflict_pairs(history):
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=history[f"gcos_{i}_{j}"],
+                    name=f"tasks {i} & {j}",
+                    # Task i's colour; the dash tells its partners apart.
+                    line=dict(color=colour(i - 1), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=epochs, y=history["gcos_mean"], name="mean", line=dict(color=TOTAL_COLOUR, width=3)
+        )
+    )
+    fig.update_xaxes(title="epoch")
+    fig.update_yaxes(title="gradient cosine", range=[-1.05, 1.05], zeroline=False)
+    return _layout(fig, 320)
+
+
+def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
+    """One annotated heatmap per cross-stitch unit: row i = to task i, column j = from task j."""
+    names = list(matrices)
+    fig = make_subplots(
+        rows=1, cols=len(names), subplot_titles=names, shared_yaxes=True, horizontal_spacing=0.04
+    )
+    # Diverging around 0 (blue-red is colour-blind safe): a negative weight stands out.
+    limit = max(float(np.abs(m).max()) for m in matrices.values()) or 1.0
+    for col, name in enumerate(names, start=1):
+        matrix = np.asarray(matrices[name], dtype=float)
+        tasks = [f"task {t + 1}" for t in range(matrix.shape[0])]
+        fig.add_trace(
+            go.Heatmap(
+                z=matrix,
+                x=tasks,
+                y=tasks,
+                zmin=-limit,
+                zmax=limit,
+                colorscale="RdBu",
+                reversescale=True,
+                showscale=col == len(names),
+                colorbar=dict(title="weight"),
+                texttemplate="%{z:.2f}",
+                hovertemplate="to %{y}<br>from %{x}<br>weight %{z:.3f}<extra>" + name + "</extra>",
+            ),
+            1,
+            col,
+        )
+        fig.update_xaxes(title="from task j", side="bottom", row=1, col=col)
+        fig.update_yaxes(autorange="reversed", row=1, col=col)
+    fig.update_yaxes(title="to task i", row=1, col=1)
+    return _layout(fig, 300)

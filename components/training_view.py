@@ -1,7 +1,8 @@
-"""Train / Stop, live loss curves with progress, then the outcome and forecasts."""
+"""Train / Stop, live loss and gradient-conflict curves, then the outcome and forecasts."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import numpy as np
@@ -9,6 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import data_figure, forecast_figure, loss_figure
+from components.run_insights import (
+    conflict_options,
+    render_conflict,
+    render_downloads,
+    render_mixing,
+)
 from components.state import training_settings
 from models.jobs import TrainingService, TrainJob
 from models.spec import ModelSpec, SpecError
@@ -59,6 +66,7 @@ def _describe(job: TrainJob) -> str:
         f"{s.variant}, k = {s.shared_layers} · {c.epochs} epochs, lr {c.learning_rate:g}, "
         f"batch {c.batch_size}, seed {c.seed} · data: {d.samples} windows, "
         f"relatedness {d.relatedness:g}, noise {d.noise:g}"
+        + ("" if c.track_conflict else " · gradient conflict not measured")
     )
 
 
@@ -94,6 +102,10 @@ def _live_panel(n_tasks: int) -> None:
                 key="live_loss",
                 config={"displayModeBar": False},
             )
+            if "gcos_mean" in history.columns:  # a few hundred points: cheap to redraw live
+                render_conflict(
+                    history, job.job.config, n_tasks, state["conflict_pairs"], "live_conflict"
+                )
         if job.done():
             state["result"], state["run_error"] = job.outcome()
             st.rerun(scope="app")
@@ -120,6 +132,11 @@ def _outcome(n_tasks: int) -> None:
             config={"displayModeBar": False},
         )
         _final_table(result.history, n_tasks)
+        render_downloads(job, result)
+        render_conflict(
+            result.history, job.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
+        )
+    render_mixing(result)
     if result.val_predictions is not None:
         _forecast(job.job, result.val_predictions)
 
@@ -165,6 +182,8 @@ def render_training(spec: ModelSpec) -> None:
     state = st.session_state
     training_service()  # start (and warm up) the workers while the person reads the page
     data_spec, config = training_settings()
+    left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
+    config = dataclasses.replace(config, track_conflict=conflict_options(far_right))
     try:
         data_spec.validate()
         config.validate()
@@ -173,7 +192,6 @@ def render_training(spec: ModelSpec) -> None:
         problem = str(error)
     job = state.get("job")
     running = _running()
-    left, middle, right = st.columns([1, 1, 3])
     left.button(
         "Train",
         type="primary",

@@ -2,6 +2,11 @@
 
 `compiled_model(spec)` builds the model, its Adam optimizer and the `tf.function`s once and
 keeps them (least recently used first out); `models.training` resets and runs them.
+
+Gradient conflict: after each epoch's updates the chunk can also measure, on a fixed probe batch
+(the first PROBE_SAMPLES training windows), the cosine similarity between every two tasks' loss
+gradients on the weights that serve more than one task. Below zero, the two tasks pull those
+shared weights in opposite directions.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 from models import VARIANTS, build_model
 from models.spec import ModelSpec
 
+PROBE_SAMPLES = 256  # training windows the gradient conflict is measured on
 CACHE_SIZE = 6  # compiled specs kept per process; each holds a model, optimizer and graphs
 _CACHE: OrderedDict[ModelSpec, CompiledModel] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
@@ -35,11 +41,13 @@ class CompiledModel:
         self.optimizer = keras.optimizers.Adam(learning_rate=1e-3)
         self.optimizer.build(self.model.trainable_variables)
         self._split = VARIANTS[spec.variant].split_inputs
+        self.shared_variables = task_shared_variables(self.model)
+        self.pairs = task_pairs(spec.n_features) if self.shared_variables else []
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, f, h])
-        int_sig = tf.TensorSpec([], tf.int32)
+        int_sig, bool_sig = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.bool)
         self.run_chunk = tf.function(
-            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 4]
+            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 4, bool_sig]
         )
         self.predict = tf.function(self._predict, input_signature=[x_sig])
 
@@ -83,17 +91,44 @@ class CompiledModel:
         self.optimizer.apply(tape.gradient(total, variables), variables)
         return losses
 
-    def _chunk(self, x, y, x_val, y_val, seed, first_epoch, n_epochs, batch_size):
-        """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row of losses each.
+    def _gradient_cosines(self, x, y):
+        """Cosine similarity of each task pair's loss gradients on the task-shared weights."""
+        import tensorflow as tf
 
-        A row is [train per task, val per task], all NaN if a weight is no longer finite. Stops
-        after the first non-finite row.
+        with tf.GradientTape() as tape:
+            losses = self._task_losses(y, self._forward(x, training=False))
+        # One row per task: d(task loss)/d(every shared weight), flattened and concatenated.
+        jacobians = tape.jacobian(losses, self.shared_variables)
+        tasks = self.spec.n_features
+        grads = tf.concat([tf.reshape(j, [tasks, -1]) for j in jacobians], axis=1)
+        unit = grads / tf.norm(grads, axis=1, keepdims=True)  # a zero gradient gives NaN
+        return tf.gather_nd(tf.matmul(unit, unit, transpose_b=True), self.pairs)
+
+    def _conflict_row(self, x_probe, y_probe, track):
+        """The probe's pair cosines, NaN when not tracking (empty if nothing is task-shared)."""
+        import tensorflow as tf
+
+        if not self.pairs:
+            return tf.zeros([0])
+        return tf.cond(
+            track,
+            lambda: self._gradient_cosines(x_probe, y_probe),
+            lambda: tf.fill([len(self.pairs)], float("nan")),
+        )
+
+    def _chunk(self, x, y, x_val, y_val, seed, first_epoch, n_epochs, batch_size, track):
+        """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row each.
+
+        A row is [train loss per task, val loss per task, gradient cosine per task pair (see
+        `task_pairs`; none if no weight serves two tasks; NaN if `track` is false)]. Its losses
+        are NaN if a weight is no longer finite; stops after the first non-finite losses.
         """
         import tensorflow as tf
 
         self.trace_count += 1
         n = tf.shape(x)[0]
         n_batches = (n + batch_size - 1) // batch_size
+        x_probe, y_probe = x[:PROBE_SAMPLES], y[:PROBE_SAMPLES]
         rows = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
         for i in tf.range(n_epochs):
             # Stateless: the order depends only on (seed, epoch), whatever the chunking.
@@ -105,15 +140,52 @@ class CompiledModel:
                 losses = self._step(tf.gather(x, batch), tf.gather(y, batch))
                 summed += losses * tf.cast(tf.size(batch), tf.float32)
             val = self._task_losses(y_val, self._forward(x_val, training=False))
-            row = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
+            losses = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
             # A NaN weight can hide behind a finite loss (oneDNN's fused matmul/conv + bias + ReLU
             # kernels output 0 for NaN), so a non-finite weight also marks the epoch diverged.
             finite = [tf.reduce_all(tf.math.is_finite(v)) for v in self.model.trainable_variables]
-            row = tf.where(tf.reduce_all(finite), row, float("nan"))
-            rows = rows.write(i, row)
-            if not tf.reduce_all(tf.math.is_finite(row)):
+            losses = tf.where(tf.reduce_all(finite), losses, float("nan"))
+            cosines = self._conflict_row(x_probe, y_probe, track)
+            rows = rows.write(i, tf.concat([losses, cosines], axis=0))
+            if not tf.reduce_all(tf.math.is_finite(losses)):
                 break
         return rows.stack()
+
+    def save(self, weights: list[np.ndarray], path: str) -> None:
+        """Write the model holding `weights` as a `.keras` file (no optimizer state)."""
+        with self.lock:  # a run of this spec in another thread would change the weights
+            self.model.set_weights(weights)
+            self.model.save(path)
+
+
+def task_pairs(n_tasks: int) -> list[tuple[int, int]]:
+    """Every task pair (i, j), i < j, 0-based, in the order the conflict columns use."""
+    return [(i, j) for i in range(n_tasks) for j in range(i + 1, n_tasks)]
+
+
+def task_shared_variables(model) -> list:
+    """The trainable variables of every layer that serves more than one task (output)."""
+    from models.analysis import analyse
+
+    variables, seen = [], set()
+    for info in analyse(model).layers:
+        if info.shared and len(info.tasks) > 1:
+            for variable in model.get_layer(info.name).trainable_variables:
+                if id(variable) not in seen:
+                    seen.add(id(variable))
+                    variables.append(variable)
+    return variables
+
+
+def mixing_matrices(model) -> dict[str, np.ndarray]:
+    """Layer name -> value of its `alpha` weight, for layers named cross_stitch*."""
+    return {
+        layer.name: np.asarray(weight.numpy())
+        for layer in model.layers
+        if layer.name.startswith("cross_stitch")
+        for weight in layer.weights
+        if weight.path.endswith("alpha") or weight.name.endswith("alpha")
+    }
 
 
 def _seeded_build(spec: ModelSpec, seed: int):

@@ -4,7 +4,8 @@ TensorFlow leaks ~20-25 MB per build + compile + train that it never frees, so e
 to a `concurrent.futures.ProcessPoolExecutor` (spawned workers, replaced after
 `max_tasks_per_child` jobs; the whole pool is recycled while idle if a worker passes a memory
 cap). A job streams its losses to a small file in its own folder, one CSV line per epoch, and
-stops when a `stop` file appears there: plain files survive a worker that dies mid-run.
+stops when a `stop` file appears there: plain files survive a worker that dies mid-run. A run
+that finishes or is stopped also leaves its trained model there as `model.keras`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import pandas as pd
 from models.data import DataSpec
 from models.spec import ModelSpec
 
+MODEL_FILE = "model.keras"
+MODEL_ERROR_FILE = "model-error.txt"
 WORKER_DIED = (
     "The training worker stopped unexpectedly (killed or out of memory). "
     "Nothing else was lost: press Train to run again."
@@ -71,6 +74,7 @@ def run_job(job: TrainJob, folder: str):
     """Worker side: train, appending each epoch's losses to `folder/progress.csv`.
 
     The file's first line is the history's column names, so the reader needs no copy of them.
+    The trained model (unless the run diverged) is saved as `folder/model.keras`.
     """
     from models.data import make_dataset
     from models.training import train
@@ -89,9 +93,29 @@ def run_job(job: TrainJob, folder: str):
             out.flush()
             written[0] = done
 
-        return train(
+        result = train(
             job.spec, data, job.config, on_progress=on_progress, should_stop=stop_file.exists
         )
+    if result.weights is not None:  # finished or stopped; a diverged run has no weights
+        _save_model(job.spec, result.weights, root)
+    return result
+
+
+def _save_model(spec: ModelSpec, weights, root: Path) -> None:
+    """Write `root/model.keras` whole or not at all (a reader never sees half a file).
+
+    A model Keras cannot save (say, a custom layer without a config) leaves the reason in
+    `root/model-error.txt` instead: the run's losses and forecasts still count.
+    """
+    from models.compiled import compiled_model
+
+    partial = root / f"partial-{MODEL_FILE}"  # Keras wants the .keras suffix
+    try:
+        compiled_model(spec).save(weights, str(partial))
+    except Exception as error:
+        (root / MODEL_ERROR_FILE).write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
+        return
+    partial.replace(root / MODEL_FILE)
 
 
 @dataclass
@@ -150,6 +174,16 @@ class JobHandle:
 
     def done(self) -> bool:
         return self.future.done()
+
+    def model_bytes(self) -> bytes | None:
+        """The trained model as `.keras` file contents; None until a run finished or stopped."""
+        path = self.folder / MODEL_FILE
+        return path.read_bytes() if path.exists() else None
+
+    def model_error(self) -> str | None:
+        """Why a finished or stopped run has no model file (None if it has one or is running)."""
+        path = self.folder / MODEL_ERROR_FILE
+        return path.read_text(encoding="utf-8") if path.exists() else None
 
     def outcome(self):
         """(TrainResult, None) or (None, error message) once `done()`."""

@@ -10,18 +10,21 @@ Loss: mean squared error per task; the total is the sum of the task losses (Kera
 for multi-output models). A train loss is the mean of that epoch's batch losses weighted by batch
 size (as Keras reports it); a validation loss is computed on the whole validation set after the
 epoch's last update.
+
+Gradient conflict (`TrainConfig.track_conflict`): see `models.compiled`; it adds the gcos_*
+history columns when some weights serve more than one task.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from models.compiled import compiled_model
+from models.compiled import compiled_model, mixing_matrices, task_pairs
 from models.data import Dataset
 from models.spec import ModelSpec, SpecError
 
@@ -38,6 +41,7 @@ class TrainConfig:
     learning_rate: float = 1e-3
     batch_size: int = 32
     seed: int = 0
+    track_conflict: bool = True  # measure gradient conflict after every epoch (costs time)
 
     def validate(self) -> TrainConfig:
         """Raise `SpecError` naming what to change if these settings cannot be used."""
@@ -57,9 +61,15 @@ class TrainResult:
     """What a run produced.
 
     history: one row per finished epoch: epoch, train_total, val_total, train_task1..N,
-    val_task1..N. status: "finished", "stopped" or "diverged". weights: final weights (as
-    `model.get_weights()` orders them) and val_predictions (N_val, n_features, horizon) are None
-    when the run diverged or ran no epoch. traced: whether this run had to compile.
+    val_task1..N; then, only if some weights serve more than one task and the config tracks
+    conflict, gcos_mean and gcos_i_j for every task pair i < j (1-based): the cosine similarity
+    between tasks i's and j's loss gradients on those shared weights, measured after the epoch's
+    updates on the first PROBE_SAMPLES training windows (NaN if a gradient is zero; gcos_mean is
+    the mean over pairs). Negative = conflict. status: "finished", "stopped" or "diverged".
+    weights: final weights (as `model.get_weights()` orders them) and val_predictions (N_val,
+    n_features, horizon) are None when the run diverged or ran no epoch. traced: whether this run
+    had to compile. mixing: layer name -> final (T, T) `alpha` of each cross_stitch* layer
+    (row i = to task i, column j = from task j); empty when there are none or no weights.
     """
 
     history: pd.DataFrame
@@ -70,6 +80,7 @@ class TrainResult:
     weights: list[np.ndarray] | None
     val_predictions: np.ndarray | None
     traced: bool
+    mixing: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def train(
@@ -98,12 +109,14 @@ def train(
         names = ("x_train", "y_train", "x_val", "y_val")
         arrays = [tf.constant(getattr(data, name), tf.float32) for name in names]
         settings = [tf.constant(v, tf.int32) for v in (config.seed, config.batch_size)]
+        settings.append(tf.constant(config.track_conflict, tf.bool))
         rows, status = _run_chunks(
             entry, arrays, settings, config.epochs, chunk_epochs, on_progress, should_stop
         )
         done = status != "diverged" and len(rows) > 0
         weights = entry.model.get_weights() if done else None
         predictions = entry.predict(arrays[2]).numpy() if done else None
+        mixing = mixing_matrices(entry.model) if done else {}
         traced = entry.trace_count != traces
     return TrainResult(
         history=_history(rows, spec.n_features),
@@ -114,6 +127,7 @@ def train(
         weights=weights,
         val_predictions=predictions,
         traced=traced,
+        mixing=mixing,
     )
 
 
@@ -129,14 +143,18 @@ def predict(spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray) -> np.nda
 
 def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, should_stop):
     """Call the compiled chunk until done, stopped or diverged; returns (rows, status)."""
-    rows = np.empty((epochs, 2 * entry.spec.n_features), np.float32)
+    rows, losses = None, 2 * entry.spec.n_features  # rows are sized by the first chunk's width
+    track = bool(settings[2])  # untracked cosines are all NaN: their columns are left out
     done, size = 0, chunk_epochs or 1  # adaptive sizing starts small: a huge model stays stoppable
     while done < epochs:
         n = min(size, epochs - done)
         traces, tick = entry.trace_count, time.perf_counter()
-        new = entry.run_chunk(*arrays, settings[0], done, n, settings[1]).numpy()
+        new = entry.run_chunk(*arrays, settings[0], done, n, *settings[1:]).numpy()
         seconds = time.perf_counter() - tick
-        finite = np.isfinite(new).all(axis=1)
+        new = new if track else new[:, :losses]
+        if rows is None:
+            rows = np.empty((epochs, new.shape[1]), np.float32)
+        finite = np.isfinite(new[:, :losses]).all(axis=1)  # a NaN cosine is not divergence
         kept = len(new) if finite.all() else int(np.argmin(finite))  # up to the first bad epoch
         rows[done : done + kept] = new[:kept]
         done += kept
@@ -152,8 +170,9 @@ def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, shou
 
 
 def _history(rows: np.ndarray, n_features: int) -> pd.DataFrame:
-    """Loss rows [train per task, val per task] as the documented history table."""
-    train, val = rows[:, :n_features].astype(float), rows[:, n_features:].astype(float)
+    """Rows [train per task, val per task, cosine per task pair] as the documented history."""
+    rows = rows.astype(float)
+    train, val = rows[:, :n_features], rows[:, n_features : 2 * n_features]
     columns = {
         "epoch": np.arange(1, len(rows) + 1),
         "train_total": train.sum(axis=1),
@@ -161,7 +180,19 @@ def _history(rows: np.ndarray, n_features: int) -> pd.DataFrame:
     }
     columns.update({f"train_task{t + 1}": train[:, t] for t in range(n_features)})
     columns.update({f"val_task{t + 1}": val[:, t] for t in range(n_features)})
-    return pd.DataFrame(columns)
+    history = pd.DataFrame(columns)
+    cosines = rows[:, 2 * n_features :]
+    if cosines.shape[1]:
+        names = [f"gcos_{i + 1}_{j + 1}" for i, j in task_pairs(n_features)]
+        pairs = pd.DataFrame(cosines, columns=names)
+        history["gcos_mean"] = pairs.mean(axis=1)  # skips a NaN pair
+        history[names] = pairs
+    return history
+
+
+def history_csv(history: pd.DataFrame) -> str:
+    """The history as CSV text that `pandas.read_csv` turns back into the same table."""
+    return history.to_csv(index=False, float_format="%.17g")
 
 
 def _message(status: str, epochs_run: int, config: TrainConfig) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -41,6 +42,30 @@ def test_train_runs_in_a_worker_and_reports_the_outcome():
     assert any(c.startswith("Run ") and "25 epochs" in c for c in captions)
     final = at.dataframe[-1].value  # the final loss per task
     assert list(final["Task"])[-1] == "total (sum)" and len(final) == 5
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Loss history (CSV)", "Trained model (.keras)"]
+    assert any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
+    assert at.session_state["job"].model_bytes()[:2] == b"PK"  # a .keras file is a zip
+
+
+@pytest.mark.parametrize(
+    ("query", "track", "reason"),
+    [
+        ({"k": "0"}, True, "no weights in this model serve more than one task"),
+        ({}, False, "tracking was switched off for this run"),
+    ],
+    ids=["nothing-shared", "switched-off"],
+)
+def test_a_run_without_conflict_columns_says_why(query, track, reason):
+    at = _app(TINY | {"epochs": "3"} | query)
+    at.toggle(key="track_conflict").set_value(track).run()
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception
+    assert "gcos_mean" not in at.session_state["result"].history.columns
+    captions = " ".join(c.value for c in at.caption)
+    assert f"No gradient-conflict chart: {reason}" in captions
+    assert not any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
 
 
 def test_each_session_sees_only_its_own_run():

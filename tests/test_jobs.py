@@ -1,4 +1,5 @@
-"""Training in worker processes: streaming, stop, diverging, a killed worker, isolation."""
+"""Training in worker processes: streaming, stop, diverging, a killed worker, isolation, the
+trained model's download."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import os
 import signal
 import time
 
+import numpy as np
 import pytest
 
-from models.data import DataSpec
+from models.data import DataSpec, make_dataset
 from models.jobs import WORKER_DIED, TrainingService, TrainJob
 from models.spec import ModelSpec
 from models.training import TrainConfig
@@ -43,9 +45,13 @@ def test_job_streams_every_epoch_and_matches_the_result(service):
     result, error = _wait(handle)
     assert error is None and result.status == "finished"
     rows = handle.rows()
-    assert rows.shape == (60, 3 + 2 * SMALL.n_features)
+    pairs = SMALL.n_features * (SMALL.n_features - 1) // 2
+    assert rows.shape == (60, 3 + 2 * SMALL.n_features + 1 + pairs)  # losses, then gcos_*
     assert rows[:, 0].tolist() == list(range(1, 61))
     assert rows[-1, 2] == pytest.approx(result.history["val_total"].iloc[-1], rel=1e-6)
+    streamed = handle.history()
+    assert list(streamed.columns) == list(result.history.columns)
+    np.testing.assert_allclose(streamed["gcos_mean"], result.history["gcos_mean"], rtol=1e-6)
     assert result.history["val_total"].iloc[-1] < result.history["val_total"].iloc[0]
     assert os.getpid() not in service.worker_pids()  # the caller never trains
 
@@ -57,13 +63,16 @@ def test_stop_ends_a_run_early(service):
     result, error = _wait(handle)
     assert error is None and result.status == "stopped"
     assert 0 < result.epochs_run < 5000
+    assert handle.model_bytes() is not None  # a stopped run's model can be downloaded too
 
 
 def test_nan_loss_stops_with_a_learning_rate_hint(service):
     config = TrainConfig(epochs=300, learning_rate=1e6)
-    result, error = _wait(service.submit(TrainJob(SMALL, DataSpec(samples=40), config)))
+    handle = service.submit(TrainJob(SMALL, DataSpec(samples=40), config))
+    result, error = _wait(handle)
     assert error is None and result.status == "diverged"
     assert "lower the learning rate" in result.message
+    assert handle.model_bytes() is None and handle.model_error() is None
 
 
 def test_killed_worker_gives_a_clear_error_and_the_next_run_works(service):
@@ -89,3 +98,22 @@ def test_queued_jobs_all_finish_in_order(service):
     assert (
         outcomes[0][0].history["val_total"].iloc[-1] != outcomes[1][0].history["val_total"].iloc[-1]
     )
+
+
+@pytest.mark.parametrize("variant", ["hard", "towers"])
+def test_downloaded_model_loads_safely_and_reproduces_the_forecasts(service, tmp_path, variant):
+    import keras
+
+    from models import VARIANTS
+
+    spec = SMALL.replace(variant=variant, shared_layers=1)
+    job = TrainJob(spec, DataSpec(samples=40, val_samples=12), TrainConfig(epochs=15))
+    handle = service.submit(job)
+    result, error = _wait(handle)
+    assert error is None and result.status == "finished"
+    path = tmp_path / "model.keras"
+    path.write_bytes(handle.model_bytes())
+    model = keras.saving.load_model(path, safe_mode=True)
+    data = make_dataset(job.data, spec.n_features, spec.timesteps, spec.horizon)
+    outputs = model.predict(VARIANTS[variant].split_inputs(spec, data.x_val), verbose=0)
+    np.testing.assert_allclose(np.stack(outputs, axis=1), result.val_predictions, atol=1e-5)

@@ -1,0 +1,98 @@
+"""What a run adds beyond its losses: gradient conflict, cross-stitch mixing, downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.charts import conflict_figure, mixing_figure
+from models.compiled import PROBE_SAMPLES
+from models.jobs import JobHandle
+from models.training import TrainResult, history_csv
+
+CONFLICT_EXPLAINED = (
+    "Each epoch ends by measuring, on up to {n} training windows, the cosine similarity between "
+    "two tasks' loss gradients on the weights they share: near 1 they pull those weights the "
+    "same way, below 0 they pull against each other (conflict)."
+)
+
+
+def conflict_options(container) -> bool:
+    """The gradient-conflict settings in a popover; returns whether to measure it."""
+    with container.popover("Gradient conflict", icon=":material/tune:", width="stretch"):
+        track = st.toggle(
+            "Measure after every epoch",
+            value=True,
+            key="track_conflict",
+            help="For model 1 this roughly doubles the time per epoch; applies to the next run.",
+        )
+        st.toggle(
+            "Show every task pair",
+            value=False,
+            key="conflict_pairs",
+            help="Draw each task pair's gradient cosine, not only their mean.",
+        )
+    return track
+
+
+def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -> None:
+    """The gradient-conflict chart, or one line saying why this run has none."""
+    if "gcos_mean" not in history.columns:
+        st.caption(f"No gradient-conflict chart: {_why_no_conflict(config, n_tasks)}")
+        return
+    st.markdown("**Gradient conflict between tasks**")
+    st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES))
+    st.plotly_chart(conflict_figure(history, show_pairs), key=key, config={"displayModeBar": False})
+
+
+def _why_no_conflict(config, n_tasks: int) -> str:
+    if not getattr(config, "track_conflict", True):
+        return "tracking was switched off for this run."
+    if n_tasks < 2:
+        return "there is only one task, so there is nothing to conflict with."
+    return (
+        "no weights in this model serve more than one task (each task has its own layers), "
+        "so no two tasks' gradients meet on the same weights."
+    )
+
+
+def render_mixing(result: TrainResult) -> None:
+    """Heatmaps of each cross-stitch unit's learned mixing matrix, if the model has any."""
+    if not result.mixing:
+        return
+    st.markdown("**Learned cross-stitch mixing**")
+    st.caption(
+        "Each unit blends the tasks' activations: row i is what task i receives, as weights "
+        "on every task j's activations. A diagonal matrix keeps the tasks apart."
+    )
+    st.plotly_chart(mixing_figure(result.mixing), key="mixing", config={"displayModeBar": False})
+
+
+def render_downloads(handle: JobHandle, result: TrainResult) -> None:
+    """Download buttons for the loss history (CSV) and the trained model (.keras)."""
+    spec = handle.job.spec
+    stem = f"{spec.variant}_k{spec.shared_layers}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Loss history (CSV)",
+        data=history_csv(result.history),
+        file_name=f"loss_{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    if result.weights is None:
+        return  # diverged or no epoch: no model worth keeping
+    problem = handle.model_error()
+    if problem:
+        right.caption(f"The trained model could not be saved: {problem}")
+        return
+    right.download_button(
+        "Trained model (.keras)",
+        data=handle.model_bytes,  # read only when clicked
+        file_name=f"model_{stem}.keras",
+        mime="application/octet-stream",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
