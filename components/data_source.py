@@ -13,6 +13,7 @@ from models import spec as limits
 from models.userdata import LIMITS_TEXT, OwnData, Table, UploadError, make_windows, read_csv
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
+TOY_KEYS = ("relatedness", "noise", "samples")  # also URL keys: they stay in the link
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
 
 
@@ -103,7 +104,10 @@ def _csv_settings() -> None:
 
 def render_data_settings() -> None:
     """The data choice and its settings (inside the sidebar's training section)."""
-    st.session_state.setdefault("data_source", "toy")
+    state = st.session_state
+    state.setdefault("data_source", "toy")
+    for key in TOY_KEYS:  # undrawn widgets lose their state; this keeps the toy settings
+        state[key] = state[key]
     st.segmented_control(
         "Data", list(SOURCES), key="data_source", format_func=SOURCES.get, required=True
     )
@@ -154,3 +158,19 @@ def own_data(spec) -> tuple[OwnData | None, str | None]:
             "picked; pick the columns again to match."
         )
     return data, None
+
+
+def training_data(spec) -> tuple[object | None, str | None]:
+    """The data source a run of `spec` would use (toy spec or own windows), or why none."""
+    from components.state import training_settings
+    from models.spec import SpecError
+
+    if st.session_state.get("data_source") != "csv":
+        data_spec = training_settings()[0]
+        try:
+            return data_spec.validate(), None
+        except SpecError as error:
+            return None, str(error)
+    if st.session_state.get("csv_table") is None:
+        return None, "Upload a CSV in the sidebar (Data: My CSV), or switch back to the toy series."
+    return own_data(spec)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import data_figure, forecast_figure, loss_figure
+from components.data_source import training_data
 from components.run_insights import (
     conflict_options,
     render_conflict,
@@ -17,6 +18,7 @@ from components.run_insights import (
     render_mixing,
 )
 from components.state import training_settings
+from models.data import DataSpec
 from models.jobs import TrainingService, TrainJob
 from models.spec import ModelSpec, SpecError
 
@@ -31,11 +33,15 @@ def training_service() -> TrainingService:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def dataset(data_spec, n_features: int, timesteps: int, horizon: int):
-    """The toy data a run trains on (numpy only), for the data preview and forecast plots."""
-    from models.data import make_dataset
+def _toy_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: int):
+    return data_spec.materialise(n_features, timesteps, horizon)
 
-    return make_dataset(data_spec, n_features, timesteps, horizon)
+
+def dataset(source, n_features: int, timesteps: int, horizon: int):
+    """The windows a run trains on (numpy only), for the data preview and forecast plots."""
+    if isinstance(source, DataSpec):  # generated: cache it; own data already holds its windows
+        return _toy_dataset(source, n_features, timesteps, horizon)
+    return source.materialise(n_features, timesteps, horizon)
 
 
 def _running() -> bool:
@@ -64,8 +70,7 @@ def _describe(job: TrainJob) -> str:
     s, d, c = job.spec, job.data, job.config
     return (
         f"{s.variant}, k = {s.shared_layers} · {c.epochs} epochs, lr {c.learning_rate:g}, "
-        f"batch {c.batch_size}, seed {c.seed} · data: {d.samples} windows, "
-        f"relatedness {d.relatedness:g}, noise {d.noise:g}"
+        f"batch {c.batch_size}, seed {c.seed} · {d.describe()}"
         + ("" if c.track_conflict else " · gradient conflict not measured")
     )
 
@@ -181,15 +186,13 @@ def render_training(spec: ModelSpec) -> None:
     """The Train tab: settings check, buttons, live panel and the run's outcome."""
     state = st.session_state
     training_service()  # start (and warm up) the workers while the person reads the page
-    data_spec, config = training_settings()
+    source, problem = training_data(spec)
     left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
-    config = dataclasses.replace(config, track_conflict=conflict_options(far_right))
+    config = dataclasses.replace(training_settings()[1], track_conflict=conflict_options(far_right))
     try:
-        data_spec.validate()
         config.validate()
-        problem = None
     except SpecError as error:
-        problem = str(error)
+        problem = problem or str(error)
     job = state.get("job")
     running = _running()
     left.button(
@@ -198,20 +201,23 @@ def render_training(spec: ModelSpec) -> None:
         width="stretch",
         disabled=problem is not None,
         on_click=_start,
-        args=(TrainJob(spec, data_spec, config),),
+        args=(TrainJob(spec, source, config),),
     )
     middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
     right.toggle("Log scale", value=True, key="log_scale")
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
     if job is not None:
-        current = TrainJob(spec, data_spec, config)
+        current = TrainJob(spec, source, config)
         changed = "" if job.job == current else " — settings changed since; press Train to run them"
         st.caption(f"Run {job.id}: {_describe(job.job)}{changed}")
     st.fragment(_live_panel, run_every=POLL_SECONDS if running else None)(spec.n_features)
     _outcome(spec.n_features)
-    with st.expander("The toy data"):
-        data = dataset(data_spec, spec.n_features, spec.timesteps, spec.horizon)
+    if source is None:
+        return
+    with st.expander("The data"):
+        data = dataset(source, spec.n_features, spec.timesteps, spec.horizon)
+        st.caption(source.describe())
         st.plotly_chart(
             data_figure(data.x_train, data.y_train),
             key="data_preview",

@@ -25,97 +25,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.data import DataSpec
 from models.spec import ModelSpec
+from models.worker import MODEL_ERROR_FILE, MODEL_FILE, TrainJob, init_worker, run_job
 
-MODEL_FILE = "model.keras"
-MODEL_ERROR_FILE = "model-error.txt"
+__all__ = ["WORKER_DIED", "JobHandle", "TrainJob", "TrainingService", "memory_mb"]
 WORKER_DIED = (
     "The training worker stopped unexpectedly (killed or out of memory). "
     "Nothing else was lost: press Train to run again."
 )
-
-
-@dataclass(frozen=True)
-class TrainJob:
-    """One training run: the model, the data and how to train."""
-
-    spec: ModelSpec
-    data: DataSpec
-    config: object  # models.training.TrainConfig (imported lazily: it pulls in TensorFlow)
-
-
-def _worker_init(warm_spec: ModelSpec | None = None) -> None:
-    """Runs once per worker, before its first job: threads, quiet logs, a warm compile."""
-    # Read by TensorFlow when it loads: one thread per worker (the models are tiny and the
-    # cores go to other workers), and no oneDNN, which is ~2x slower for such small layers.
-    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if warm_spec is not None:
-        warm_up(warm_spec)
-
-
-def warm_up(spec: ModelSpec) -> float:
-    """Compile `spec`'s training function before any click needs it; returns seconds taken."""
-    from models.data import make_dataset
-    from models.training import TrainConfig, train
-
-    start = time.perf_counter()
-    data = make_dataset(
-        DataSpec(samples=8, val_samples=4), spec.n_features, spec.timesteps, spec.horizon
-    )
-    train(spec, data, TrainConfig(epochs=1, batch_size=8))
-    return time.perf_counter() - start
-
-
-def run_job(job: TrainJob, folder: str):
-    """Worker side: train, appending each epoch's losses to `folder/progress.csv`.
-
-    The file's first line is the history's column names, so the reader needs no copy of them.
-    The trained model (unless the run diverged) is saved as `folder/model.keras`.
-    """
-    from models.data import make_dataset
-    from models.training import train
-
-    root = Path(folder)
-    (root / "started").write_text(str(os.getpid()))
-    data = make_dataset(job.data, job.spec.n_features, job.spec.timesteps, job.spec.horizon)
-    stop_file, written = root / "stop", [0]
-    with open(root / "progress.csv", "a", encoding="utf-8") as out:
-
-        def on_progress(done: int, history) -> None:
-            if written[0] == 0:
-                out.write(",".join(history.columns) + "\n")
-            new = history.iloc[written[0] :]
-            out.write("".join(",".join(f"{v:.9g}" for v in row) + "\n" for row in new.values))
-            out.flush()
-            written[0] = done
-
-        result = train(
-            job.spec, data, job.config, on_progress=on_progress, should_stop=stop_file.exists
-        )
-    if result.weights is not None:  # finished or stopped; a diverged run has no weights
-        _save_model(job.spec, result.weights, root)
-    return result
-
-
-def _save_model(spec: ModelSpec, weights, root: Path) -> None:
-    """Write `root/model.keras` whole or not at all (a reader never sees half a file).
-
-    A model Keras cannot save (say, a custom layer without a config) leaves the reason in
-    `root/model-error.txt` instead: the run's losses and forecasts still count.
-    """
-    from models.compiled import compiled_model
-
-    partial = root / f"partial-{MODEL_FILE}"  # Keras wants the .keras suffix
-    try:
-        compiled_model(spec).save(weights, str(partial))
-    except Exception as error:
-        (root / MODEL_ERROR_FILE).write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
-        return
-    partial.replace(root / MODEL_FILE)
 
 
 @dataclass
@@ -219,7 +136,7 @@ class TrainingService:
         executor = ProcessPoolExecutor(
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init,
+            initializer=init_worker,
             initargs=(self.warm_spec,),
             max_tasks_per_child=self.max_tasks,
         )

@@ -1,0 +1,83 @@
+"""Own CSV data through the page (AppTest): upload, pick columns, train; bad files change nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from test_app_training import TINY, _app, _click, _finish
+
+
+def _csv(rows: int = 120, columns: int = 3) -> bytes:
+    t = np.arange(rows)
+    frame = pd.DataFrame({f"sensor{c}": np.sin(t / (2 + c)) for c in range(columns)})
+    frame.insert(0, "time", pd.date_range("2025-01-01", periods=rows, freq="h"))
+    return frame.to_csv(index=False).encode()
+
+
+def _use_csv(at, name: str, data: bytes):
+    next(s for s in at.get("button_group") if s.label == "Data").set_value("csv").run()
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+    return at
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_uploaded_columns_become_the_models_features_and_train():
+    at = _use_csv(_app(TINY), "sensors.csv", _csv(columns=3))
+    assert not at.exception
+    assert at.session_state["features"] == 3
+    assert at.multiselect[0].value == ["sensor0", "sensor1", "sensor2"]
+    at.multiselect[0].set_value(["sensor0", "sensor2"]).run()
+    assert at.session_state["features"] == 2
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception
+    assert any(s.value.startswith("Finished 25 epochs") for s in at.success)
+    assert any("sensors.csv (sensor0, sensor2)" in c.value for c in at.caption)
+
+
+def test_a_bad_file_is_refused_and_the_last_good_one_stays():
+    at = _use_csv(_app(TINY), "good.csv", _csv(columns=2))
+    assert at.session_state["features"] == 2
+    at.file_uploader[0].set_value(("bad.csv", b"\x00\x01garbage", "text/csv")).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "bad.csv" in errors and "not a CSV" in errors and "Still using good.csv" in errors
+    assert at.session_state["features"] == 2
+    assert _metric(at, "Total parameters")  # the page still shows the model
+
+
+def test_too_short_series_explains_the_rows_needed():
+    at = _use_csv(_app(TINY), "short.csv", _csv(rows=25, columns=2))
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "need 40 rows" in messages  # 2 x (10 steps in + 10 out)
+    assert next(b for b in at.button if b.label == "Train").disabled
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        st.sampled_from([_csv()[:n] for n in (0, 5, 40, 400, 2000)]),
+        st.lists(
+            st.lists(st.sampled_from(["1", "x", "", "nan", "1e9", "-"]), min_size=1, max_size=5),
+            max_size=30,
+        ).map(lambda rows: "\n".join(",".join(r) for r in rows).encode()),
+    )
+)
+def test_any_uploaded_bytes_give_a_table_or_a_message(data):
+    at = _use_csv(_app(TINY), "upload.csv", data)
+    assert not at.exception, at.exception
+    state = at.session_state
+    loaded = "csv_table" in state and state["csv_table"] is not None
+    refused = "csv_error" in state and bool(state["csv_error"])
+    assert loaded != refused  # exactly one: the table, or the message
+    if refused:
+        assert any(state["csv_error"] in e.value for e in at.error)
