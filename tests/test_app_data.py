@@ -1,4 +1,4 @@
-"""Own CSV data through the page (AppTest): upload, pick columns, train; bad files change nothing."""
+"""Own CSV data in the page (AppTest): upload, pick columns, train; bad files change nothing."""
 
 from __future__ import annotations
 
