@@ -15,6 +15,7 @@ from models.spec import ModelSpec
 
 MODEL_FILE = "model.keras"
 MODEL_ERROR_FILE = "model-error.txt"
+WORKER_NICENESS = 10  # added to the worker's nice value (raising it needs no privilege)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ def init_worker(warm_spec: ModelSpec | None = None) -> None:
         os.environ.setdefault(name, "1")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Below the server in CPU priority: with every core training, pages still draw at once.
+    os.nice(WORKER_NICENESS)
     if warm_spec is not None:
         warm_up(warm_spec)
 

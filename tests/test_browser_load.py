@@ -1,0 +1,77 @@
+"""Load: four browser sessions train four variants at once on one server.
+
+All finish; each sees only its own run (its own variant in the caption, a loss curve of its
+own length and values); and a fresh page load during the runs stays fast. Figures are printed
+(`pytest -s` shows them).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from browser_support import browser_page, running_app, wait_for_app_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
+
+SESSIONS = [  # (query, the run caption's opening words, epochs)
+    ("variant=hard&k=5&seed=1", "hard, k = 5", 300),
+    ("variant=towers&k=1&seed=2", "towers, k = 1", 250),
+    ("variant=cross_stitch&k=2&seed=3", "cross_stitch, k = 2", 200),
+    ("variant=hard&k=0&seed=4", "hard, k = 0", 350),
+]
+MAX_PAGE_LOAD_S = 8.0
+
+VAL_TOTAL_JS = """() => {
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    // _fullData holds decoded arrays (data may still hold plotly's base64 typed-array form)
+    const trace = (plot._fullData || []).find(t => t.name === 'val total');
+    if (trace) return Array.from(trace.y);
+  }
+  return null;
+}"""
+
+
+def _start(page, url: str, query: str, epochs: int) -> None:
+    page.goto(f"{url}/?{query}&epochs={epochs}")
+    assert wait_for_app_idle(page) == "notRunning"
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
+
+
+def test_four_sessions_train_at_once_and_stay_apart():
+    with running_app(env={"LSE_TRAIN_WORKERS": "2"}) as url, browser_page() as first:
+        pages = [first] + [first.context.browser.new_context().new_page() for _ in SESSIONS[1:]]
+        started = time.perf_counter()
+        for page, (query, _, epochs) in zip(pages, SESSIONS, strict=True):
+            _start(page, url, query, epochs)
+        all_started = time.perf_counter() - started
+
+        # While the four runs are going, a new visitor's page must still load quickly.
+        visitor = first.context.browser.new_context().new_page()
+        load_start = time.perf_counter()
+        visitor.goto(url)
+        assert wait_for_app_idle(visitor, settle_ms=200) == "notRunning"
+        page_load = time.perf_counter() - load_start
+
+        curves = []
+        for page, (_, caption, epochs) in zip(pages, SESSIONS, strict=True):
+            page.wait_for_selector(f"text=/Finished {epochs:,} epochs in/", timeout=240_000)
+            wait_for_app_idle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            run_captions = page.locator("text=/^Run [0-9]+: /").all_inner_texts()
+            assert len(run_captions) == 1 and caption in run_captions[0], run_captions
+            curve = page.evaluate(VAL_TOTAL_JS)
+            assert curve is not None and len(curve) == epochs  # its own run, every epoch
+            curves.append(curve)
+        total = time.perf_counter() - started
+
+    finals = [round(c[-1], 6) for c in curves]
+    assert len(set(finals)) == len(finals), finals  # four different runs, none shown twice
+    print(
+        f"\n4 sessions, 2 workers: opened and started in {all_started:.1f} s, all finished "
+        f"in {total:.1f} s; a page load during the runs took {page_load:.2f} s; "
+        f"final val losses {finals}"
+    )
+    assert page_load < MAX_PAGE_LOAD_S
