@@ -17,6 +17,7 @@ from components.sidebar import render_sidebar
 from components.state import init_from_url, spec_from_widgets, write_url
 from components.tables_view import render_tables
 from components.training_view import render_training
+from components.upload_view import render_upload
 from models.spec import ModelSpec, SpecError
 
 
@@ -73,7 +74,7 @@ def main() -> None:
         render_share_link()
     analysis = analysis_for(spec)
     render_metrics(analysis)
-    model_tab, train_tab = st.tabs(["Model", "Train"], key="tab")
+    model_tab, train_tab, upload_tab = st.tabs(["Model", "Train", "Your model"], key="tab")
     with model_tab:
         render_explanation(analysis)
         render_toggles()
@@ -86,6 +87,8 @@ def main() -> None:
             render_tables(analysis)
     with train_tab:
         render_training(spec)
+    with upload_tab:
+        render_upload()
 
 
 # Streamlit runs this file as __main__; training workers are spawned processes that re-import
