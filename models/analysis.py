@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.nested import FlatCall, Value, flatten_calls, qualified_names, task_names_of
+from models.nested import (
+    FlatCall,
+    Value,
+    call_numbers,
+    flatten_calls,
+    qualified_names,
+    task_names_of,
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,21 @@ def _task_parents(call: FlatCall, output_index: int) -> list[Value]:
     return call.parents
 
 
+def _tasks_by_call(flat: list[FlatCall], tasks: list[str], outputs: list[Value]) -> dict:
+    """id(call) -> the tasks (model outputs) that depend on it."""
+    found: dict[int, set[str]] = {id(call): set() for call in flat}
+    for task, value in zip(tasks, outputs, strict=True):
+        stack, seen = [value], set()
+        while stack:
+            call, index = stack.pop()
+            if (id(call), index) in seen:
+                continue
+            seen.add((id(call), index))
+            found[id(call)].add(task)
+            stack += _task_parents(call, index)
+    return found
+
+
 def analyse(model, max_calls: int | None = None) -> Analysis:
     """Record every layer object and every call of it, with sub-models opened up.
 
@@ -155,29 +177,13 @@ def analyse(model, max_calls: int | None = None) -> Analysis:
     by_op: dict[int, list[FlatCall]] = {}
     for call in flat:
         by_op.setdefault(id(call.op), []).append(call)
-    position = {id(call): i for i, call in enumerate(flat)}
-    number = {}
-    for own in by_op.values():
-        # Calls of a top-level layer in the order they were made (Keras' node order); a layer
-        # inside sub-models in graph order, as node indices of different graphs do not compare.
-        nested = any(call.path for call in own)
-        ordered = sorted(own, key=lambda c: (position[id(c)],) if nested else c.order)
-        number.update({id(call): i + 1 for i, call in enumerate(ordered)})
+    number = call_numbers(flat, by_op)
 
     def call_id(call: FlatCall) -> str:
         return f"{names[id(call.op)]}#{number[id(call)]}"
 
     task_names = task_names_of(outputs, call_id, names)
-    tasks_by_call: dict[int, set[str]] = {id(call): set() for call in flat}
-    for task, value in zip(task_names, outputs, strict=True):
-        stack, seen = [value], set()
-        while stack:
-            call, index = stack.pop()
-            if (id(call), index) in seen:
-                continue
-            seen.add((id(call), index))
-            tasks_by_call[id(call)].add(task)
-            stack += _task_parents(call, index)
+    tasks_by_call = _tasks_by_call(flat, task_names, outputs)
 
     calls: list[CallInfo] = []
     inputs_by_call: dict[int, frozenset[str]] = {}

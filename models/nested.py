@@ -139,6 +139,19 @@ def flatten_calls(model, max_calls: int | None = None) -> tuple[list[FlatCall], 
     return flattener.calls, outputs
 
 
+def call_numbers(flat: list[FlatCall], by_op: dict[int, list[FlatCall]]) -> dict[int, int]:
+    """id(call) -> its 1-based number among its layer's calls."""
+    position = {id(call): i for i, call in enumerate(flat)}
+    number = {}
+    for own in by_op.values():
+        # Calls of a top-level layer in the order they were made (Keras' node order); a layer
+        # inside sub-models in graph order, as node indices of different graphs do not compare.
+        nested = any(call.path for call in own)
+        ordered = sorted(own, key=lambda c: (position[id(c)],) if nested else c.order)
+        number.update({id(call): i + 1 for i, call in enumerate(ordered)})
+    return number
+
+
 def qualified_names(calls: list[FlatCall]) -> dict[int, str]:
     """id(layer) -> a unique readable name: its shallowest place in the nesting, e.g. `enc/conv1`.
 

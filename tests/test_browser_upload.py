@@ -82,6 +82,8 @@ def test_bad_file_shows_an_error_and_the_page_keeps_working(app_url, page, tmp_p
     path.write_bytes(b"this is a text file, not a model")
     _open_tab_and_upload(page, app_url, path)
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
-    assert any("This is not a `.keras` file" in a or "This is not a .keras file" in a for a in alerts)
+    assert any(
+        "This is not a `.keras` file" in a or "This is not a .keras file" in a for a in alerts
+    )
     assert page.locator('[data-testid="stException"]').count() == 0
     assert _metric(page, "Total parameters", 0) == "52,012"

@@ -349,3 +349,22 @@ def test_analysis_is_plain_data_that_pickles(tmp_path):
     analysis = analyse_model_file(saved(siamese(), tmp_path))
     assert pickle.loads(pickle.dumps(analysis)) == analysis
     assert all(not hasattr(v, "_keras_history") for v in dataclasses.astuple(analysis))
+
+
+def test_doubly_shared_nesting_stops_at_the_call_cap(tmp_path):
+    """Each level calls the one below twice: 2**12 calls of the innermost layer, refused fast."""
+    import time
+
+    import keras
+    from keras import layers
+
+    x = keras.Input((2,), name="x0")
+    block = keras.Model(x, layers.Dense(2, name="dense")(x), name="level0")
+    for depth in range(1, 13):
+        x = keras.Input((2,), name=f"x{depth}")
+        block = keras.Model(x, block(block(x)), name=f"level{depth}")
+    data = saved(block, tmp_path)
+    start = time.perf_counter()
+    with pytest.raises(ModelUploadError, match="more than 2000 layer calls"):
+        analyse_model_file(data)
+    assert time.perf_counter() - start < 30

@@ -11,9 +11,7 @@ from models.analysis import Analysis
 from models.upload import ModelUploadError, analyse_model_file
 from models.upload_examples import model_file_bytes, siamese
 
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEEN: dict[str, list[int]] = {}  # kind -> [analysed, refused]: tried inputs, for the report
 
 
