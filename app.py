@@ -16,7 +16,10 @@ from components.present import (
 from components.sidebar import render_sidebar
 from components.state import init_from_url, spec_from_widgets, write_url
 from components.training_view import render_training
+from components.upload_view import render_upload
 from models.spec import SpecError
+
+TABS = ["Model", "Train", "Lab", "Your model"]
 
 
 def main() -> None:
@@ -35,28 +38,36 @@ def main() -> None:
     url_warnings = st.session_state["url_warnings"] if spec == st.session_state["url_spec"] else []
     for warning in url_warnings + problems:
         st.warning(warning, icon="⚠️")
-
     try:
         spec.validate()
+        build_error = None
     except SpecError as error:
-        st.error(f"This model cannot be built: {error}", icon="🚫")
-        return
-
-    st.session_state["last_good_spec"] = spec
-    write_url(spec)
+        build_error = f"This model cannot be built: {error}"
+    if build_error:
+        st.error(build_error, icon="🚫")
+    else:
+        st.session_state["last_good_spec"] = spec
+        write_url(spec)
+        render_metrics(analysis_for(spec))
     with link_slot.container():
         render_share_link()
-    analysis = analysis_for(spec)
-    render_metrics(analysis)
-    # on_change="rerun" tracks the open tab, so heavy tabs only compute when opened.
-    model_tab, train_tab, lab_tab = st.tabs(["Model", "Train", "Lab"], key="tab", on_change="rerun")
-    with model_tab:
-        render_model_tab(spec, analysis)
-    with train_tab:
-        render_training(spec)
-    if lab_tab.open is not False:  # None: tab state not tracked, so render eagerly
-        with lab_tab:
-            render_lab(spec)
+
+    # on_change="rerun" tracks the open tab, so a tab computes only while it is open.
+    tabs = dict(zip(TABS, st.tabs(TABS, key="tab", on_change="rerun"), strict=True))
+    for name, render in (
+        ("Model", render_model_tab),
+        ("Train", render_training),
+        ("Lab", render_lab),
+    ):
+        if tabs[name].open is not False:  # None: tab state not tracked, so render eagerly
+            with tabs[name]:
+                if build_error:
+                    st.info("Change the settings in the sidebar to build a model.", icon="👈")
+                else:
+                    render(spec)
+    if tabs["Your model"].open is not False:
+        with tabs["Your model"]:
+            render_upload()
 
 
 # Streamlit runs this file as __main__; training workers are spawned processes that re-import

@@ -13,14 +13,14 @@ VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per cal
 LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}
 
 
-def render_toggles() -> None:
+def render_toggles(view_key: str = "view", layout_key: str = "layout") -> None:
     """View and layout switches; their values live in session state (and the URL)."""
     left, right = st.columns(2)
     left.segmented_control(
-        "Graph view", list(VIEW_LABELS), key="view", format_func=VIEW_LABELS.get, required=True
+        "Graph view", list(VIEW_LABELS), key=view_key, format_func=VIEW_LABELS.get, required=True
     )
     right.segmented_control(
-        "Layout", list(LAYOUT_LABELS), key="layout", format_func=LAYOUT_LABELS.get, required=True
+        "Layout", list(LAYOUT_LABELS), key=layout_key, format_func=LAYOUT_LABELS.get, required=True
     )
 
 

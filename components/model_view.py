@@ -29,8 +29,9 @@ def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
     return to_dot(analysis_for(spec), view, layout)
 
 
-def render_model_tab(spec: ModelSpec, analysis: Analysis) -> None:
+def render_model_tab(spec: ModelSpec) -> None:
     """Everything about the built model; in presenter mode the tables fold away."""
+    analysis = analysis_for(spec)
     render_explanation(analysis)
     render_toggles()
     dot = dot_for(spec, st.session_state["view"], st.session_state["layout"])

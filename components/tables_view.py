@@ -20,7 +20,7 @@ def _row_styler(fills: dict[str, str], column: str):
     return style
 
 
-def render_tables(analysis: Analysis) -> None:
+def render_tables(analysis: Analysis, key: str = "layer_table") -> None:
     """The layer table, then every call and the totals' derivation on demand."""
     fills = layer_colours(analysis)
     layers = layer_table(analysis)
@@ -28,7 +28,7 @@ def render_tables(analysis: Analysis) -> None:
         layers.style.apply(_row_styler(fills, "Layer"), axis=1).format({"Parameters": "{:,}"}),
         hide_index=True,
         width="stretch",
-        key="layer_table",
+        key=key,
     )
     calls = call_table(analysis)
     with st.expander(f"Every call ({len(calls)}) — shapes at each call"):

@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.nested import (
+    FlatCall,
+    Value,
+    call_numbers,
+    flatten_calls,
+    qualified_names,
+    task_names_of,
+)
+
 
 @dataclass(frozen=True)
 class CallInfo:
@@ -103,6 +112,12 @@ class Analysis:
     calls: tuple[CallInfo, ...]  # topological order
     totals: Totals
     extra: dict = field(default_factory=dict)
+    task_layers: tuple[str, ...] = ()  # the layer each task's output comes from
+
+    @property
+    def output_layers(self) -> frozenset[str]:
+        """Layers that produce a model output (task names can differ: see `task_layers`)."""
+        return frozenset(self.task_layers or self.tasks)
 
     def layer(self, name: str) -> LayerInfo:
         return next(layer for layer in self.layers if layer.name == name)
@@ -122,119 +137,106 @@ def _shapes(tensors) -> str:
     return ", ".join(shapes)
 
 
-def _node_of(tensor):
-    op, node_index, _ = tensor._keras_history
-    return op, node_index
-
-
 def _mixes_lanes(op) -> bool:
     """A layer that takes one tensor per lane (task) and returns one per lane, mixing them."""
     return bool(getattr(op, "lane_mixer", False))
 
 
-def _task_parents(op, node_index: int, tensor_index: int) -> list:
-    """The input tensors that one output tensor of a call carries a task back to."""
-    node = op._inbound_nodes[node_index]
-    if _mixes_lanes(op) and len(node.input_tensors) == len(node.outputs):
+def _task_parents(call: FlatCall, output_index: int) -> list[Value]:
+    """The input values that one output of a call carries a task back to."""
+    if _mixes_lanes(call.op) and len(call.parents) == len(call.output_specs):
         # Output i continues input i's lane: the mixer serves every task, while the layers
         # before it stay their own task's (they reach the others only through the mixer).
-        return [node.input_tensors[tensor_index]]
-    return node.input_tensors
+        return [call.parents[output_index]]
+    return call.parents
 
 
-def _collect_nodes(model) -> list[tuple[object, int]]:
-    """(operation, node_index) for every call reachable from the outputs, inputs first."""
-    order, seen = [], set()
-
-    def visit(op, node_index):
-        key = (id(op), node_index)
-        if key in seen:
-            return
-        seen.add(key)
-        for parent in op._inbound_nodes[node_index].input_tensors:
-            visit(*_node_of(parent))
-        order.append((op, node_index))
-
-    for tensor in model.outputs:
-        visit(*_node_of(tensor))
-    return order
-
-
-def analyse(model) -> Analysis:
-    """Record every layer object and every call of it in a functional model."""
-    nodes = _collect_nodes(model)
-    node_indices: dict[int, list[int]] = {}
-    for op, node_index in nodes:
-        node_indices.setdefault(id(op), []).append(node_index)
-    for indices in node_indices.values():
-        indices.sort()
-
-    def call_id(op, node_index):
-        return f"{op.name}#{node_indices[id(op)].index(node_index) + 1}"
-
-    task_of_output = [_node_of(t)[0].name for t in model.outputs]
-    tasks_by_call: dict[str, set[str]] = {}
-    for task, tensor in zip(task_of_output, model.outputs, strict=True):
-        stack, seen = [tensor._keras_history], set()
+def _tasks_by_call(flat: list[FlatCall], tasks: list[str], outputs: list[Value]) -> dict:
+    """id(call) -> the tasks (model outputs) that depend on it."""
+    found: dict[int, set[str]] = {id(call): set() for call in flat}
+    for task, value in zip(tasks, outputs, strict=True):
+        stack, seen = [value], set()
         while stack:
-            op, node_index, tensor_index = stack.pop()
-            if (id(op), node_index, tensor_index) in seen:
+            call, index = stack.pop()
+            if (id(call), index) in seen:
                 continue
-            seen.add((id(op), node_index, tensor_index))
-            tasks_by_call.setdefault(call_id(op, node_index), set()).add(task)
-            stack += [p._keras_history for p in _task_parents(op, node_index, tensor_index)]
+            seen.add((id(call), index))
+            found[id(call)].add(task)
+            stack += _task_parents(call, index)
+    return found
+
+
+def analyse(model, max_calls: int | None = None) -> Analysis:
+    """Record every layer object and every call of it, with sub-models opened up.
+
+    `max_calls` bounds the opened-up graph (nested shared sub-models multiply calls):
+    `models.nested.GraphTooLarge` past it.
+    """
+    flat, outputs = flatten_calls(model, max_calls)
+    names = qualified_names(flat)
+    by_op: dict[int, list[FlatCall]] = {}
+    for call in flat:
+        by_op.setdefault(id(call.op), []).append(call)
+    number = call_numbers(flat, by_op)
+
+    def call_id(call: FlatCall) -> str:
+        return f"{names[id(call.op)]}#{number[id(call)]}"
+
+    task_names = task_names_of(outputs, call_id, names)
+    tasks_by_call = _tasks_by_call(flat, task_names, outputs)
 
     calls: list[CallInfo] = []
-    inputs_by_call: dict[str, frozenset[str]] = {}
-    for op, node_index in nodes:
-        node = op._inbound_nodes[node_index]
-        parents = tuple(call_id(*_node_of(p)) for p in node.input_tensors)
-        cid = call_id(op, node_index)
+    inputs_by_call: dict[int, frozenset[str]] = {}
+    for call in flat:
+        parents = [parent for parent, _ in call.parents]
         if parents:
-            inputs = frozenset().union(*(inputs_by_call[p] for p in parents))
+            inputs = frozenset().union(*(inputs_by_call[id(p)] for p in parents))
         else:
-            inputs = frozenset({op.name})
-        inputs_by_call[cid] = inputs
+            inputs = frozenset({names[id(call.op)]})
+        inputs_by_call[id(call)] = inputs
         calls.append(
             CallInfo(
-                id=cid,
-                layer=op.name,
-                call=int(cid.rsplit("#", 1)[1]),
-                input_shapes=tuple(_shape(t) for t in node.input_tensors),
-                output_shape=_shapes(node.outputs),
-                parents=parents,
-                tasks=frozenset(tasks_by_call[cid]),
+                id=call_id(call),
+                layer=names[id(call.op)],
+                call=number[id(call)],
+                input_shapes=tuple(_shape(t) for t in call.input_specs),
+                output_shape=_shapes(call.output_specs),
+                parents=tuple(call_id(p) for p in parents),
+                tasks=frozenset(tasks_by_call[id(call)]),
                 inputs=inputs,
             )
         )
 
-    layers, seen_ops = [], set()
-    for op, _ in nodes:
-        if id(op) in seen_ops:
-            continue
-        seen_ops.add(id(op))
-        own = [c for c in calls if c.layer == op.name]
-        tasks = frozenset().union(*(c.tasks for c in own))
+    infos_of: dict[str, list[CallInfo]] = {}
+    for info in calls:
+        infos_of.setdefault(info.layer, []).append(info)
+    layers = []
+    for key, own in by_op.items():
+        op, name = own[0].op, names[key]
+        infos = infos_of[name]
+        tasks = frozenset().union(*(c.tasks for c in infos))
         layers.append(
             LayerInfo(
-                name=op.name,
+                name=name,
                 type=type(op).__name__,
                 params=int(op.count_params()) if op.built and op.weights else 0,
                 weight_shapes=tuple(str(tuple(w.shape)) for w in op.weights),
-                calls=tuple(c.id for c in own),
+                calls=tuple(c.id for c in infos),
                 tasks=tasks,
-                inputs=frozenset().union(*(c.inputs for c in own)),
+                inputs=frozenset().union(*(c.inputs for c in infos)),
                 mixes_tasks=_mixes_lanes(op) and len(tasks) > 1,
             )
         )
-    input_names = tuple(t._keras_history[0].name for t in model.inputs)
+    input_ops = (t._keras_history[0] for t in model.inputs)
+    input_names = tuple(names.get(id(op), op.name) for op in input_ops)
     return Analysis(
         name=model.name,
         inputs=input_names,
-        tasks=tuple(task_of_output),
+        tasks=tuple(task_names),
         layers=tuple(layers),
         calls=tuple(calls),
         totals=_totals(model, layers, calls),
+        task_layers=tuple(names[id(call.op)] for call, _ in outputs),
     )
 
 

@@ -17,8 +17,9 @@ LAYOUTS = ("TB", "LR")
 
 
 def _text(value: str) -> str:
-    # Backslashes start graphviz escapes (\N, \G, \l); double them so names stay literal.
-    return str(value).replace("\\", "\\\\")
+    # Backslashes start graphviz escapes (\N, \G, \l), and graphviz decodes HTML entities
+    # (a name with "&amp;" showed as "&"): escape both so names stay literal.
+    return str(value).replace("\\", "\\\\").replace("&", "&amp;")
 
 
 def _label(*lines: str) -> str:
@@ -67,7 +68,7 @@ def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
     graph = _new_graph(layout)
     fills = layer_colours(analysis)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
-    tasks = set(analysis.tasks)
+    tasks = analysis.output_layers
     for layer in analysis.layers:
         shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
         calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
@@ -94,7 +95,7 @@ def calls_dot(analysis: Analysis, layout: str = "TB") -> str:
     graph = _new_graph(layout)
     fills = layer_colours(analysis)
     ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
-    tasks = set(analysis.tasks)
+    tasks = analysis.output_layers
     by_name = {layer.name: layer for layer in analysis.layers}
     for call in analysis.calls:
         layer = by_name[call.layer]

@@ -179,6 +179,16 @@ class TrainingService:
             self._handles.append(handle)
             return handle
 
+    def call(self, fn, *args) -> Future:
+        """Run the picklable `fn(*args)` in a worker (queued with the training jobs)."""
+        with self._lock:
+            self._recycle_if_needed()
+            try:
+                return self._executor.submit(fn, *args)
+            except BrokenProcessPool:
+                self._executor = self._new_executor()
+                return self._executor.submit(fn, *args)
+
     def queue_position(self, handle: JobHandle) -> int:
         """How many jobs wait before `handle` (0 when it is running or done)."""
         if handle.started() or handle.done():

@@ -15,11 +15,14 @@ from io import BytesIO
 
 MAX_MODEL_MB = 25
 MAX_UNPACKED_MB = 200  # a zip can unpack far beyond its size
+MAX_CONFIG_MB = 10  # config.json of a 500-layer model is well under 1 MB
+MAX_ENTRIES = 100  # a Keras archive holds three files
 MAX_LAYERS = 500
+MAX_CALLS = 2000  # with sub-models opened up: a shared sub-model multiplies its layers' calls
 LIMITS_TEXT = (
-    f"A `.keras` file (Keras 3 `model.save`), up to {MAX_MODEL_MB} MB and {MAX_LAYERS} layers; "
-    "functional or Sequential models with built-in layers. Loaded in safe mode: no Lambda "
-    "layers or custom code."
+    f"A `.keras` file (Keras 3 `model.save`), up to {MAX_MODEL_MB} MB, {MAX_LAYERS} layers and "
+    f"{MAX_CALLS} layer calls; functional or Sequential models with built-in layers, nested "
+    "sub-models included. Loaded in safe mode: no Lambda layers or custom code."
 )
 
 
@@ -29,13 +32,15 @@ class ModelUploadError(ValueError):
 
 def check_archive(data: bytes) -> None:
     """Refuse what is not a reasonably sized Keras zip archive, before Keras reads it."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ModelUploadError(f"Expected the file's bytes; got {type(data).__name__}.")
     if not data:
         raise ModelUploadError("The file is empty.")
     if len(data) > MAX_MODEL_MB * 1024 * 1024:
         raise ModelUploadError(
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_MODEL_MB} MB."
         )
-    if data[:8] == b"\x89HDF\r\n\x1a\n":
+    if bytes(data[:8]) == b"\x89HDF\r\n\x1a\n":
         raise ModelUploadError(
             "This is a legacy HDF5 (.h5) file. Save the model as `.keras` "
             "(`model.save('model.keras')`) and upload that."
@@ -43,14 +48,23 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # zipfile raises BadZipFile, ValueError, OSError, EOFError, ...
         raise ModelUploadError(
             "This is not a `.keras` file: a `.keras` file is a zip archive written by "
             "`model.save('model.keras')`."
         ) from None
-    names = {entry.filename for entry in entries}
-    if "config.json" not in names:
+    if len(entries) > MAX_ENTRIES:
+        raise ModelUploadError(
+            f"This archive holds {len(entries)} files; a Keras model file holds three."
+        )
+    config = next((entry for entry in entries if entry.filename == "config.json"), None)
+    if config is None:
         raise ModelUploadError("This zip archive has no config.json: it is not a Keras model.")
+    if config.file_size > MAX_CONFIG_MB * 1024 * 1024:
+        raise ModelUploadError(
+            f"Its config.json unpacks to {config.file_size / 1024 / 1024:.0f} MB; the limit is "
+            f"{MAX_CONFIG_MB} MB."
+        )
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
         raise ModelUploadError(
@@ -69,7 +83,7 @@ def load_model_bytes(data: bytes):
     handle, path = tempfile.mkstemp(suffix=".keras")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            out.write(bytes(data))
         try:
             model = keras.saving.load_model(path, compile=False, safe_mode=True)
         except Exception as error:  # Keras raises many types for bad files; all end up here
@@ -109,3 +123,31 @@ def _check_model(model) -> None:
         raise ModelUploadError(
             f"This model has {len(model.layers)} layers; the limit is {MAX_LAYERS}."
         )
+
+
+def analyse_model_file(data: bytes):
+    """The `Analysis` of an uploaded `.keras` file (plain, picklable data), or `ModelUploadError`.
+
+    Meant to run in a worker process (`TrainingService.call`): TensorFlow's memory for the
+    model, and whatever a hostile file does to the loader, stay out of the Streamlit server.
+    """
+    from models.analysis import analyse
+    from models.nested import GraphTooLarge
+
+    model = load_model_bytes(data)
+    try:
+        analysis = analyse(model, max_calls=MAX_CALLS)
+    except GraphTooLarge as error:
+        raise ModelUploadError(str(error)) from None
+    except Exception as error:  # a graph shape the analysis does not know: say so, no traceback
+        raise ModelUploadError(
+            f"The model loaded, but its graph could not be analysed ({type(error).__name__}: "
+            f"{str(error)[:200]})."
+        ) from None
+    n_layers = sum(1 for layer in analysis.layers if not layer.is_input)
+    if n_layers > MAX_LAYERS:
+        raise ModelUploadError(
+            f"With its sub-models opened up, this model has {n_layers} layers; the limit is "
+            f"{MAX_LAYERS}."
+        )
+    return analysis

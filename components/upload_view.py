@@ -1,0 +1,141 @@
+"""The "Your model" tab: a person's own `.keras` file, analysed like the app's own models.
+
+Loading and analysing run in a training worker (`TrainingService.call`): the server only ever
+holds the file's bytes and the plain `Analysis` that comes back.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+
+import streamlit as st
+
+from components.graph_view import render_graph, render_toggles
+from components.overview import render_metrics
+from components.tables_view import render_tables
+from components.training_view import training_service
+from models.analysis import Analysis
+from models.graph import to_dot
+from models.upload import LIMITS_TEXT, MAX_MODEL_MB, ModelUploadError, analyse_model_file
+from models.upload_examples import EXAMPLE_FILE_NAME, example_model_file
+
+WAIT_SECONDS = 180  # a worker may first finish a training run queued before the file
+HOW_TO_SAVE = """\
+```python
+model.save("model.keras")  # Keras 3; then upload model.keras here
+```"""
+
+
+def analysis_outcome(submit, data: bytes) -> tuple[Analysis | None, str | None]:
+    """(analysis, None) or (None, a message for the page); `submit(fn, *args)` -> Future."""
+    try:
+        future = submit(analyse_model_file, data)
+        return future.result(timeout=WAIT_SECONDS), None
+    except ModelUploadError as error:
+        return None, str(error)
+    except FutureTimeout:
+        future.cancel()
+        return None, (
+            f"The workers were busy for {WAIT_SECONDS} s (training runs go first). "
+            "Upload the file again in a moment."
+        )
+    except (BrokenProcessPool, CancelledError):
+        return None, (
+            "The worker loading this file stopped (killed or out of memory). The file may need "
+            "more memory than the app has; nothing else was affected."
+        )
+    except Exception as error:  # anything else a worker raised: shown, never a traceback
+        return None, f"The file could not be analysed: {type(error).__name__}: {error}"
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def _example_bytes() -> bytes:
+    return training_service().call(example_model_file).result(timeout=WAIT_SECONDS)
+
+
+def _current_file() -> tuple[str, bytes] | None:
+    """(cache key, bytes) of the last thing chosen: the uploaded file or the example."""
+    uploaded = st.session_state.get("upload_file")
+    if st.session_state.get("upload_source") == "example":
+        try:
+            return "example", _example_bytes()
+        except Exception as error:  # the worker could not build it: say so, keep the page
+            st.error(f"The example could not be built: {error}", icon="🚫")
+            return None
+    if uploaded is not None:
+        return f"upload:{uploaded.file_id}", uploaded.getvalue()
+    return None
+
+
+def _analysed(key: str, data: bytes) -> tuple[Analysis | None, str | None]:
+    """The outcome for this file, worked out once per file in this session."""
+    memo = st.session_state.get("upload_outcome")
+    if memo is None or memo[0] != key:
+        with st.spinner("Loading and analysing the model in a worker…"):
+            outcome = analysis_outcome(training_service().call, data)
+        memo = (key, *outcome, {})
+        st.session_state["upload_outcome"] = memo
+    return memo[1], memo[2]
+
+
+def _dot(view: str, layout: str) -> str:
+    dots = st.session_state["upload_outcome"][3]  # per file: view x layout -> DOT text
+    if (view, layout) not in dots:
+        dots[(view, layout)] = to_dot(st.session_state["upload_outcome"][1], view, layout)
+    return dots[(view, layout)]
+
+
+def _choose(source: str):
+    def choose() -> None:
+        st.session_state["upload_source"] = source
+
+    return choose
+
+
+def render_upload() -> None:
+    """The uploader, then the same metrics, graph and tables as for the app's own models."""
+    st.markdown(
+        "Upload a model you built yourself to see which of its layers share weights: every "
+        "call of every layer object, nested and shared sub-models opened up "
+        "(a layer inside sub-model `encoder` shows as `encoder/conv1`)."
+    )
+    st.caption(LIMITS_TEXT)
+    upload, side = st.columns([3, 1], vertical_alignment="center")
+    upload.file_uploader(
+        "Your `.keras` file",
+        type=["keras"],
+        key="upload_file",
+        max_upload_size=MAX_MODEL_MB,
+        on_change=_choose("file"),
+    )
+    with side:
+        st.button(
+            "Try an example",
+            help="Model 2 with whole towers shared, written as one sub-model",
+            on_click=_choose("example"),
+        )
+        with st.popover("How to save a model"):
+            st.markdown(HOW_TO_SAVE)
+    current = _current_file()
+    if current is None:
+        return
+    key, data = current
+    analysis, error = _analysed(key, data)
+    if error:
+        st.error(error, icon="🚫")
+        return
+    if key == "example":
+        st.download_button("Download the example file", data, EXAMPLE_FILE_NAME, "application/zip")
+    _render_analysis(analysis)
+
+
+def _render_analysis(analysis: Analysis) -> None:
+    render_metrics(analysis)
+    st.session_state.setdefault("upload_view", "layers")
+    st.session_state.setdefault("upload_layout", "TB")
+    render_toggles("upload_view", "upload_layout")
+    render_graph(_dot(st.session_state["upload_view"], st.session_state["upload_layout"]), analysis)
+    st.subheader("Parameters per layer")
+    render_tables(analysis, key="upload_layer_table")

@@ -1,0 +1,54 @@
+"""The "Your model" tab through AppTest: upload, analysis in a worker, errors in the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from models.upload_examples import model_file_bytes, siamese
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _metrics(at: AppTest, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="upload_file").set_value((name, data, "application/octet-stream"))
+    return at.run(timeout=180)  # the first upload waits for a worker to start
+
+
+def test_upload_shows_the_model_and_a_bad_file_only_an_error():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and _metrics(at, "Total parameters") == ["52,012"]
+    assert at.file_uploader(key="upload_file").allowed_type == [".keras"]
+
+    _upload(at, "siamese.keras", model_file_bytes(siamese()))
+    assert not at.exception and not at.error
+    # the app's own model first, then the uploaded one
+    assert _metrics(at, "Total parameters") == ["52,012", "73"]
+    assert _metrics(at, "Shared parameters") == ["47,972", "68"]
+    assert _metrics(at, "Layer calls")[1] == "8"  # 3 tied layers x 2 calls + difference + same
+    tables = [df.value for df in at.dataframe if "Layer" in df.value.columns]
+    layer_table = tables[1]  # the app's own model's layer table is the first
+    tied = layer_table[layer_table["Calls"] == 2]["Layer"].tolist()
+    assert tied == ["encoder/conv1", "encoder/pool", "encoder/project/dense"]
+
+    _upload(at, "broken.keras", b"PK\x03\x04 not really a zip")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "This is not a `.keras` file: a `.keras` file is a zip archive written by "
+        "`model.save('model.keras')`."
+    ]
+    assert _metrics(at, "Total parameters") == ["52,012"]  # the rest of the page is unchanged
+    assert [t.label for t in at.tabs] == ["Model", "Train", "Your model"]
+
+
+def test_example_button_analyses_the_shared_tower_model():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    next(b for b in at.button if b.label == "Try an example").click().run(timeout=180)
+    assert not at.exception and not at.error
+    assert _metrics(at, "Total parameters") == ["52,012", "128,740"]
+    assert any(b.label == "Download the example file" for b in at.get("download_button"))

@@ -1,0 +1,89 @@
+"""The "Your model" tab in a real browser: upload a file, see its graph, totals and names."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import wait_for_app_idle
+from models.upload_examples import model_file_bytes, siamese
+
+pytestmark = pytest.mark.browser
+
+# Quotes, braces, a backslash and an HTML element that would run code if it ever reached the
+# DOM as markup (Keras forbids only "/" in names).
+HOSTILE = 'q"b{c}\\n <img src=x onerror="window.pwned=1"> &amp;'
+
+
+def _open_tab_and_upload(page, app_url: str, path) -> None:
+    page.goto(app_url)
+    wait_for_app_idle(page)
+    page.get_by_role("tab", name="Your model").click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    wait_for_app_idle(page, timeout_ms=180_000)  # the first upload waits for a worker to start
+
+
+def _upload_graph_text(page) -> str:
+    """The text of the uploaded model's graph (the app's own model's graph is the first)."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg').length > 1",
+        timeout=60_000,
+    )
+    return page.locator('[data-testid="stGraphVizChart"] svg').nth(1).text_content() or ""
+
+
+def _metric(page, label: str, index: int) -> str:
+    boxes = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return boxes.nth(index).locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_uploaded_siamese_shows_tied_inner_layers_and_totals(app_url, page, tmp_path):
+    path = tmp_path / "siamese.keras"
+    path.write_bytes(model_file_bytes(siamese()))
+    _open_tab_and_upload(page, app_url, path)
+    text = _upload_graph_text(page)
+    assert "encoder/conv1 · Conv1D" in text and "32 params · ×2 calls" in text
+    assert "encoder/project/dense · Dense" in text and "36 params · ×2 calls" in text
+    assert _metric(page, "Total parameters", 1) == "73"
+    assert _metric(page, "Shared parameters", 1) == "68"
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    page.get_by_text("One node per call", exact=True).nth(1).click()
+    wait_for_app_idle(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg')[1]"
+        ".textContent.includes('call 2/2')",
+        timeout=30_000,
+    )
+
+
+def test_hostile_layer_names_render_as_literal_text(app_url, page, tmp_path):
+    import keras
+    from keras import layers
+
+    inner = keras.Input((4,), name=f"in_{HOSTILE}")
+    block = keras.Model(inner, layers.Dense(2, name=f"dense_{HOSTILE}")(inner), name="block")
+    a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+    model = keras.Model([a, b], layers.Add(name="add")([block(a), block(b)]), name="hostile")
+    path = tmp_path / "hostile.keras"
+    path.write_bytes(model_file_bytes(model))
+
+    _open_tab_and_upload(page, app_url, path)
+    text = _upload_graph_text(page)
+    assert f"block/dense_{HOSTILE} · Dense" in text
+    legends = page.locator('[data-testid="stHtml"]').all_text_contents()
+    assert any(f"block/dense_{HOSTILE} (×2, tied)" in text for text in legends)
+    assert page.locator("img[src='x']").count() == 0
+    assert page.evaluate("() => window.pwned") is None
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_bad_file_shows_an_error_and_the_page_keeps_working(app_url, page, tmp_path):
+    path = tmp_path / "model.keras"
+    path.write_bytes(b"this is a text file, not a model")
+    _open_tab_and_upload(page, app_url, path)
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any(
+        "This is not a `.keras` file" in a or "This is not a .keras file" in a for a in alerts
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert _metric(page, "Total parameters", 0) == "52,012"
