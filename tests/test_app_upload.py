@@ -20,8 +20,14 @@ def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at.run(timeout=180)  # the first upload waits for a worker to start
 
 
+def _open_tab() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["tab"] = "Your model"  # tabs draw only while open
+    return at.run()
+
+
 def test_upload_shows_the_model_and_a_bad_file_only_an_error():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _open_tab()
     assert not at.exception and _metrics(at, "Total parameters") == ["52,012"]
     assert at.file_uploader(key="upload_file").allowed_type == [".keras"]
 
@@ -32,7 +38,7 @@ def test_upload_shows_the_model_and_a_bad_file_only_an_error():
     assert _metrics(at, "Shared parameters") == ["47,972", "68"]
     assert _metrics(at, "Layer calls")[1] == "8"  # 3 tied layers x 2 calls + difference + same
     tables = [df.value for df in at.dataframe if "Layer" in df.value.columns]
-    layer_table = tables[1]  # the app's own model's layer table is the first
+    layer_table = tables[0]  # the Model tab is closed: only the upload's tables are drawn
     tied = layer_table[layer_table["Calls"] == 2]["Layer"].tolist()
     assert tied == ["encoder/conv1", "encoder/pool", "encoder/project/dense"]
 
@@ -43,11 +49,11 @@ def test_upload_shows_the_model_and_a_bad_file_only_an_error():
         "`model.save('model.keras')`."
     ]
     assert _metrics(at, "Total parameters") == ["52,012"]  # the rest of the page is unchanged
-    assert [t.label for t in at.tabs] == ["Model", "Train", "Your model"]
+    assert [t.label for t in at.tabs][-1] == "Your model"
 
 
 def test_example_button_analyses_the_shared_tower_model():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _open_tab()
     next(b for b in at.button if b.label == "Try an example").click().run(timeout=180)
     assert not at.exception and not at.error
     assert _metrics(at, "Total parameters") == ["52,012", "128,740"]
