@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.compare_view import render_compare
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_explanation, render_metrics
 from components.sidebar import render_sidebar
@@ -54,7 +55,7 @@ def main() -> None:
     write_url(spec)
     analysis = analysis_for(spec)
     render_metrics(analysis)
-    model_tab, train_tab = st.tabs(["Model", "Train"], key="tab")
+    model_tab, train_tab, compare_tab = st.tabs(["Model", "Train", "Compare"], key="tab")
     with model_tab:
         render_explanation(analysis)
         render_toggles()
@@ -63,6 +64,8 @@ def main() -> None:
         render_tables(analysis)
     with train_tab:
         render_training(spec)
+    with compare_tab:
+        render_compare(spec, analysis_for)
 
 
 # Streamlit runs this file as __main__; training workers are spawned processes that re-import

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from models.data import DataSpec
+from models.pool import ReplacingProcessPool
 from models.spec import ModelSpec
 
 WORKER_DIED = (
@@ -182,7 +183,7 @@ class TrainingService:
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(
+        executor = ReplacingProcessPool(
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,
