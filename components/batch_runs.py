@@ -83,6 +83,8 @@ def show_progress(key: str, labels: Sequence[str]) -> None:
         elif not handle.started():
             ahead = service.queue_position(handle)
             text = f"{label}: queued ({ahead} ahead)" if ahead else f"{label}: starting…"
+        elif done == 0:
+            text = f"{label}: building and compiling the model…"
         else:
             text = f"{label}: epoch {done:,} / {total:,}"
         st.progress(min(done / total, 1.0), text=text)

@@ -17,7 +17,7 @@ from models.spec import ModelSpec, SpecError
 from models.variants import VARIANTS
 
 BATCH = "cmp_batch"
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.5
 CHART = {"displayModeBar": False}
 MAIN_COLUMNS = [
     "Configuration",
@@ -76,11 +76,11 @@ def _quick_picks(spec: ModelSpec, configs: list[Configuration], full: bool) -> N
         try:
             config = compare.configuration(preset.variant, preset.shared_layers, spec, name)
         except SpecError as error:
-            column.button(f"＋ {name}", key=f"cmp_preset_{i}", disabled=True, help=str(error))
+            column.button(f"+ {name}", key=f"cmp_preset_{i}", disabled=True, help=str(error))
             continue
         present = any(c.spec == config.spec for c in configs)
         column.button(
-            f"＋ {name}",
+            f"+ {name}",
             key=f"cmp_preset_{i}",
             disabled=present or full,
             on_click=_add,
@@ -177,7 +177,10 @@ def _results(analyse: Callable) -> None:
     shown = table if per_task else table[MAIN_COLUMNS]
     losses = [c for c in shown.columns if "loss" in c or "task" in c]
     st.dataframe(
-        shown.style.format({c: "{:.4f}" for c in losses} | {"Time (s)": "{:.1f}"}),
+        shown.style.format(
+            {c: "{:.4f}" for c in losses}
+            | {"Time (s)": "{:.1f}", "Total parameters": "{:,}", "Shared parameters": "{:,}"}
+        ),
         hide_index=True,
         width="stretch",
     )

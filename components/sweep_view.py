@@ -13,7 +13,7 @@ from models.compare import LINE_COLOURS, SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELAT
 from models.spec import ModelSpec, SpecError
 
 SWEEP = "cmp_sweep"
-POLL_SECONDS = 0.25
+POLL_SECONDS = 1.0  # a point appears only when a run ends
 SWEEP_BUTTON = "Sweep relatedness 0 → 1: model 1 vs nothing shared"
 HOW_TO_READ = (
     "**How to read it.** Each point is a fresh run on toy data whose four series share a "
