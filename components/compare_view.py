@@ -23,6 +23,7 @@ MAIN_COLUMNS = [
     "Configuration",
     "Total parameters",
     "Shared parameters",
+    "Epochs",
     "Final train loss",
     "Final val loss",
     "Best val loss",

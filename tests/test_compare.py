@@ -251,3 +251,19 @@ def test_train_all_fills_the_results_table_for_this_session_only():
     assert at.get("download_button")[0].label == "Download the results (CSV)"
     other.run()
     assert "cmp_batch" not in other.session_state and not _results(other)
+
+
+def test_stop_all_ends_every_run_of_the_batch():
+    at = _app(TINY | {"epochs": "5000"})
+    _button(at, "Train all").click().run()
+    assert not _button(at, "Stop all").disabled
+    _button(at, "Stop all").click().run()
+    deadline = time.time() + 120
+    while at.session_state["cmp_batch"]["outcomes"] is None:
+        assert time.time() < deadline, "the batch did not stop"
+        time.sleep(0.3)
+        at.run()
+    at.run()
+    (table,) = _results(at)
+    assert "finished" not in set(table["Status"])
+    assert (table["Epochs"] < 5000).all()
