@@ -19,7 +19,7 @@ from components.training_view import render_training
 from components.upload_view import render_upload
 from models.spec import SpecError
 
-TABS = ["Model", "Train", "Lab", "Your model"]
+TABS = ["Model", "Train", "Compare", "Lab", "Your model"]
 
 
 def main() -> None:

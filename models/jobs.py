@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.pool import ReplacingProcessPool
 from models.spec import ModelSpec
 from models.worker import MODEL_ERROR_FILE, MODEL_FILE, TrainJob, init_worker, run_job
 
@@ -133,7 +134,7 @@ class TrainingService:
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(
+        executor = ReplacingProcessPool(
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,

@@ -1,0 +1,96 @@
+"""Plotly figures for the Compare tab: overlaid losses, parameters vs loss, the sweep."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+LOSS_AXIS = "validation MSE (standardised)"
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    """The Train tab's chart layout (components/charts.py), for these figures."""
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        legend=dict(orientation="h", y=-0.15),
+        uirevision="keep",
+    )
+    return fig
+
+
+def curves_figure(
+    lines: Sequence[tuple[str, str, pd.DataFrame]], n_tasks: int, per_task: bool, log_scale: bool
+) -> go.Figure:
+    """Validation loss per (label, colour, history): the total, or one panel per task as well."""
+    panels = [("val_total", "total (sum of tasks)")]
+    if per_task:
+        panels += [(f"val_task{t + 1}", f"task {t + 1}") for t in range(n_tasks)]
+    cols = min(len(panels), 3)
+    rows = -(-len(panels) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[title for _, title in panels])
+    for p, (column, _) in enumerate(panels):
+        cell = (p // cols + 1, p % cols + 1)
+        for label, colour, history in lines:
+            if not len(history):
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=history["epoch"],
+                    y=history[column],
+                    name=label,
+                    legendgroup=label,
+                    showlegend=p == 0,
+                    line=dict(color=colour, width=2.2 if p == 0 else 1.6),
+                ),
+                *cell,
+            )
+    fig.update_xaxes(title="epoch")
+    fig.update_yaxes(type="log" if log_scale else "linear")
+    fig.update_yaxes(title=LOSS_AXIS, row=1, col=1)
+    return _layout(fig, 380 if rows == 1 else 300 * rows)
+
+
+def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:
+    """Total parameters (log x) vs final validation loss: one labelled point per configuration."""
+    fig = go.Figure()
+    for (_, row), colour in zip(table.iterrows(), colours, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=[row["Total parameters"]],
+                y=[row["Final val loss"]],
+                mode="markers+text",
+                name=row["Configuration"],
+                text=[row["Configuration"]],
+                textposition="top center",
+                marker=dict(color=colour, size=14, line=dict(color="#7F7F7F", width=1)),
+                hovertemplate="%{text}<br>%{x:,} parameters<br>final val loss %{y:.4f}"
+                "<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="total parameters (log scale)", type="log")
+    fig.update_yaxes(title=f"final {LOSS_AXIS}")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, 380)
+
+
+def sweep_figure(summary: pd.DataFrame, labels: Sequence[str], colours: Sequence[str]):
+    """Final validation loss vs task relatedness, one line per configuration."""
+    fig = go.Figure()
+    for label, colour in zip(labels, colours, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=summary["Relatedness"],
+                y=summary[label],
+                name=label,
+                mode="lines+markers",
+                line=dict(color=colour, width=2.5),
+                marker=dict(size=9),
+            )
+        )
+    fig.update_xaxes(title="task relatedness (0: unrelated series, 1: one common signal)")
+    fig.update_yaxes(title=f"final {LOSS_AXIS}")
+    return _layout(fig, 380)

@@ -1,0 +1,124 @@
+"""The guided comparison: model 1 vs nothing shared as task relatedness goes from 0 to 1."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import batch_runs
+from components.compare_charts import sweep_figure
+from components.state import training_settings
+from models import compare
+from models.compare import LINE_COLOURS, SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
+from models.spec import ModelSpec, SpecError
+
+SWEEP = "cmp_sweep"
+POLL_SECONDS = 1.0  # a point appears only when a run ends
+SWEEP_BUTTON = "Sweep relatedness 0 → 1: model 1 vs nothing shared"
+HOW_TO_READ = (
+    "**How to read it.** Each point is a fresh run on toy data whose four series share a "
+    "common signal in proportion to the *relatedness* (0: four unrelated series; 1: one "
+    "signal, four noisy copies); everything else (sizes, seed, noise, windows, learning rate) "
+    "stays the same. Lower is better. Model 1 sends every forecast through one trunk, so each "
+    "task's data trains the features the others use: that should pay off when the tasks are "
+    "related. When they are not, the tasks compete for one trunk and sharing can make every "
+    "forecast worse — *negative transfer*. Where the model 1 line lies below the "
+    "nothing-shared line, sharing helped; above it, it hurt. One seed on a hundred windows is "
+    "noisy: change the seed in the sidebar to see how much of a gap is real."
+)
+
+
+def _sweep_histories() -> list[pd.DataFrame]:
+    """Finished runs' histories; an empty one for runs still going (no half-trained points)."""
+    handles = st.session_state[SWEEP]["handles"]
+    return [
+        h if handle.done() else pd.DataFrame(columns=h.columns)
+        for h, handle in zip(batch_runs.histories(SWEEP), handles, strict=True)
+    ]
+
+
+def _summary() -> pd.DataFrame:
+    points = st.session_state[SWEEP]["items"]
+    return compare.sweep_summary(compare.sweep_table(points, _sweep_histories()))
+
+
+def _figure(summary: pd.DataFrame, key: str) -> None:
+    st.plotly_chart(
+        sweep_figure(summary, SWEEP_LABELS, LINE_COLOURS[: len(SWEEP_LABELS)]),
+        key=key,
+        config={"displayModeBar": False},
+    )
+
+
+def _live() -> None:
+    """Polled while the sweep runs: overall progress and the points finished so far."""
+    if not batch_runs.running(SWEEP):
+        return
+    handles = st.session_state[SWEEP]["handles"]
+    done = sum(h.done() for h in handles)
+    st.progress(done / len(handles), text=f"Sweep: {done} of {len(handles)} runs done")
+    _figure(_summary(), "sweep_live")
+    if batch_runs.collect_if_done(SWEEP):
+        st.rerun(scope="app")
+
+
+def _results() -> None:
+    batch = st.session_state.get(SWEEP)
+    if batch is None or batch["outcomes"] is None:
+        return
+    problems = [s for s, _ in batch_runs.statuses(SWEEP) if s != "finished"]
+    if problems:
+        st.warning(f"{len(problems)} run(s) did not finish: {problems[0]}", icon="⚠️")
+    summary = _summary()
+    _figure(summary, "sweep_final")
+    st.markdown(compare.sweep_reading(summary))
+    seconds = [s for _, s in batch_runs.statuses(SWEEP) if s is not None]
+    st.caption(
+        f"{len(batch['handles'])} runs, {sum(seconds):.1f} s of training in total "
+        "(runs wait for a free worker)."
+    )
+    losses = [c for c in summary.columns if c != "Relatedness"]
+    st.dataframe(
+        summary.style.format({c: "{:.4f}" for c in losses} | {"Relatedness": "{:g}"}),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def render_sweep(spec: ModelSpec) -> None:
+    """The guided relatedness sweep on the sidebar's sizes and training settings."""
+    st.subheader("Guided comparison: does sharing help?")
+    data_spec, config = training_settings()
+    try:
+        plan = compare.sweep_plan(spec, data_spec.validate(), config.validate())
+        problem = None
+    except SpecError as error:
+        plan, problem = [], str(error)
+    running = batch_runs.running(SWEEP)
+    start, stop = st.columns([3, 1])
+    start.button(
+        SWEEP_BUTTON,
+        key="sweep_start",
+        disabled=problem is not None,
+        on_click=batch_runs.start_batch,
+        args=(SWEEP, plan, [p.job for p in plan], {}),
+        width="stretch",
+    )
+    stop.button(
+        "Stop sweep",
+        key="sweep_stop",
+        disabled=not running,
+        on_click=batch_runs.stop_batch,
+        args=(SWEEP,),
+        width="stretch",
+    )
+    if problem:
+        st.error(f"Cannot run the sweep with these settings: {problem}", icon="🚫")
+    values = ", ".join(f"{r:g}" for r in SWEEP_RELATEDNESS)
+    st.caption(
+        f"{len(plan)} runs: both models at relatedness {values}, {SWEEP_EPOCHS} epochs each; "
+        "sizes, seed, noise, windows, learning rate and batch from the sidebar."
+    )
+    st.markdown(HOW_TO_READ)
+    st.fragment(_live, run_every=POLL_SECONDS if running else None)()
+    _results()
