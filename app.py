@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.compare_view import render_compare
 from components.lab_view import render_lab
 from components.model_view import analysis_for, render_model_tab
 from components.overview import render_metrics
@@ -54,11 +55,13 @@ def main() -> None:
 
     # on_change="rerun" tracks the open tab, so a tab computes only while it is open.
     tabs = dict(zip(TABS, st.tabs(TABS, key="tab", on_change="rerun"), strict=True))
-    for name, render in (
-        ("Model", render_model_tab),
-        ("Train", render_training),
-        ("Lab", render_lab),
-    ):
+    spec_tabs = {
+        "Model": render_model_tab,
+        "Train": render_training,
+        "Compare": lambda spec: render_compare(spec, analysis_for),
+        "Lab": render_lab,
+    }
+    for name, render in spec_tabs.items():
         if tabs[name].open is not False:  # None: tab state not tracked, so render eagerly
             with tabs[name]:
                 if build_error:

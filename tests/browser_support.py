@@ -229,3 +229,9 @@ def wait_for_app_idle(page: Page, timeout_ms: float = 60_000, settle_ms: float =
     if app.get_attribute("data-test-connection-state") == "DISCONNECTED_FOREVER":
         raise AssertionError("the app lost its connection to the Streamlit server")
     return app.get_attribute("data-test-script-state") or ""
+
+
+def open_tab(page: Page, name: str) -> None:
+    """Click a tab and wait for the rerun that draws it (tabs draw only while open)."""
+    page.get_by_role("tab", name=name).click()
+    wait_for_app_idle(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import wait_for_app_idle
+from browser_support import open_tab, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ TINY = "epochs=30&filters=4,8&units=16&samples=40"
 def test_compare_two_configurations(app_url, page):
     page.goto(f"{app_url}/?{TINY}")
     wait_for_app_idle(page)
-    page.get_by_role("tab", name="Compare").click()
+    open_tab(page, "Compare")
     panel = page.get_by_role("tabpanel", name="Compare")
     assert panel.get_by_text("Question: model 2", exact=True).is_visible()
     panel.get_by_role("button", name="✕").nth(2).click()  # keep model 1 and nothing shared

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser_support import wait_for_app_idle
+from browser_support import open_tab, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_bad_link_shows_warning_not_traceback(app_url, page):
 def test_train_fills_the_chart_and_finishes(app_url, page):
     page.goto(f"{app_url}/?epochs=2000")  # model 1: a few seconds, long enough to watch
     wait_for_app_idle(page)
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     page.get_by_role("button", name="Train", exact=True).click()
     # live: the progress text counts epochs while the chart fills
     page.wait_for_selector("text=/Epoch [0-9,]+ \\/ 2,000/", timeout=90_000)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from browser_support import browser_page, running_app, wait_for_app_idle
+from browser_support import browser_page, open_tab, running_app, wait_for_app_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -36,7 +36,7 @@ VAL_TOTAL_JS = """() => {
 def _start(page, url: str, query: str, epochs: int) -> None:
     page.goto(f"{url}/?{query}&epochs={epochs}")
     assert wait_for_app_idle(page) == "notRunning"
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     page.get_by_role("button", name="Train", exact=True).click()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import wait_for_app_idle
+from browser_support import open_tab, wait_for_app_idle
 from models.upload_examples import model_file_bytes, siamese
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ HOSTILE = 'q"b{c}\\n <img src=x onerror="window.pwned=1"> &amp;'
 def _open_tab_and_upload(page, app_url: str, path) -> None:
     page.goto(app_url)
     wait_for_app_idle(page)
-    page.get_by_role("tab", name="Your model").click()
+    open_tab(page, "Your model")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     wait_for_app_idle(page, timeout_ms=180_000)  # the first upload waits for a worker to start
 
