@@ -15,7 +15,7 @@ from components.present import (
     sidebar_state,
 )
 from components.sidebar import render_sidebar
-from components.state import init_from_url, spec_from_widgets, write_url
+from components.state import init_from_url, keep_url_widgets, spec_from_widgets, write_url
 from components.training_view import render_training
 from components.upload_view import render_upload
 from models.spec import SpecError
@@ -26,6 +26,7 @@ TABS = ["Model", "Train", "Compare", "Lab", "Your model"]
 def main() -> None:
     """One run of the page."""
     init_from_url()
+    keep_url_widgets()
     st.set_page_config(
         page_title="Layer Sharing Explorer",
         page_icon="🔗",

@@ -12,11 +12,12 @@ from models.palette import colour
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def chart_layout(fig: go.Figure, height: int) -> go.Figure:
+    """The app's chart layout: legend above the plot (clear of the x-axis title), kept zoom."""
     fig.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", y=-0.15),
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
         uirevision="keep",
     )
     return fig
@@ -49,7 +50,7 @@ def loss_figure(
                 )
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(title="MSE (standardised)", type="log" if log_scale else "linear")
-    return _layout(fig, 380)
+    return chart_layout(fig, 380)
 
 
 def _line(x, y, name: str, group: str, show: bool, color: str, **line) -> go.Scatter:
@@ -88,7 +89,7 @@ def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.
             ),
             *cell,
         )
-    return _layout(fig, 260 * rows)
+    return chart_layout(fig, 260 * rows)
 
 
 def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
@@ -105,7 +106,7 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
             fig.add_trace(
                 _line(future, y[w, f], name, group, False, colour(f), dash="dash"), 1, w + 1
             )
-    return _layout(fig, 240)
+    return chart_layout(fig, 240)
 
 
 CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on both themes
@@ -151,7 +152,7 @@ def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figur
     )
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(title="gradient cosine", range=[-1.05, 1.05], zeroline=False)
-    return _layout(fig, 320)
+    return chart_layout(fig, 320)
 
 
 def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
@@ -185,4 +186,4 @@ def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
         fig.update_xaxes(title="from task j", side="bottom", row=1, col=col)
         fig.update_yaxes(autorange="reversed", row=1, col=col)
     fig.update_yaxes(title="to task i", row=1, col=1)
-    return _layout(fig, 300)
+    return chart_layout(fig, 300)

@@ -8,18 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.charts import chart_layout
+
 LOSS_AXIS = "validation MSE (standardised)"
-
-
-def _layout(fig: go.Figure, height: int) -> go.Figure:
-    """The Train tab's chart layout (components/charts.py), for these figures."""
-    fig.update_layout(
-        height=height,
-        margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", y=-0.15),
-        uirevision="keep",
-    )
-    return fig
 
 
 def curves_figure(
@@ -51,7 +42,7 @@ def curves_figure(
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(type="log" if log_scale else "linear")
     fig.update_yaxes(title=LOSS_AXIS, row=1, col=1)
-    return _layout(fig, 380 if rows == 1 else 300 * rows)
+    return chart_layout(fig, 380 if rows == 1 else 300 * rows)
 
 
 def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:
@@ -74,7 +65,7 @@ def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:
     fig.update_xaxes(title="total parameters (log scale)", type="log")
     fig.update_yaxes(title=f"final {LOSS_AXIS}")
     fig.update_layout(showlegend=False)
-    return _layout(fig, 380)
+    return chart_layout(fig, 380)
 
 
 def sweep_figure(summary: pd.DataFrame, labels: Sequence[str], colours: Sequence[str]):
@@ -93,4 +84,4 @@ def sweep_figure(summary: pd.DataFrame, labels: Sequence[str], colours: Sequence
         )
     fig.update_xaxes(title="task relatedness (0: unrelated series, 1: one common signal)")
     fig.update_yaxes(title=f"final {LOSS_AXIS}")
-    return _layout(fig, 380)
+    return chart_layout(fig, 380)

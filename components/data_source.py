@@ -13,7 +13,6 @@ from models import spec as limits
 from models.userdata import LIMITS_TEXT, OwnData, Table, UploadError, make_windows, read_csv
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
-TOY_KEYS = ("relatedness", "noise", "samples")  # also URL keys: they stay in the link
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
 
 
@@ -106,8 +105,6 @@ def render_data_settings() -> None:
     """The data choice and its settings (inside the sidebar's training section)."""
     state = st.session_state
     state.setdefault("data_source", "toy")
-    for key in TOY_KEYS:  # undrawn widgets lose their state; this keeps the toy settings
-        state[key] = state[key]
     st.segmented_control(
         "Data", list(SOURCES), key="data_source", format_func=SOURCES.get, required=True
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.tables_view import row_styler
 from models.equivalence import (
     Check,
     ConvComparison,
@@ -14,7 +15,7 @@ from models.equivalence import (
 )
 from models.equivalence_kinds import SharingKinds
 from models.equivalence_towers import FoldedTower, GradientSum
-from models.palette import PLAIN_FILL, colour, text_colour
+from models.palette import colour
 from models.spec import ModelSpec
 
 
@@ -26,25 +27,13 @@ def lab_for(sizes: ModelSpec) -> LabResult:
     return run_lab(sizes)
 
 
-def _fill_rows(fills: dict[str, str], column: str):
-    """A row styler: rows whose `column` value has a fill get that fill and a readable text."""
-
-    def style(row: pd.Series) -> list[str]:
-        fill = fills.get(row[column], PLAIN_FILL)
-        if fill == PLAIN_FILL:
-            return [""] * len(row)
-        return [f"background-color: {fill}; color: {text_colour(fill)}"] * len(row)
-
-    return style
-
-
 def _table(
     frame: pd.DataFrame, fills: dict[str, str] | None = None, column: str = "", wide: str = ""
 ) -> None:
     """A full-height table; rows named in `fills` (by `column`) get their fill; `wide` is wide."""
     styled = frame.style.format(thousands=",", precision=4)
     if fills:
-        styled = styled.apply(_fill_rows(fills, column), axis=1)
+        styled = styled.apply(row_styler(fills, column), axis=1)
     config = {wide: st.column_config.TextColumn(width="large")} if wide else None
     st.dataframe(styled, hide_index=True, width="stretch", height="content", column_config=config)
 

@@ -64,6 +64,15 @@ def init_from_url() -> None:
     st.session_state["initialised"] = True
 
 
+def keep_url_widgets() -> None:
+    """Keep every URL-backed setting alive while its widget is not drawn (a closed tab, the
+    toy-data sliders while a CSV is in use): Streamlit drops an undrawn widget's state."""
+    state = st.session_state
+    for param in (*SPEC_PARAMS, *PAGE_PARAMS, *train_params()):
+        if param.key in state:
+            state[param.key] = state[param.key]
+
+
 def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     """The spec the widgets describe; a list field that does not parse keeps its last value."""
     last = st.session_state["last_good_spec"]

@@ -10,7 +10,9 @@ from models.palette import PLAIN_FILL, layer_colours, text_colour
 from models.tables import call_table, layer_table, totals_table
 
 
-def _row_styler(fills: dict[str, str], column: str):
+def row_styler(fills: dict[str, str], column: str):
+    """A row styler: rows whose `column` value has a fill get that fill and a readable text."""
+
     def style(row: pd.Series) -> list[str]:
         fill = fills.get(row[column], PLAIN_FILL)
         if fill == PLAIN_FILL:
@@ -25,7 +27,7 @@ def render_tables(analysis: Analysis, key: str = "layer_table") -> None:
     fills = layer_colours(analysis)
     layers = layer_table(analysis)
     st.dataframe(
-        layers.style.apply(_row_styler(fills, "Layer"), axis=1).format({"Parameters": "{:,}"}),
+        layers.style.apply(row_styler(fills, "Layer"), axis=1).format({"Parameters": "{:,}"}),
         hide_index=True,
         width="stretch",
         key=key,
@@ -33,7 +35,7 @@ def render_tables(analysis: Analysis, key: str = "layer_table") -> None:
     calls = call_table(analysis)
     with st.expander(f"Every call ({len(calls)}) — shapes at each call"):
         st.dataframe(
-            calls.style.apply(_row_styler(fills, "Layer object"), axis=1),
+            calls.style.apply(row_styler(fills, "Layer object"), axis=1),
             hide_index=True,
             width="stretch",
         )

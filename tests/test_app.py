@@ -36,6 +36,17 @@ def test_default_page_is_model_1():
     assert at.query_params["variant"] == "hard" and at.query_params["k"] == "5"
 
 
+def test_every_tab_opens_and_the_settings_survive_closed_tabs():
+    at = run_app({"variant": "towers", "k": "2", "view": "calls", "epochs": "300"})
+    for tab in ("Train", "Compare", "Lab", "Your model", "Model"):
+        at.session_state["tab"] = tab
+        at.run()
+        assert not at.exception, (tab, at.exception)
+        # The Model tab's graph toggles and the sidebar's settings stay in the link.
+        assert at.query_params["view"] == "calls" and at.query_params["k"] == "2"
+        assert at.query_params["epochs"] == "300"
+
+
 def test_presets_switch_model():
     at = run_app()
     button(at, "Question: model 2").click().run()
