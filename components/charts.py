@@ -12,12 +12,16 @@ from models.palette import colour
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
 
 
-def chart_layout(fig: go.Figure, height: int) -> go.Figure:
-    """The app's chart layout: legend above the plot (clear of the x-axis title), kept zoom."""
+def chart_layout(fig: go.Figure, height: int, titled: bool = False) -> go.Figure:
+    """The app's chart layout: legend above the plot (clear of the x-axis title), kept zoom.
+
+    `titled`: subplots with titles; the legend then sits above the titles, not on them.
+    """
+    top = 40 + 28 * titled
     fig.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        margin=dict(l=10, r=10, t=top, b=10),
+        legend=dict(orientation="h", x=0, y=1, yref="container", yanchor="top"),
         uirevision="keep",
     )
     return fig
@@ -89,7 +93,7 @@ def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.
             ),
             *cell,
         )
-    return chart_layout(fig, 260 * rows)
+    return chart_layout(fig, 260 * rows, titled=True)
 
 
 def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
@@ -106,7 +110,7 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
             fig.add_trace(
                 _line(future, y[w, f], name, group, False, colour(f), dash="dash"), 1, w + 1
             )
-    return chart_layout(fig, 240)
+    return chart_layout(fig, 240, titled=True)
 
 
 CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on both themes
@@ -186,4 +190,4 @@ def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
         fig.update_xaxes(title="from task j", side="bottom", row=1, col=col)
         fig.update_yaxes(autorange="reversed", row=1, col=col)
     fig.update_yaxes(title="to task i", row=1, col=1)
-    return chart_layout(fig, 300)
+    return chart_layout(fig, 300, titled=True)

@@ -42,7 +42,7 @@ def curves_figure(
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(type="log" if log_scale else "linear")
     fig.update_yaxes(title=LOSS_AXIS, row=1, col=1)
-    return chart_layout(fig, 380 if rows == 1 else 300 * rows)
+    return chart_layout(fig, 380 if rows == 1 else 300 * rows, titled=True)
 
 
 def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:

@@ -50,8 +50,9 @@ def _why_no_conflict(config, n_tasks: int) -> str:
     if n_tasks < 2:
         return "there is only one task, so there is nothing to conflict with."
     return (
-        "no weights in this model serve more than one task (each task has its own layers), "
-        "so no two tasks' gradients meet on the same weights."
+        "no weights in this model serve more than one task (each task has its own layers; "
+        "cross-stitch units only mix activations), so no two tasks' gradients meet on the "
+        "same weights."
     )
 
 

@@ -164,12 +164,16 @@ def task_pairs(n_tasks: int) -> list[tuple[int, int]]:
 
 
 def task_shared_variables(model) -> list:
-    """The trainable variables of every layer that serves more than one task (output)."""
+    """The trainable variables of every layer that serves more than one task (output).
+
+    Task-mixing units (cross-stitch) are left out: each row of their matrix belongs to one task,
+    so two tasks' gradients never meet there (cosine 0 by construction, not a measurement).
+    """
     from models.analysis import analyse
 
     variables, seen = [], set()
     for info in analyse(model).layers:
-        if info.shared and len(info.tasks) > 1:
+        if info.shared and len(info.tasks) > 1 and not info.mixes_tasks:
             for variable in model.get_layer(info.name).trainable_variables:
                 if id(variable) not in seen:
                     seen.add(id(variable))

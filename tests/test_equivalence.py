@@ -131,13 +131,17 @@ def test_no_conv_layers_says_so_instead_of_failing():
     assert isinstance(result.demos[3], Unavailable)
 
 
+def _lab_tab(at):
+    return next(t for t in at.tabs if t.label == "Lab")
+
+
 def _open_lab(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
     assert not at.exception
-    assert not at.tabs[2].subheader  # lazy: nothing computed until the tab is opened
+    assert not _lab_tab(at).subheader  # lazy: nothing computed until the tab is opened
     at.session_state["tab"] = "Lab"
     return at.run()
 
@@ -145,7 +149,7 @@ def _open_lab(query: dict[str, str] | None = None) -> AppTest:
 def test_lab_tab_renders_all_four():
     at = _open_lab()
     assert not at.exception
-    lab = at.tabs[2]
+    lab = _lab_tab(at)
     assert [s.value[0] for s in lab.subheader] == ["1", "2", "3", "4"]
     values = {m.label: m.value for m in lab.metric}
     assert values["Shared Conv1D parameters"] == "32"
@@ -159,6 +163,6 @@ def test_lab_tab_renders_all_four():
 def test_lab_tab_renders_other_sizes():
     at = _open_lab({"features": "3", "filters": "4,6", "kernel": "2", "timesteps": "12"})
     assert not at.exception
-    values = {m.label: m.value for m in at.tabs[2].metric}
+    values = {m.label: m.value for m in _lab_tab(at).metric}
     assert values["Shared Conv1D parameters"] == "12"
     assert values["All-features Conv1D parameters"] == "28"
