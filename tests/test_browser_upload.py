@@ -23,12 +23,12 @@ def _open_tab_and_upload(page, app_url: str, path) -> None:
 
 
 def _upload_graph_text(page) -> str:
-    """The text of the uploaded model's graph (the app's own model's graph is the first)."""
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg').length > 1",
-        timeout=60_000,
+    """The text of the uploaded model's graph (only the open tab is drawn)."""
+    svg = page.get_by_role("tabpanel", name="Your model").locator(
+        '[data-testid="stGraphVizChart"] svg'
     )
-    return page.locator('[data-testid="stGraphVizChart"] svg').nth(1).text_content() or ""
+    svg.locator("g.node").first.wait_for(timeout=60_000)
+    return svg.text_content() or ""
 
 
 def _metric(page, label: str, index: int) -> str:
@@ -47,13 +47,11 @@ def test_uploaded_siamese_shows_tied_inner_layers_and_totals(app_url, page, tmp_
     assert _metric(page, "Shared parameters", 1) == "68"
     assert page.locator('[data-testid="stException"]').count() == 0
 
-    page.get_by_text("One node per call", exact=True).nth(1).click()
+    page.get_by_role("tabpanel", name="Your model").get_by_text(
+        "One node per call", exact=True
+    ).click()
     wait_for_app_idle(page)
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg')[1]"
-        ".textContent.includes('call 2/2')",
-        timeout=30_000,
-    )
+    assert "call 2/2" in _upload_graph_text(page)
 
 
 def test_hostile_layer_names_render_as_literal_text(app_url, page, tmp_path):
