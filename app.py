@@ -14,6 +14,7 @@ from components.present import (
     render_share_link,
     sidebar_state,
 )
+from components.runtime import keep_keras_state
 from components.sidebar import render_sidebar
 from components.state import init_from_url, keep_url_widgets, spec_from_widgets, write_url
 from components.training_view import render_training
@@ -25,6 +26,7 @@ TABS = ["Model", "Train", "Compare", "Lab", "Your model"]
 
 def main() -> None:
     """One run of the page."""
+    keep_keras_state()
     init_from_url()
     keep_url_widgets()
     st.set_page_config(

@@ -245,7 +245,10 @@ def render_compare(spec: ModelSpec, analyse: Callable) -> None:
     _picker(spec, configs, analyse)
     _controls(configs)
     running = batch_runs.running(BATCH)
-    st.fragment(_live, run_every=POLL_SECONDS if running else None)()
+    # In its own container, so a poll still in flight when the run ends cannot touch
+    # the elements drawn after it (the outcome message was seen to vanish otherwise).
+    with st.container():
+        st.fragment(_live, run_every=POLL_SECONDS if running else None)()
     _results(analyse)
     st.divider()
     render_sweep(spec)

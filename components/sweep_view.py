@@ -120,5 +120,8 @@ def render_sweep(spec: ModelSpec) -> None:
         "sizes, seed, noise, windows, learning rate and batch from the sidebar."
     )
     st.markdown(HOW_TO_READ)
-    st.fragment(_live, run_every=POLL_SECONDS if running else None)()
+    # In its own container, so a poll still in flight when the run ends cannot touch
+    # the elements drawn after it (the outcome message was seen to vanish otherwise).
+    with st.container():
+        st.fragment(_live, run_every=POLL_SECONDS if running else None)()
     _results()

@@ -22,7 +22,13 @@ from models.data import DataSpec
 from models.jobs import TrainingService, TrainJob
 from models.spec import ModelSpec, SpecError
 
-POLL_SECONDS = 0.2  # live chart refresh: 5 times a second
+POLL_SECONDS = 0.25  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
+
+
+def poll_seconds() -> float:
+    """The live panel polls less often while many jobs are active, so the server stays
+    responsive: every poll of every session redraws its charts in the server process."""
+    return POLL_SECONDS * max(1, training_service().active())
 
 
 @st.cache_resource(show_spinner=False)
@@ -211,7 +217,10 @@ def render_training(spec: ModelSpec) -> None:
         current = TrainJob(spec, source, config)
         changed = "" if job.job == current else " — settings changed since; press Train to run them"
         st.caption(f"Run {job.id}: {_describe(job.job)}{changed}")
-    st.fragment(_live_panel, run_every=POLL_SECONDS if running else None)(spec.n_features)
+    # In its own container, so a poll still in flight when the run ends cannot touch
+    # the elements drawn after it (the outcome message was seen to vanish otherwise).
+    with st.container():
+        st.fragment(_live_panel, run_every=poll_seconds() if running else None)(spec.n_features)
     _outcome(spec.n_features)
     if source is None:
         return

@@ -202,6 +202,10 @@ class TrainingService:
     def running(self) -> int:
         return sum(1 for h in self._handles if h.started() and not h.done())
 
+    def active(self) -> int:
+        """Jobs of every session that are queued or running."""
+        return sum(1 for h in self._handles if not h.done())
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.root, ignore_errors=True)
