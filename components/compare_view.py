@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import batch_runs
 from components.compare_charts import curves_figure, scatter_figure
+from components.data_source import training_data
 from components.sidebar import PRESETS
 from components.state import training_settings
 from components.sweep_view import render_sweep
@@ -51,8 +52,8 @@ def _remove(index: int) -> None:
     st.session_state["cmp_configs"] = configs[:index] + configs[index + 1 :]
 
 
-def _train_all(configs: list[Configuration], data_spec, config, colours: dict) -> None:
-    jobs = compare.build_jobs(configs, data_spec, config)
+def _train_all(configs: list[Configuration], source, config, colours: dict) -> None:
+    jobs = compare.build_jobs(configs, source, config)
     batch_runs.start_batch(BATCH, configs, jobs, colours)
 
 
@@ -199,15 +200,14 @@ def _results(analyse: Callable) -> None:
     )
 
 
-def _controls(configs: list[Configuration]) -> None:
+def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
     state = st.session_state
-    data_spec, config = training_settings()
+    source, problem = training_data(spec)  # the toy series or the uploaded CSV, as in Train
+    config = training_settings()[1]
     try:
-        data_spec.validate()
         config.validate()
-        problem = None
     except SpecError as error:
-        problem = str(error)
+        problem = problem or str(error)
     train, stop, per_task, log = st.columns([1, 1, 1, 1], vertical_alignment="center")
     train.button(
         "Train all",
@@ -215,7 +215,7 @@ def _controls(configs: list[Configuration]) -> None:
         width="stretch",
         disabled=problem is not None or not configs,
         on_click=_train_all,
-        args=(configs, data_spec, config, state["cmp_colours"]),
+        args=(configs, source, config, state["cmp_colours"]),
     )
     stop.button(
         "Stop all",
@@ -228,12 +228,12 @@ def _controls(configs: list[Configuration]) -> None:
     log.toggle("Log scale", key="cmp_log")
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
-    st.caption(
-        f"Every configuration trains on the same data and seed: {data_spec.samples} windows, "
-        f"relatedness {data_spec.relatedness:g}, noise {data_spec.noise:g}, seed {config.seed} · "
-        f"{config.epochs:,} epochs, lr {config.learning_rate:g}, batch {config.batch_size} "
-        "(Training settings in the sidebar)."
-    )
+    if source is not None:
+        st.caption(
+            f"Every configuration trains on the same data and seed: {source.describe()}, "
+            f"seed {config.seed} · {config.epochs:,} epochs, lr {config.learning_rate:g}, "
+            f"batch {config.batch_size} (Training settings in the sidebar)."
+        )
 
 
 def render_compare(spec: ModelSpec, analyse: Callable) -> None:
@@ -243,7 +243,7 @@ def render_compare(spec: ModelSpec, analyse: Callable) -> None:
     state.setdefault("cmp_log", True)
     configs = _current_configs(spec)
     _picker(spec, configs, analyse)
-    _controls(configs)
+    _controls(spec, configs)
     running = batch_runs.running(BATCH)
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).

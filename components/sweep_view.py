@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import batch_runs
 from components.compare_charts import sweep_figure
+from components.data_source import using_csv
 from components.state import training_settings
 from models import compare
 from models.compare import LINE_COLOURS, SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
@@ -88,6 +89,8 @@ def _results() -> None:
 def render_sweep(spec: ModelSpec) -> None:
     """The guided relatedness sweep on the sidebar's sizes and training settings."""
     st.subheader("Guided comparison: does sharing help?")
+    if using_csv():
+        st.caption("The sweep varies how related the toy series are, so it always runs on them.")
     data_spec, config = training_settings()
     try:
         plan = compare.sweep_plan(spec, data_spec.validate(), config.validate())

@@ -117,11 +117,10 @@ def colours_for(
     return colours
 
 
-def build_jobs(
-    configs: Iterable[Configuration], data_spec: DataSpec, train_config
-) -> list[TrainJob]:
-    """One job per configuration, all on the same data and training settings (so the same seed)."""
-    return [TrainJob(c.spec, data_spec, train_config) for c in configs]
+def build_jobs(configs: Iterable[Configuration], data: object, train_config) -> list[TrainJob]:
+    """One job per configuration, all on the same data (a `DataSpec` or uploaded `OwnData`)
+    and training settings (so the same seed)."""
+    return [TrainJob(c.spec, data, train_config) for c in configs]
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -81,3 +83,19 @@ def test_any_uploaded_bytes_give_a_table_or_a_message(data):
     assert loaded != refused  # exactly one: the table, or the message
     if refused:
         assert any(state["csv_error"] in e.value for e in at.error)
+
+
+def test_compare_trains_every_configuration_on_the_uploaded_series():
+    at = _use_csv(_app(TINY), "sensors.csv", _csv(columns=2))
+    at.session_state["tab"] = "Compare"
+    at.run()
+    assert any("sensors.csv (sensor0, sensor1)" in c.value for c in at.caption)
+    _click(at, "Train all")
+    deadline = time.time() + 180
+    while not any("Configuration" in d.value.columns for d in at.dataframe):
+        assert time.time() < deadline, "the comparison did not finish"
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Configuration" in d.value.columns)
+    assert len(table) == 3 and set(table["Status"]) == {"finished"}
