@@ -24,6 +24,7 @@ SWEEP_RELATEDNESS = (0.0, 0.25, 0.5, 0.75, 1.0)
 # 10 runs of the question's sizes take ~21-25 s on one worker (benchmarks/compare_sweep.py).
 SWEEP_EPOCHS = 150
 SWEEP_LABELS = ("Model 1: everything shared", "Nothing shared")
+TIE_FRACTION = 0.02  # a final-loss gap under 2 % of the losses is a tie in the sweep's reading
 # Yellow last: it is the palette's weakest colour for a thin line on a white page, and with
 # at most MAX_CONFIGURATIONS (< 7) lines at once it is never needed.
 LINE_COLOURS = tuple(c for c in OKABE_ITO if c != "#F0E442") + ("#F0E442",)
@@ -223,12 +224,19 @@ def sweep_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def sweep_reading(summary: pd.DataFrame) -> str:
-    """What this sweep's numbers show, in one sentence (computed, never assumed)."""
+    """What this sweep's numbers show, in one sentence (computed, never assumed).
+
+    A gap within TIE_FRACTION of the two losses' mean is a tie, not a win: one seed's noise.
+    """
     gap = summary.dropna(subset=["Shared − none"])
     if gap.empty:
         return "No finished runs to compare yet."
-    helped = gap.loc[gap["Shared − none"] < 0, "Relatedness"].tolist()
-    hurt = gap.loc[gap["Shared − none"] > 0, "Relatedness"].tolist()
+    diff = gap["Shared − none"]
+    tied_mask = diff.abs() <= TIE_FRACTION * gap[list(SWEEP_LABELS)].mean(axis=1)
+    helped = gap.loc[~tied_mask & (diff < 0), "Relatedness"].tolist()
+    hurt = gap.loc[~tied_mask & (diff > 0), "Relatedness"].tolist()
+    tied = gap.loc[tied_mask, "Relatedness"].tolist()
+    tie_note = f" (a tie within {TIE_FRACTION:.0%} at {_values(tied)})" if tied else ""
     low, high = gap.iloc[0], gap.iloc[-1]
     trend = (
         "the gap narrows as the tasks become more related"
@@ -236,8 +244,15 @@ def sweep_reading(summary: pd.DataFrame) -> str:
         else "the gap does not narrow as the tasks become more related"
     )
     if not helped:
-        return f"In this run sharing never beat no sharing; {trend}."
+        return f"In this run sharing never beat no sharing{tie_note}; {trend}."
     if not hurt:
-        return f"In this run sharing beat no sharing at every relatedness; {trend}."
-    where = ", ".join(f"{r:g}" for r in helped)
-    return f"In this run sharing won at relatedness {where} and lost elsewhere; {trend}."
+        return f"In this run sharing never lost to no sharing{tie_note}; {trend}."
+    where = _values(helped)
+    return (
+        f"In this run sharing won at relatedness {where} and lost at {_values(hurt)}"
+        f"{tie_note}; {trend}."
+    )
+
+
+def _values(values: list[float]) -> str:
+    return ", ".join(f"{v:g}" for v in values)
