@@ -12,8 +12,14 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60  # the first run imports TensorFlow (~3 s) and builds a model
 
 
-def run_app(query: dict[str, str] | None = None) -> AppTest:
+def run_app(query: dict[str, str] | None = None, tab: str | None = None) -> AppTest:
+    """One first run of the page with `query` in the URL and, if given, `tab` open.
+
+    Tabs draw only while open, so a test of a tab's contents opens it before the first run.
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if tab is not None:
+        at.session_state["tab"] = tab
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from test_app import run_app
+
 TINY = {"epochs": "25", "filters": "4,8", "units": "16", "samples": "40"}
 
 
 def _app(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tab"] = "Train"  # tabs draw only while open
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_app(query, tab="Train")
 
 
 def _click(at: AppTest, label: str) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from models.upload_examples import model_file_bytes, siamese
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from test_app import run_app
 
 
 def _metrics(at: AppTest, label: str) -> list[str]:
@@ -21,9 +18,7 @@ def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 
 def _open_tab() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tab"] = "Your model"  # tabs draw only while open
-    return at.run()
+    return run_app(tab="Your model")
 
 
 def test_upload_shows_the_model_and_a_bad_file_only_an_error():

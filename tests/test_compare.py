@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,8 +19,8 @@ from models.palette import OKABE_ITO
 from models.pool import ReplacingProcessPool
 from models.spec import ModelSpec, SpecError
 from models.training import TrainConfig
+from test_app import run_app
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TINY = {"epochs": "15", "filters": "4,8", "units": "16", "samples": "40"}
 SIZES = ModelSpec()
 
@@ -193,11 +192,7 @@ def test_pool_replaces_retired_workers_while_jobs_are_queued():
 
 
 def _app(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tab"] = "Compare"  # tabs draw only while open
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_app(query, tab="Compare")
 
 
 def _button(at: AppTest, label: str):
@@ -206,6 +201,16 @@ def _button(at: AppTest, label: str):
 
 def _results(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe if "Configuration" in d.value.columns]
+
+
+def _wait_for_batch(at: AppTest, seconds: float) -> None:
+    """Rerun until the batch has collected every outcome (finished or stopped)."""
+    deadline = time.time() + seconds
+    while at.session_state["cmp_batch"]["outcomes"] is None:
+        assert time.time() < deadline, "the batch did not end"
+        time.sleep(0.3)
+        at.run()
+    at.run()
 
 
 def _listed(at: AppTest) -> list[str]:
@@ -238,12 +243,7 @@ def test_adding_stops_at_the_cap_and_removing_frees_a_place():
 def test_train_all_fills_the_results_table_for_this_session_only():
     at, other = _app(TINY), _app(TINY)
     _button(at, "Train all").click().run()
-    deadline = time.time() + 180
-    while at.session_state["cmp_batch"]["outcomes"] is None:
-        assert time.time() < deadline, "the batch did not end"
-        time.sleep(0.3)
-        at.run()
-    at.run()
+    _wait_for_batch(at, 180)
     assert not at.exception
     (table,) = _results(at)
     assert list(table["Configuration"]) == [
@@ -263,12 +263,7 @@ def test_stop_all_ends_every_run_of_the_batch():
     _button(at, "Train all").click().run()
     assert not _button(at, "Stop all").disabled
     _button(at, "Stop all").click().run()
-    deadline = time.time() + 120
-    while at.session_state["cmp_batch"]["outcomes"] is None:
-        assert time.time() < deadline, "the batch did not stop"
-        time.sleep(0.3)
-        at.run()
-    at.run()
+    _wait_for_batch(at, 120)
     (table,) = _results(at)
     assert "finished" not in set(table["Status"])
     assert (table["Epochs"] < 5000).all()

@@ -198,12 +198,9 @@ def test_url_round_trip():
 
 @pytest.mark.slow
 def test_page_selects_the_variant_and_shows_its_metrics():
-    from pathlib import Path
+    from test_app import run_app
 
-    from streamlit.testing.v1 import AppTest
-
-    app = str(Path(__file__).resolve().parents[1] / "app.py")
-    at = AppTest.from_file(app, default_timeout=60).run()
+    at = run_app()
 
     def metric(label: str) -> str:
         return next(m.value for m in at.metric if m.label == label)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,9 +9,7 @@ from models.equivalence import Check, ConvComparison, Unavailable, run_lab
 from models.equivalence_kinds import SharingKinds
 from models.equivalence_towers import FoldedTower, GradientSum
 from models.spec import ModelSpec
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
+from test_app import run_app
 
 QUESTION = ModelSpec()
 # 3 features x 12 steps, conv (4, 6) kernel 2, dense (16,), horizon 5.
@@ -136,10 +132,7 @@ def _lab_tab(at):
 
 
 def _open_lab(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
+    at = run_app(query)
     assert not at.exception
     assert not _lab_tab(at).subheader  # lazy: nothing computed until the tab is opened
     at.session_state["tab"] = "Lab"
