@@ -61,7 +61,7 @@ def main() -> None:
     spec_tabs = {
         "Model": render_model_tab,
         "Train": render_training,
-        "Compare": lambda spec: render_compare(spec, analysis_for),
+        "Compare": render_compare,
         "Lab": render_lab,
     }
     for name, render in spec_tabs.items():

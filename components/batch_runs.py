@@ -71,13 +71,17 @@ def statuses(key: str) -> list[tuple[str, float | None]]:
     ]
 
 
-def show_progress(key: str, labels: Sequence[str]) -> None:
-    """One progress bar per job: queued, epochs done, or ended."""
+def show_progress(key: str, labels: Sequence[str], histories: Sequence | None = None) -> None:
+    """One progress bar per job: queued, epochs done, or ended.
+
+    `histories`: the jobs' histories if the caller has just read them (saves reading twice).
+    """
     batch = st.session_state[key]
     service = training_service()
-    for label, handle in zip(labels, batch["handles"], strict=True):
+    done_counts = [len(h) for h in histories] if histories is not None else None
+    for i, (label, handle) in enumerate(zip(labels, batch["handles"], strict=True)):
         total = handle.job.config.epochs
-        done = len(handle.rows())
+        done = done_counts[i] if done_counts is not None else len(handle.rows())
         if handle.done():
             text = f"{label}: ended after {done:,} of {total:,} epochs"
         elif not handle.started():

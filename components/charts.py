@@ -27,9 +27,7 @@ def chart_layout(fig: go.Figure, height: int, titled: bool = False) -> go.Figure
     return fig
 
 
-def loss_figure(
-    history: pd.DataFrame, n_tasks: int, log_scale: bool, per_task: bool = True
-) -> go.Figure:
+def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figure:
     """Train (dotted) and validation (solid) loss per task, plus the totals."""
     fig = go.Figure()
     epochs = history["epoch"]
@@ -42,16 +40,15 @@ def loss_figure(
                 line=dict(color=TOTAL_COLOUR, width=3, dash=dash),
             )
         )
-        if per_task:
-            for t in range(n_tasks):
-                fig.add_trace(
-                    go.Scatter(
-                        x=epochs,
-                        y=history[f"{split}_task{t + 1}"],
-                        name=f"{split} task {t + 1}",
-                        line=dict(color=colour(t), width=1.8, dash=dash),
-                    )
+        for t in range(n_tasks):
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=history[f"{split}_task{t + 1}"],
+                    name=f"{split} task {t + 1}",
+                    line=dict(color=colour(t), width=1.8, dash=dash),
                 )
+            )
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(title="MSE (standardised)", type="log" if log_scale else "linear")
     return chart_layout(fig, 380)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from models.analysis import Analysis
-from models.codegen import CodegenError
 from models.dot_render import dot_binary, render_dot
 from models.spec import ModelSpec
 
@@ -15,14 +14,6 @@ MIME = {
     "svg": "image/svg+xml",
     "png": "image/png",
 }
-
-
-@st.cache_data(max_entries=64, show_spinner="Writing the Keras code…")
-def code_for(spec: ModelSpec) -> str:
-    """The standalone Keras source of `spec`'s model (built once per spec)."""
-    from models.codegen import code_for_spec
-
-    return code_for_spec(spec)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -47,11 +38,10 @@ def _download(column, label: str, data, stem: str, ext: str) -> None:
 def render_code(spec: ModelSpec, analysis: Analysis, dot: str) -> None:
     """The model's Keras code in an expander, then download buttons for the code and graph."""
     stem = f"model_{spec.variant}_k{spec.shared_layers}"
-    try:
-        source = code_for(spec)
-    except CodegenError as error:
-        st.warning(f"This model cannot be written out as code: {error}", icon="⚠️")
-        source = None
+    source = analysis.extra.get("code")  # written with the analysis, from the same model
+    if source is None:
+        problem = analysis.extra.get("code_error", "no code was written")
+        st.warning(f"This model cannot be written out as code: {problem}", icon="⚠️")
     if source is not None:
         objects = sum(not layer.is_input for layer in analysis.layers)
         calls = sum(call.layer not in analysis.inputs for call in analysis.calls)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from components import batch_runs
 from components.compare_charts import curves_figure, scatter_figure
 from components.data_source import training_data
+from components.model_view import analysis_for
 from components.sidebar import PRESETS
 from components.state import training_settings
 from components.sweep_view import render_sweep
@@ -107,9 +106,9 @@ def _any_pick(spec: ModelSpec, full: bool) -> None:
     right.button("Add", key="cmp_add", disabled=full, on_click=_add_chosen, args=(spec,))
 
 
-def _listing(configs: list[Configuration], colours: dict, analyse: Callable) -> None:
+def _listing(configs: list[Configuration], colours: dict) -> None:
     for i, config in enumerate(configs):
-        totals = analyse(config.spec).totals
+        totals = analysis_for(config.spec).totals
         name, info, remove = st.columns([4, 5, 1], vertical_alignment="center")
         name.markdown(
             f'<span style="color:{colours[config.spec]}">■</span> **{config.label}**',
@@ -122,7 +121,7 @@ def _listing(configs: list[Configuration], colours: dict, analyse: Callable) -> 
         remove.button("✕", key=f"cmp_remove_{i}", on_click=_remove, args=(i,), help="Remove")
 
 
-def _picker(spec: ModelSpec, configs: list[Configuration], analyse: Callable) -> None:
+def _picker(spec: ModelSpec, configs: list[Configuration]) -> None:
     state = st.session_state
     full = len(configs) >= MAX_CONFIGURATIONS
     st.markdown("**Configurations** — each is built on the layer sizes set in the sidebar.")
@@ -132,7 +131,7 @@ def _picker(spec: ModelSpec, configs: list[Configuration], analyse: Callable) ->
         st.info(state.pop("cmp_message"), icon="ℹ️")
     elif full:
         st.info(f"{MAX_CONFIGURATIONS} configurations is the most: remove one to add another.")
-    _listing(configs, state["cmp_colours"], analyse)
+    _listing(configs, state["cmp_colours"])
 
 
 def _lines(batch: dict, histories: list) -> list:
@@ -146,24 +145,25 @@ def _live() -> None:
     if not batch_runs.running(BATCH):
         return
     batch = state[BATCH]
-    batch_runs.show_progress(BATCH, [c.label for c in batch["items"]])
+    histories = batch_runs.histories(BATCH)  # each progress file read once per poll
+    batch_runs.show_progress(BATCH, [c.label for c in batch["items"]], histories)
     n_tasks = batch["items"][0].spec.n_features
     figure = curves_figure(
-        _lines(batch, batch_runs.histories(BATCH)), n_tasks, state["cmp_per_task"], state["cmp_log"]
+        _lines(batch, histories), n_tasks, state["cmp_per_task"], state["cmp_log"]
     )
     st.plotly_chart(figure, key="cmp_live", config=CHART)
     if batch_runs.collect_if_done(BATCH):
         st.rerun(scope="app")
 
 
-def _results(analyse: Callable) -> None:
+def _results() -> None:
     state = st.session_state
     batch = state.get(BATCH)
     if batch is None or batch["outcomes"] is None:
         return
     configs, histories = batch["items"], batch_runs.histories(BATCH)
     records = [
-        compare.RunRecord(c, analyse(c.spec).totals, h, status, seconds)
+        compare.RunRecord(c, analysis_for(c.spec).totals, h, status, seconds)
         for c, h, (status, seconds) in zip(
             configs, histories, batch_runs.statuses(BATCH), strict=True
         )
@@ -236,19 +236,19 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
         )
 
 
-def render_compare(spec: ModelSpec, analyse: Callable) -> None:
-    """The Compare tab; `analyse(spec)` returns the spec's (cached) model analysis."""
+def render_compare(spec: ModelSpec) -> None:
+    """The Compare tab: configurations on the sidebar's sizes, their runs and results."""
     state = st.session_state
     state.setdefault("cmp_per_task", False)
     state.setdefault("cmp_log", True)
     configs = _current_configs(spec)
-    _picker(spec, configs, analyse)
+    _picker(spec, configs)
     _controls(spec, configs)
     running = batch_runs.running(BATCH)
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).
     with st.container():
         st.fragment(_live, run_every=POLL_SECONDS if running else None)()
-    _results(analyse)
+    _results()
     st.divider()
     render_sweep(spec)

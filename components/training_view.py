@@ -18,6 +18,7 @@ from components.run_insights import (
     render_mixing,
 )
 from components.state import training_settings
+from models.compare import short_name
 from models.data import DataSpec
 from models.jobs import TrainingService, TrainJob
 from models.spec import ModelSpec, SpecError
@@ -75,7 +76,7 @@ def _stop() -> None:
 def _describe(job: TrainJob) -> str:
     s, d, c = job.spec, job.data, job.config
     return (
-        f"{s.variant}, k = {s.shared_layers} · {c.epochs} epochs, lr {c.learning_rate:g}, "
+        f"{short_name(s)} · {c.epochs} epochs, lr {c.learning_rate:g}, "
         f"batch {c.batch_size}, seed {c.seed} · {d.describe()}"
         + ("" if c.track_conflict else " · gradient conflict not measured")
     )
@@ -199,7 +200,7 @@ def render_training(spec: ModelSpec) -> None:
         config.validate()
     except SpecError as error:
         problem = problem or str(error)
-    job = state.get("job")
+    job, current = state.get("job"), TrainJob(spec, source, config)
     running = _running()
     left.button(
         "Train",
@@ -207,14 +208,13 @@ def render_training(spec: ModelSpec) -> None:
         width="stretch",
         disabled=problem is not None,
         on_click=_start,
-        args=(TrainJob(spec, source, config),),
+        args=(current,),
     )
     middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
     right.toggle("Log scale", value=True, key="log_scale")
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
     if job is not None:
-        current = TrainJob(spec, source, config)
         changed = "" if job.job == current else " — settings changed since; press Train to run them"
         st.caption(f"Run {job.id}: {_describe(job.job)}{changed}")
     # In its own container, so a poll still in flight when the run ends cannot touch

@@ -44,19 +44,22 @@ def code_for_spec(spec) -> str:
     return generate_code(build_model(spec), spec)
 
 
-def generate_code(model, spec=None, embed_packages: tuple[str, ...] = PROJECT_PACKAGES) -> str:
+def generate_code(
+    model, spec=None, embed_packages: tuple[str, ...] = PROJECT_PACKAGES, analysis=None
+) -> str:
     """Python source that rebuilds `model`: same layers, names, configs, calls and sharing.
 
     Layer classes from `embed_packages` are pasted in; other non-Keras classes are imported.
+    `analysis`: the model's `analyse(model)`, if the caller already has it.
     Raises `CodegenError` for graphs it cannot write (nested models, non-layer operations).
     """
-    return _Writer(model, embed_packages).source(spec)
+    return _Writer(model, embed_packages, analysis).source(spec)
 
 
 class _Writer:
     """Holds the naming state while one model is written out."""
 
-    def __init__(self, model, embed_packages: tuple[str, ...]):
+    def __init__(self, model, embed_packages: tuple[str, ...], analysis=None):
         self.model = model
         self.nodes = ordered_nodes(model)
         ops = [*input_ops(model), *(op for op, _ in self.nodes)]
@@ -71,7 +74,7 @@ class _Writer:
         self.imports = [_import_of(c) for c in custom if not embeddable(c.__module__)]
         reserved = {"keras", "layers", "model"} | {c.__name__ for c in custom}
         self.names = Names(reserved | self.pasted.names)
-        self.analysis = analyse(model)
+        self.analysis = analysis or analyse(model)
         self.layer_vars = {id(op): self.names.new(op.name) for op in self.ops}
         self.tensors: dict[tuple, str] = {}  # (id(op), node index, output index) -> variable
 

@@ -38,6 +38,9 @@ class CompiledModel:
         self.lock = threading.Lock()
         self.trace_count = 0  # incremented by the Python body of every compiled function
         self.model = _seeded_build(spec, 0)  # its weights are replaced by every run
+        # The last seed's initial weights: seed 0's come free with the build above, and a
+        # retrain with the same seed needs no build at all (`reset` copies them in).
+        self._initial = (0, self.model.get_weights())
         self.optimizer = keras.optimizers.Adam(learning_rate=1e-3)
         self.optimizer.build(self.model.trainable_variables)
         self._split = VARIANTS[spec.variant].split_inputs
@@ -53,7 +56,9 @@ class CompiledModel:
 
     def initial_weights(self, seed: int) -> list[np.ndarray]:
         """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
-        return _seeded_build(self.spec, seed).get_weights()
+        if self._initial[0] != seed:
+            self._initial = (seed, _seeded_build(self.spec, seed).get_weights())
+        return self._initial[1]
 
     def _forward(self, x, training: bool):
         """Predictions stacked as the targets are: (N, n_features, horizon)."""

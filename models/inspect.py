@@ -11,7 +11,15 @@ from models.variants import VARIANTS
 
 
 def inspect_spec(spec: ModelSpec) -> Analysis:
-    """Build the spec's model and return its analysis, with the explanation in `extra`."""
-    analysis = analyse(build_model(spec))
-    sentences = VARIANTS[spec.variant].explain(spec, analysis)
-    return replace(analysis, extra={"explanation": sentences})
+    """Build the spec's model once and return its analysis, with in `extra` the explanation and
+    the standalone code (`code`, or `code_error` saying why it cannot be written)."""
+    from models.codegen import CodegenError, generate_code
+
+    model = build_model(spec)
+    analysis = analyse(model)
+    extra = {"explanation": VARIANTS[spec.variant].explain(spec, analysis)}
+    try:
+        extra["code"] = generate_code(model, spec, analysis=analysis)
+    except CodegenError as error:
+        extra["code_error"] = str(error)
+    return replace(analysis, extra=extra)

@@ -149,13 +149,10 @@ class TrainingService:
     def worker_pids(self) -> list[int]:
         return list(getattr(self._executor, "_processes", None) or {})
 
-    def _busy(self) -> bool:
-        return any(not h.done() for h in self._handles)
-
     def _recycle_if_needed(self) -> None:
         """Replace a broken pool at once, and an idle one whose worker outgrew the memory cap."""
         broken = getattr(self._executor, "_broken", False)
-        too_big = not self._busy() and any(
+        too_big = not self.active() and any(
             memory_mb(pid) > self.memory_cap_mb for pid in self.worker_pids()
         )
         if broken or too_big:
@@ -171,11 +168,7 @@ class TrainingService:
             job_id = next(self._ids)
             folder = self.root / f"job{job_id}"
             folder.mkdir()
-            try:
-                future = self._executor.submit(run_job, job, str(folder))
-            except BrokenProcessPool:
-                self._executor = self._new_executor()
-                future = self._executor.submit(run_job, job, str(folder))
+            future = self._submit(run_job, job, str(folder))
             handle = JobHandle(job_id, job, folder, future)
             self._handles.append(handle)
             return handle
@@ -184,11 +177,15 @@ class TrainingService:
         """Run the picklable `fn(*args)` in a worker (queued with the training jobs)."""
         with self._lock:
             self._recycle_if_needed()
-            try:
-                return self._executor.submit(fn, *args)
-            except BrokenProcessPool:
-                self._executor = self._new_executor()
-                return self._executor.submit(fn, *args)
+            return self._submit(fn, *args)
+
+    def _submit(self, fn, *args) -> Future:
+        """Submit under the lock; a pool that broke since the last check is replaced once."""
+        try:
+            return self._executor.submit(fn, *args)
+        except BrokenProcessPool:
+            self._executor = self._new_executor()
+            return self._executor.submit(fn, *args)
 
     def queue_position(self, handle: JobHandle) -> int:
         """How many jobs wait before `handle` (0 when it is running or done)."""

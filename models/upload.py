@@ -119,10 +119,6 @@ def _check_model(model) -> None:
             "model without an input shape); only functional and built Sequential models "
             "can be analysed."
         )
-    if len(model.layers) > MAX_LAYERS:
-        raise ModelUploadError(
-            f"This model has {len(model.layers)} layers; the limit is {MAX_LAYERS}."
-        )
 
 
 def analyse_model_file(data: bytes):

@@ -53,9 +53,10 @@ def read_csv(data: bytes) -> Table:
     """Parse uploaded bytes into a `Table`, or raise `UploadError` saying what is wrong."""
     text = _decode(data)
     frame = _parse(text)
-    time_column = _time_column(frame)
+    time_column, times = _time_column(frame)
     if time_column is not None:
-        times = pd.to_datetime(frame[time_column], errors="coerce", format="mixed")
+        if times is None:
+            times = pd.to_datetime(frame[time_column], errors="coerce", format="mixed")
         if times.isna().any():
             times = pd.to_numeric(frame[time_column], errors="coerce")
         frame = frame.assign(_order=times).sort_values("_order", kind="stable")
@@ -118,17 +119,18 @@ def _parse(text: str) -> pd.DataFrame:
     return frame
 
 
-def _time_column(frame: pd.DataFrame) -> str | None:
-    """A column named like a time, or a first column of dates."""
+def _time_column(frame: pd.DataFrame) -> tuple[str | None, pd.Series | None]:
+    """A column named like a time, or a first column of dates (with its parsed dates, so they
+    are not parsed twice: mixed-format parsing is slow on long files)."""
     for name in frame.columns:
         if name.lower() in TIME_NAMES:
-            return name
+            return name, None
     first = frame.columns[0]
     if frame[first].dtype == object:
         parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
         if parsed.notna().mean() > 0.9:
-            return first
-    return None
+            return first, parsed
+    return None, None
 
 
 def _numeric_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -220,10 +222,6 @@ class OwnData:
     timesteps: int
     horizon: int
     dataset: Dataset = field(compare=False, repr=False)
-
-    def validate(self) -> OwnData:
-        """Already checked when the windows were cut; here for the same interface as DataSpec."""
-        return self
 
     def materialise(self, n_features: int, timesteps: int, horizon: int) -> Dataset:
         """The windows, if they fit a model of this shape."""

@@ -6,7 +6,6 @@ Kept apart from `models.jobs` (the server side) so a worker imports only what it
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,17 +40,14 @@ def init_worker(warm_spec: ModelSpec | None = None) -> None:
         warm_up(warm_spec)
 
 
-def warm_up(spec: ModelSpec) -> float:
-    """Compile `spec`'s training function before any click needs it; returns seconds taken."""
-    from models.data import make_dataset
+def warm_up(spec: ModelSpec) -> None:
+    """Compile `spec`'s training function before any click needs it."""
     from models.training import TrainConfig, train
 
-    start = time.perf_counter()
-    data = make_dataset(
-        DataSpec(samples=8, val_samples=4), spec.n_features, spec.timesteps, spec.horizon
+    data = DataSpec(samples=8, val_samples=4).materialise(
+        spec.n_features, spec.timesteps, spec.horizon
     )
     train(spec, data, TrainConfig(epochs=1, batch_size=8))
-    return time.perf_counter() - start
 
 
 def run_job(job: TrainJob, folder: str):

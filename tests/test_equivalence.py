@@ -159,3 +159,11 @@ def test_lab_tab_renders_other_sizes():
     values = {m.label: m.value for m in _lab_tab(at).metric}
     assert values["Shared Conv1D parameters"] == "12"
     assert values["All-features Conv1D parameters"] == "28"
+
+
+def test_lab_runs_where_only_the_nothing_shared_model_is_over_the_cap():
+    # Valid as the page's model (hard, k = 4), but one network per feature at these sizes is
+    # over the parameter cap: the lab must not validate that model it never builds.
+    spec = ModelSpec(n_features=8, timesteps=100, dense_units=(512,), shared_layers=4).validate()
+    result = run_lab(spec)
+    assert len(result.demos) == 4
