@@ -43,8 +43,7 @@ def render_code(spec: ModelSpec, analysis: Analysis, dot: str) -> None:
         problem = analysis.extra.get("code_error", "no code was written")
         st.warning(f"This model cannot be written out as code: {problem}", icon="⚠️")
     if source is not None:
-        objects = sum(not layer.is_input for layer in analysis.layers)
-        calls = sum(call.layer not in analysis.inputs for call in analysis.calls)
+        objects, calls = analysis.n_layer_objects, analysis.n_calls
         with st.expander("Show code: standalone Keras that builds this model"):
             st.caption(
                 f"{objects} layer objects, {calls} calls. Each object is created once; "

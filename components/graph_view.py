@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from models.analysis import Analysis
-from models.palette import MIX_FILL, TASK_SHARED_FILL, layer_colours
+from models.palette import MIX_FILL, PLAIN_FILL, TASK_SHARED_FILL, layer_colours
 
 VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per call"}
 LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}
@@ -44,7 +44,7 @@ def render_legend(analysis: Analysis) -> None:
         items.append(_swatch(MIX_FILL, "mixes the tasks' activations (soft sharing)"))
     items += [
         _swatch(TASK_SHARED_FILL, "shared across tasks (called once)"),
-        _swatch("#FFFFFF", "task-specific"),
+        _swatch(PLAIN_FILL, "task-specific"),
     ]
     st.html('<div style="font-size:0.85rem;line-height:1.8">' + " &nbsp; ".join(items) + "</div>")
 

@@ -33,7 +33,7 @@ def render_metrics(analysis: Analysis) -> None:
         f"{t.saved_by_task_sharing:,} by sharing layers across tasks.",
     )
     n_tied = sum(1 for layer in analysis.layers if layer.tied)
-    n_calls = sum(1 for c in analysis.calls if c.layer not in analysis.inputs)
+    n_calls = analysis.n_calls
     calls.metric(
         "Layer calls",
         f"{n_calls:,}",

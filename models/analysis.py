@@ -125,6 +125,16 @@ class Analysis:
     def calls_of(self, name: str) -> list[CallInfo]:
         return [c for c in self.calls if c.layer == name]
 
+    @property
+    def n_layer_objects(self) -> int:
+        """Layer objects, inputs left out."""
+        return sum(not layer.is_input for layer in self.layers)
+
+    @property
+    def n_calls(self) -> int:
+        """Calls of layer objects, inputs left out."""
+        return sum(call.layer not in self.inputs for call in self.calls)
+
 
 def _shape(tensor) -> str:
     return str(tuple(tensor.shape))

@@ -25,6 +25,7 @@ from models.codegen_source import (
     Group,
     Names,
     embed,
+    flat_text,
     import_block,
     keyword_item,
     literal,
@@ -175,9 +176,9 @@ class _Writer:
             return Group("[", [self.arg(v) for v in value], "]")
         if isinstance(value, tuple):
             items = [self.arg(v) for v in value]
-            return f"({_flat(items[0])},)" if len(items) == 1 else Group("(", items, ")")
+            return f"({flat_text(items[0])},)" if len(items) == 1 else Group("(", items, ")")
         if isinstance(value, dict):
-            entries = [f"{literal(k)}: {_flat(self.arg(v))}" for k, v in value.items()]
+            entries = [f"{literal(k)}: {flat_text(self.arg(v))}" for k, v in value.items()]
             return Group("{", entries, "}")
         return value_source(value)
 
@@ -244,7 +245,3 @@ def _unpacking(outs: list[str], rest: str) -> str:
     if len(flat) + len(rest) <= WIDTH:
         return flat
     return "(\n" + "".join(f"    {name},\n" for name in outs) + ")"
-
-
-def _flat(item) -> str:
-    return item if isinstance(item, str) else item.flat()

@@ -50,10 +50,11 @@ class Group:
     close: str = ")"
 
     def flat(self) -> str:
-        return self.open + ", ".join(_flat(item) for item in self.items) + self.close
+        return self.open + ", ".join(flat_text(item) for item in self.items) + self.close
 
 
-def _flat(item) -> str:
+def flat_text(item) -> str:
+    """A string as is, a Group on one line."""
     return item if isinstance(item, str) else item.flat()
 
 
@@ -62,12 +63,12 @@ def _wrapped(item, indent: int, lead: int = 0) -> str:
 
     `lead` is how many characters precede it on its first line (e.g. `x = `).
     """
-    flat = _flat(item)
+    flat = flat_text(item)
     if isinstance(item, str) or lead + indent + len(flat) <= WIDTH:
         return flat
     inner = indent + 4
     pad, end_pad = " " * inner, " " * indent
-    joined = ", ".join(_flat(i) for i in item.items)
+    joined = ", ".join(flat_text(i) for i in item.items)
     if inner + len(joined) <= WIDTH:
         return f"{item.open}\n{pad}{joined}\n{end_pad}{item.close}"
     lines = "".join(f"{pad}{_wrapped(i, inner)},\n" for i in item.items)

@@ -190,10 +190,11 @@ def sweep_plan(
 ) -> list[SweepPoint]:
     """Both sweep configurations at every relatedness: same seed, sizes and settings otherwise."""
     config = replace(train_config, epochs=epochs)
+    configs = sweep_configurations(sizes)
     return [
         SweepPoint(r, c, TrainJob(c.spec, replace(data_spec, relatedness=r), config))
         for r in values
-        for c in sweep_configurations(sizes)
+        for c in configs
     ]
 
 

@@ -164,9 +164,16 @@ def _smooth_walk(rng: np.random.Generator, length: int) -> np.ndarray:
 
 def _windows(series: np.ndarray, timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     """Windows `timesteps` apart: inputs (N, timesteps, F), targets (N, F, horizon)."""
+    return cut_windows(series, timesteps, horizon, slice(None, None, timesteps))
+
+
+def cut_windows(
+    series: np.ndarray, timesteps: int, horizon: int, starts=slice(None)
+) -> tuple[np.ndarray, np.ndarray]:
+    """The windows that begin at the rows `starts` picks (a slice or an index array) of the
+    series (rows = steps): inputs (N, timesteps, F), targets (N, F, horizon)."""
     # sliding_window_view puts the window axis last: (N, F, timesteps + horizon).
-    view = np.lib.stride_tricks.sliding_window_view(series, timesteps + horizon, axis=0)
-    view = view[::timesteps]
+    view = np.lib.stride_tricks.sliding_window_view(series, timesteps + horizon, axis=0)[starts]
     x = view[:, :, :timesteps].transpose(0, 2, 1)
     y = view[:, :, timesteps:]
     return np.ascontiguousarray(x), np.ascontiguousarray(y)

@@ -162,9 +162,10 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
         ]
     )
     p = feature + 1
+    full_changed_count = int(full_changed.sum())
     mixing = pd.DataFrame(
         [
-            ["Conv1D on all features", filters, int(full_changed.sum())],
+            ["Conv1D on all features", filters, full_changed_count],
             [f"Shared Conv1D: feature {p}'s outputs", filters, int(own.sum())],
             ["Shared Conv1D: every other feature's outputs", (n - 1) * filters, other_changed],
         ],
@@ -177,7 +178,7 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
         f"features. Model 1's Conv1D sees all {n} features at once, so its kernel is "
         f"{tuple(full.kernel.shape)} ({full_params} parameters) and every output channel is a "
         f"weighted sum over all features: nudging feature {p} changed "
-        f"{int(full_changed.sum())} of its {filters} channels, while the shared layer changed "
+        f"{full_changed_count} of its {filters} channels, while the shared layer changed "
         f"only feature {p}'s own outputs ({other_changed} channels elsewhere, largest change "
         f"{other_max:g}). The shared layer is exactly a grouped convolution with groups = {n} "
         f"whose {n} group kernels are forced to be equal: set that way, the grouped conv "
@@ -191,7 +192,7 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
         full_params=full_params,
         grouped_matches_shared=tied,
         perturbed_feature=p,
-        full_changed=int(full_changed.sum()),
+        full_changed=full_changed_count,
         shared_own_changed=int(own.sum()),
         shared_other_changed=other_changed,
         shared_other_max_change=other_max,
@@ -204,7 +205,6 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
 class LabResult:
     """Every demonstration for one size setting, with how long each took to compute."""
 
-    spec: ModelSpec
     demos: tuple  # of demonstration dataclasses or Unavailable, in page order
     seconds: dict[str, float]
 
@@ -243,4 +243,4 @@ def _run_lab(spec: ModelSpec) -> LabResult:
         start = time.perf_counter()
         demos.append(_attempt(title, demo, spec))
         seconds[title] = time.perf_counter() - start
-    return LabResult(spec=spec, demos=tuple(demos), seconds=seconds)
+    return LabResult(demos=tuple(demos), seconds=seconds)

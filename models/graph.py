@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pydot
 
-from models.analysis import Analysis, CallInfo, LayerInfo
+from models.analysis import Analysis, LayerInfo
 from models.palette import EDGE_COLOUR, layer_colours, text_colour
 
 VIEWS = ("layers", "calls")
@@ -138,8 +138,3 @@ def to_dot(analysis: Analysis, view: str = "layers", layout: str = "TB") -> str:
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
     return (layers_dot if view == "layers" else calls_dot)(analysis, layout)
-
-
-def call_label(call: CallInfo) -> str:
-    """A short human name for one call, e.g. 'conv1 (call 2)'."""
-    return f"{call.layer} (call {call.call})"

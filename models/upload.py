@@ -140,7 +140,7 @@ def analyse_model_file(data: bytes):
             f"The model loaded, but its graph could not be analysed ({type(error).__name__}: "
             f"{str(error)[:200]})."
         ) from None
-    n_layers = sum(1 for layer in analysis.layers if not layer.is_input)
+    n_layers = analysis.n_layer_objects
     if n_layers > MAX_LAYERS:
         raise ModelUploadError(
             f"With its sub-models opened up, this model has {n_layers} layers; the limit is "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from models.data import Dataset
+from models.data import Dataset, cut_windows
 from models.spec import MAX_FEATURES, SpecError
 
 MAX_UPLOAD_MB = 5
@@ -205,10 +205,9 @@ def _sliding(
     series: np.ndarray, timesteps: int, horizon: int, cap: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every window, one step apart (thinned evenly past `cap`): x (N,T,F), y (N,F,H)."""
-    view = np.lib.stride_tricks.sliding_window_view(series, timesteps + horizon, axis=0)
-    if len(view) > cap:
-        view = view[np.linspace(0, len(view) - 1, cap).round().astype(int)]
-    return view[:, :, :timesteps].transpose(0, 2, 1), view[:, :, timesteps:]
+    n = len(series) - (timesteps + horizon) + 1
+    starts = slice(None) if n <= cap else np.linspace(0, n - 1, cap).round().astype(int)
+    return cut_windows(series, timesteps, horizon, starts)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from test_app import metric
 from test_app_training import TINY, _app, _click, _finish
 
 
@@ -23,10 +24,6 @@ def _use_csv(at, name: str, data: bytes):
     next(s for s in at.get("button_group") if s.label == "Data").set_value("csv").run()
     at.file_uploader[0].set_value((name, data, "text/csv")).run()
     return at
-
-
-def _metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def test_uploaded_columns_become_the_models_features_and_train():
@@ -51,7 +48,7 @@ def test_a_bad_file_is_refused_and_the_last_good_one_stays():
     errors = " ".join(e.value for e in at.error)
     assert "bad.csv" in errors and "not a CSV" in errors and "Still using good.csv" in errors
     assert at.session_state["features"] == 2
-    assert _metric(at, "Total parameters")  # the page still shows the model
+    assert metric(at, "Total parameters")  # the page still shows the model
 
 
 def test_too_short_series_explains_the_rows_needed():

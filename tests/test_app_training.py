@@ -7,7 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_app import run_app
+from test_app import button, run_app
 
 TINY = {"epochs": "25", "filters": "4,8", "units": "16", "samples": "40"}
 
@@ -17,7 +17,7 @@ def _app(query: dict[str, str]) -> AppTest:
 
 
 def _click(at: AppTest, label: str) -> None:
-    next(b for b in at.button if b.label == label).click().run()
+    button(at, label).click().run()
 
 
 def _finish(at: AppTest, seconds: float = 120.0) -> None:

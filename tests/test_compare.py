@@ -19,7 +19,7 @@ from models.palette import OKABE_ITO
 from models.pool import ReplacingProcessPool
 from models.spec import ModelSpec, SpecError
 from models.training import TrainConfig
-from test_app import run_app
+from test_app import button, run_app
 
 TINY = {"epochs": "15", "filters": "4,8", "units": "16", "samples": "40"}
 SIZES = ModelSpec()
@@ -195,10 +195,6 @@ def _app(query: dict[str, str]) -> AppTest:
     return run_app(query, tab="Compare")
 
 
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
 def _results(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe if "Configuration" in d.value.columns]
 
@@ -221,28 +217,28 @@ def test_compare_tab_lists_the_default_configurations():
     at = _app(TINY)
     assert not at.exception
     assert _listed(at) == ["Question: model 1", "Nothing shared", "Question: model 2"]
-    assert _button(at, "+ Question: model 1").disabled  # already in the comparison
-    assert not _button(at, "+ All conv layers shared").disabled
-    assert not _button(at, "Train all").disabled and _button(at, "Stop all").disabled
+    assert button(at, "+ Question: model 1").disabled  # already in the comparison
+    assert not button(at, "+ All conv layers shared").disabled
+    assert not button(at, "Train all").disabled and button(at, "Stop all").disabled
 
 
 def test_adding_stops_at_the_cap_and_removing_frees_a_place():
     at = _app(TINY)
-    _button(at, "+ All conv layers shared").click().run()
+    button(at, "+ All conv layers shared").click().run()
     at.selectbox(key="cmp_variant").set_value("hard").run()
     for k in (1, 2):
         at.number_input(key="cmp_k").set_value(k).run()
-        _button(at, "Add").click().run()
+        button(at, "Add").click().run()
     assert len(_listed(at)) == 6
-    assert _button(at, "Add").disabled
+    assert button(at, "Add").disabled
     assert any("6 configurations is the most" in i.value for i in at.info)
     at.button(key="cmp_remove_0").click().run()
-    assert "Question: model 1" not in _listed(at) and not _button(at, "Add").disabled
+    assert "Question: model 1" not in _listed(at) and not button(at, "Add").disabled
 
 
 def test_train_all_fills_the_results_table_for_this_session_only():
     at, other = _app(TINY), _app(TINY)
-    _button(at, "Train all").click().run()
+    button(at, "Train all").click().run()
     _wait_for_batch(at, 180)
     assert not at.exception
     (table,) = _results(at)
@@ -260,9 +256,9 @@ def test_train_all_fills_the_results_table_for_this_session_only():
 
 def test_stop_all_ends_every_run_of_the_batch():
     at = _app(TINY | {"epochs": "5000"})
-    _button(at, "Train all").click().run()
-    assert not _button(at, "Stop all").disabled
-    _button(at, "Stop all").click().run()
+    button(at, "Train all").click().run()
+    assert not button(at, "Stop all").disabled
+    button(at, "Stop all").click().run()
     _wait_for_batch(at, 120)
     (table,) = _results(at)
     assert "finished" not in set(table["Status"])

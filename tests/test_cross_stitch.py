@@ -198,22 +198,19 @@ def test_url_round_trip():
 
 @pytest.mark.slow
 def test_page_selects_the_variant_and_shows_its_metrics():
-    from test_app import run_app
+    from test_app import metric, run_app
 
     at = run_app()
-
-    def metric(label: str) -> str:
-        return next(m.value for m in at.metric if m.label == label)
 
     at.selectbox(key="variant").set_value("cross_stitch").run()
     assert not at.exception
     assert at.query_params["variant"] == "cross_stitch" and at.query_params["k"] == "5"
-    assert metric("Total parameters") == "196,008"
-    assert metric("Shared parameters") == "80"
-    assert metric("Saved by sharing") == "0"
+    assert metric(at, "Total parameters") == "196,008"
+    assert metric(at, "Shared parameters") == "80"
+    assert metric(at, "Saved by sharing") == "0"
     slider = at.select_slider(key="k")
     assert slider.options[2] == "2 · conv1–conv2" and "cross-stitch unit" in slider.proto.help
     assert any("mixes the tasks" in str(html.proto) for html in at.get("html"))  # legend
     slider.set_value(2).run()
-    assert metric("Total parameters") == "195,960"
+    assert metric(at, "Total parameters") == "195,960"
     assert any("soft parameter sharing" in m.value for m in at.markdown)
