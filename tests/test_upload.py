@@ -137,7 +137,8 @@ def test_app_models_analyse_the_same_after_upload(spec):
     assert analyse_model_file(model_file_bytes(model)) == analyse(model)
 
 
-def test_layer_used_directly_and_inside_a_sub_model_counts_once():
+def _dense_inside_and_out():
+    """One Dense object called inside a sub-model and directly on the same input."""
     import keras
     from keras import layers
 
@@ -145,7 +146,11 @@ def test_layer_used_directly_and_inside_a_sub_model_counts_once():
     inner_in = keras.Input((3,), name="inner_in")
     block = keras.Model(inner_in, dense(inner_in), name="block")
     x = keras.Input((3,), name="x")
-    model = keras.Model(x, [block(x), dense(x)], name="both")
+    return keras.Model(x, [block(x), dense(x)], name="both")
+
+
+def test_layer_used_directly_and_inside_a_sub_model_counts_once():
+    model = _dense_inside_and_out()
     analysis = analyse(model)
     assert [layer.name for layer in analysis.layers] == ["x", "dense"]  # its shallowest name
     assert by_name(analysis)["dense"].n_calls == 2
@@ -156,14 +161,7 @@ def test_layer_used_directly_and_inside_a_sub_model_counts_once():
 
 def test_layer_used_directly_and_inside_is_refused_by_keras_with_a_message():
     """Keras saves such a model but cannot load it back; the page says so."""
-    import keras
-    from keras import layers
-
-    dense = layers.Dense(2, name="dense")
-    inner_in = keras.Input((3,), name="inner_in")
-    block = keras.Model(inner_in, dense(inner_in), name="block")
-    x = keras.Input((3,), name="x")
-    model = keras.Model(x, [block(x), dense(x)], name="both")
+    model = _dense_inside_and_out()
     with pytest.raises(ModelUploadError, match="Keras could not load this file"):
         analyse_model_file(model_file_bytes(model))
 
