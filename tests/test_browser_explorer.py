@@ -26,7 +26,8 @@ def test_slider_changes_graph_and_totals(app_url, page):
     assert wait_for_app_idle(page) == "notRunning"
     assert _metric(page, "Total parameters") == "134,644"
     assert "32 params · ×4 calls" in _graph_text(page)
-    assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
+    # The grid draws itself after the script ends: wait for it rather than sample it once.
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=30_000)
 
     thumb = page.locator(
         '[data-testid="stSidebar"] [data-testid="stSlider"] input[aria-label="Shared layers"]'
