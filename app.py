@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.compare_view import render_compare
 from components.lab_view import render_lab
-from components.model_view import analysis_for, render_model_tab
+from components.model_view import render_model_tab
 from components.overview import render_metrics
 from components.present import (
     apply_presenter_style,
@@ -14,11 +14,13 @@ from components.present import (
     render_share_link,
     sidebar_state,
 )
+from components.resources import analysis_for
 from components.runtime import keep_keras_state
 from components.sidebar import render_sidebar
 from components.state import init_from_url, keep_url_widgets, spec_from_widgets, write_url
 from components.training_view import render_training
 from components.upload_view import render_upload
+from models.architectures.variants import validate
 from models.spec import SpecError
 
 TABS = ["Model", "Train", "Compare", "Lab", "Your model"]
@@ -43,7 +45,7 @@ def main() -> None:
     for warning in url_warnings + problems:
         st.warning(warning, icon="⚠️")
     try:
-        spec.validate()
+        validate(spec)
         build_error = None
     except SpecError as error:
         build_error = f"This model cannot be built: {error}"

@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil  # noqa: E402
 
-from models.data import DataSpec  # noqa: E402
 from models.inspect import inspect_spec  # noqa: E402
-from models.jobs import TrainingService, TrainJob, memory_mb  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
-from models.training import TrainConfig  # noqa: E402
+from models.training.engine import TrainConfig  # noqa: E402
+from models.training.jobs import TrainingService, TrainJob, memory_mb  # noqa: E402
+from models.training.toy_data import DataSpec  # noqa: E402
 
 TRAININGS = int(os.environ.get("SOAK_TRAININGS", "100"))
 

@@ -47,9 +47,10 @@ if ARGS is not None and ARGS.threads:  # as the app's training workers do, befor
     tf.config.threading.set_intra_op_parallelism_threads(ARGS.threads)
     tf.config.threading.set_inter_op_parallelism_threads(ARGS.threads)
 
-from models import VARIANTS, ModelSpec, build_model  # noqa: E402
-from models.data import DataSpec, make_dataset, task_targets  # noqa: E402
-from models.training import TrainConfig, train  # noqa: E402
+from models.architectures.variants import VARIANTS, build_model  # noqa: E402
+from models.spec import ModelSpec  # noqa: E402
+from models.training.engine import TrainConfig, train  # noqa: E402
+from models.training.toy_data import DataSpec, make_dataset, task_targets  # noqa: E402
 
 SPEC = ModelSpec()
 BATCH = 32

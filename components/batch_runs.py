@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from components.training_view import training_service
-from models.jobs import TrainJob
+from components.resources import training_service
+from models.training.jobs import TrainJob
 
 
 def start_batch(key: str, items: Sequence, jobs: Sequence[TrainJob], colours: dict) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from models.palette import colour
+from models.analysis.palette import colour
 
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.analysis import Analysis
-from models.dot_render import dot_binary, render_dot
+from models.analysis.dot_render import dot_binary, render_dot
+from models.analysis.records import Analysis
 from models.spec import ModelSpec
 
 MIME = {

@@ -7,14 +7,14 @@ import streamlit as st
 from components import batch_runs
 from components.compare_charts import curves_figure, scatter_figure
 from components.data_source import training_data
-from components.model_view import analysis_for
-from components.sidebar import PRESETS
+from components.resources import analysis_for
 from components.state import training_settings
 from components.sweep_view import render_sweep
-from models import compare
-from models.compare import MAX_CONFIGURATIONS, Configuration
+from models.architectures.presets import PRESETS
+from models.architectures.variants import VARIANTS
+from models.experiments import compare
+from models.experiments.compare import MAX_CONFIGURATIONS, Configuration
 from models.spec import ModelSpec, SpecError
-from models.variants import VARIANTS
 
 BATCH = "cmp_batch"
 POLL_SECONDS = 0.5
@@ -73,15 +73,17 @@ def _current_configs(spec: ModelSpec) -> list[Configuration]:
 
 def _quick_picks(spec: ModelSpec, configs: list[Configuration], full: bool) -> None:
     columns = st.columns(len(PRESETS))
-    for i, (column, (name, preset)) in enumerate(zip(columns, PRESETS.items(), strict=True)):
+    for i, (column, preset) in enumerate(zip(columns, PRESETS, strict=True)):
         try:
-            config = compare.configuration(preset.variant, preset.shared_layers, spec, name)
+            config = compare.preset_configuration(preset, spec)
         except SpecError as error:
-            column.button(f"+ {name}", key=f"cmp_preset_{i}", disabled=True, help=str(error))
+            column.button(
+                f"+ {preset.label}", key=f"cmp_preset_{i}", disabled=True, help=str(error)
+            )
             continue
         present = any(c.spec == config.spec for c in configs)
         column.button(
-            f"+ {name}",
+            f"+ {preset.label}",
             key=f"cmp_preset_{i}",
             disabled=present or full,
             on_click=_add,

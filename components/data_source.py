@@ -10,7 +10,14 @@ import hashlib
 import streamlit as st
 
 from models import spec as limits
-from models.userdata import LIMITS_TEXT, OwnData, Table, UploadError, make_windows, read_csv
+from models.training.csv_data import (
+    LIMITS_TEXT,
+    OwnData,
+    Table,
+    UploadError,
+    make_windows,
+    read_csv,
+)
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
@@ -53,7 +60,7 @@ def _load_file() -> None:
 
 
 def _toy_settings() -> None:
-    from models.data import MAX_SAMPLES
+    from models.training.toy_data import MAX_SAMPLES
 
     st.slider(
         "Task relatedness",
@@ -124,7 +131,7 @@ def _windows(
     _table: Table,
     name: str,
 ) -> OwnData:
-    from models.userdata import clean_missing
+    from models.training.csv_data import clean_missing
 
     table = clean_missing(_table, missing) if _table.nan_counts else _table
     dataset = make_windows(table, list(columns), timesteps, horizon)

@@ -6,8 +6,8 @@ import html
 
 import streamlit as st
 
-from models.analysis import Analysis
-from models.palette import MIX_FILL, PLAIN_FILL, TASK_SHARED_FILL, layer_colours
+from models.analysis.palette import MIX_FILL, PLAIN_FILL, TASK_SHARED_FILL, layer_colours
+from models.analysis.records import Analysis
 
 VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per call"}
 LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}

@@ -5,26 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.resources import lab_for
 from components.tables_view import row_styler
-from models.equivalence import (
-    Check,
-    ConvComparison,
-    LabResult,
-    Unavailable,
-    lab_sizes,
-)
-from models.equivalence_kinds import SharingKinds
-from models.equivalence_towers import FoldedTower, GradientSum
-from models.palette import colour
+from models.analysis.palette import colour
+from models.lab.common import Check, Unavailable, lab_sizes
+from models.lab.conv import ConvComparison
+from models.lab.folded import FoldedTower
+from models.lab.gradients import GradientSum
+from models.lab.kinds import SharingKinds
 from models.spec import ModelSpec
-
-
-@st.cache_data(max_entries=16, show_spinner="Running the equivalence lab (builds a few models)…")
-def lab_for(sizes: ModelSpec) -> LabResult:
-    """Every demonstration for one size setting; variant and k do not change the lab."""
-    from models.equivalence import run_lab
-
-    return run_lab(sizes)
 
 
 def _table(

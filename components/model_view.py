@@ -8,25 +8,9 @@ from components.code_view import render_code
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_explanation
 from components.present import presenting
+from components.resources import analysis_for, dot_for
 from components.tables_view import render_tables
-from models.analysis import Analysis
 from models.spec import ModelSpec
-
-
-@st.cache_data(max_entries=64, show_spinner="Building the Keras model…")
-def analysis_for(spec: ModelSpec) -> Analysis:
-    """Build and analyse once per spec; only plain data is cached."""
-    from models.inspect import inspect_spec
-
-    return inspect_spec(spec)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
-    """The graph's DOT text for one spec, view and layout."""
-    from models.graph import to_dot
-
-    return to_dot(analysis_for(spec), view, layout)
 
 
 def render_model_tab(spec: ModelSpec) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.analysis import Analysis
+from models.analysis.records import Analysis
 
 
 def render_metrics(analysis: Analysis) -> None:

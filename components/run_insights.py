@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import conflict_figure, mixing_figure
-from models.compiled import PROBE_SAMPLES
-from models.jobs import JobHandle
-from models.training import TrainResult, history_csv
+from models.training.compiled import PROBE_SAMPLES
+from models.training.engine import TrainResult, history_csv
+from models.training.jobs import JobHandle
 
 CONFLICT_EXPLAINED = (
     "Each epoch ends by measuring, on up to {n} training windows, the cosine similarity between "

@@ -7,16 +7,11 @@ import streamlit as st
 from components.data_source import render_data_settings, sync_features, using_csv
 from components.state import load_spec_into_widgets, spec_from_widgets
 from models import spec as limits
+from models.architectures.presets import PRESETS
+from models.architectures.variants import VARIANTS
 from models.spec import ModelSpec
-from models.variants import VARIANTS
 
 LEARNING_RATES = sorted({1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0})
-PRESETS = {
-    "Question: model 1": ModelSpec(variant="hard", shared_layers=5),
-    "Question: model 2": ModelSpec(variant="towers", shared_layers=1),
-    "All conv layers shared": ModelSpec(variant="towers", shared_layers=3),
-    "Nothing shared": ModelSpec(variant="hard", shared_layers=0),
-}
 
 
 def _slider_label(spec: ModelSpec, k: int) -> str:
@@ -28,9 +23,14 @@ def _slider_label(spec: ModelSpec, k: int) -> str:
 
 def _presets() -> None:
     st.caption("Presets")
-    for i, (label, spec) in enumerate(PRESETS.items()):
+    question_sizes = ModelSpec()  # a preset button shows the question's own model exactly
+    for i, preset in enumerate(PRESETS):
         st.button(
-            label, key=f"preset_{i}", on_click=load_spec_into_widgets, args=(spec,), width="stretch"
+            preset.label,
+            key=f"preset_{i}",
+            on_click=load_spec_into_widgets,
+            args=(preset.on(question_sizes),),
+            width="stretch",
         )
 
 
@@ -61,8 +61,8 @@ def _advanced() -> None:
 
 
 def _training() -> None:
-    from models.data import MAX_SAMPLES
-    from models.training import MAX_EPOCHS
+    from models.training.engine import MAX_EPOCHS
+    from models.training.toy_data import MAX_SAMPLES
 
     st.header("Training")
     st.number_input("Epochs", 1, MAX_EPOCHS, key="epochs", step=100)

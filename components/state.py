@@ -6,7 +6,7 @@ from dataclasses import fields
 
 import streamlit as st
 
-from models.graph import LAYOUTS, VIEWS
+from models.analysis.graph import LAYOUTS, VIEWS
 from models.spec import ModelSpec
 from models.urlstate import (
     SPEC_PARAMS,
@@ -108,8 +108,8 @@ def training_values() -> dict[str, object]:
 
 def training_settings():
     """(DataSpec, TrainConfig) from the training widgets."""
-    from models.data import DataSpec
-    from models.training import TrainConfig
+    from models.training.engine import TrainConfig
+    from models.training.toy_data import DataSpec
 
     values = training_values()
     return tuple(

@@ -9,8 +9,8 @@ from components import batch_runs
 from components.compare_charts import sweep_figure
 from components.data_source import using_csv
 from components.state import training_settings
-from models import compare
-from models.compare import LINE_COLOURS, SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
+from models.experiments import compare
+from models.experiments.compare import LINE_COLOURS, SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
 from models.spec import ModelSpec, SpecError
 
 SWEEP = "cmp_sweep"

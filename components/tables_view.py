@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from models.analysis import Analysis
-from models.palette import PLAIN_FILL, layer_colours, text_colour
-from models.tables import call_table, layer_table, totals_table
+from models.analysis.palette import PLAIN_FILL, layer_colours, text_colour
+from models.analysis.records import Analysis
+from models.analysis.tables import call_table, layer_table, totals_table
 
 
 def row_styler(fills: dict[str, str], column: str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,7 @@ import streamlit as st
 
 from components.charts import data_figure, forecast_figure, loss_figure
 from components.data_source import training_data
+from components.resources import dataset, training_service
 from components.run_insights import (
     conflict_options,
     render_conflict,
@@ -18,10 +18,9 @@ from components.run_insights import (
     render_mixing,
 )
 from components.state import training_settings
-from models.compare import short_name
-from models.data import DataSpec
-from models.jobs import TrainingService, TrainJob
+from models.experiments.compare import short_name
 from models.spec import ModelSpec, SpecError
+from models.training.jobs import TrainJob
 
 POLL_SECONDS = 0.25  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
 
@@ -30,25 +29,6 @@ def poll_seconds() -> float:
     """The live panel polls less often while many jobs are active, so the server stays
     responsive: every poll of every session redraws its charts in the server process."""
     return POLL_SECONDS * max(1, training_service().active())
-
-
-@st.cache_resource(show_spinner=False)
-def training_service() -> TrainingService:
-    """One pool of training workers per server, shared by every session (jobs stay private)."""
-    workers = int(os.environ.get("LSE_TRAIN_WORKERS", "1"))
-    return TrainingService(workers=workers, warm_spec=ModelSpec())
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _toy_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: int):
-    return data_spec.materialise(n_features, timesteps, horizon)
-
-
-def dataset(source, n_features: int, timesteps: int, horizon: int):
-    """The windows a run trains on (numpy only), for the data preview and forecast plots."""
-    if isinstance(source, DataSpec):  # generated: cache it; own data already holds its windows
-        return _toy_dataset(source, n_features, timesteps, horizon)
-    return source.materialise(n_features, timesteps, horizon)
 
 
 def _running() -> bool:

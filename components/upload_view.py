@@ -14,12 +14,12 @@ import streamlit as st
 
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_metrics
+from components.resources import training_service
 from components.tables_view import render_tables
-from components.training_view import training_service
-from models.analysis import Analysis
-from models.graph import to_dot
-from models.upload import LIMITS_TEXT, MAX_MODEL_MB, ModelUploadError, analyse_model_file
-from models.upload_examples import EXAMPLE_FILE_NAME, example_model_file
+from models.analysis.graph import to_dot
+from models.analysis.records import Analysis
+from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
+from models.uploads.loader import LIMITS_TEXT, MAX_MODEL_MB, ModelUploadError, analyse_model_file
 
 WAIT_SECONDS = 180  # a worker may first finish a training run queued before the file
 HOW_TO_SAVE = """\

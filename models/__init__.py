@@ -1,13 +1,7 @@
-"""Pure Python + Keras: specs, builders, sharing analysis, graph text. Never imports streamlit."""
+"""Everything below the page: pure Python + Keras, never Streamlit.
 
-from models.spec import ModelSpec, SpecError
-from models.variants import VARIANTS
-
-
-def build_model(spec: ModelSpec):
-    """Validate `spec` and build its Keras functional model."""
-    spec.validate()
-    return VARIANTS[spec.variant].build(spec)
-
-
-__all__ = ["VARIANTS", "ModelSpec", "SpecError", "build_model"]
+`spec` (the one `ModelSpec`), `urlstate` (settings <-> query string) and `inspect` (spec ->
+what the Model tab shows) sit here; each subpackage has one job (see README, "Layout of the
+code"). Import from the module that defines a name: package `__init__`s stay empty so that
+importing one part never loads another.
+"""

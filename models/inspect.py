@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from models import build_model
-from models.analysis import Analysis, analyse
+from models.analysis.records import Analysis
+from models.analysis.sharing import analyse
+from models.architectures.variants import VARIANTS, build_model
 from models.spec import ModelSpec
-from models.variants import VARIANTS
 
 
 def inspect_spec(spec: ModelSpec) -> Analysis:
     """Build the spec's model once and return its analysis, with in `extra` the explanation and
     the standalone code (`code`, or `code_error` saying why it cannot be written)."""
-    from models.codegen import CodegenError, generate_code
+    from models.codegen.writer import CodegenError, generate_code
 
     model = build_model(spec)
     analysis = analyse(model)

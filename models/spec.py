@@ -57,13 +57,11 @@ class ModelSpec:
         return dataclasses.replace(self, **changes)
 
     def validate(self) -> ModelSpec:
-        """Raise `SpecError` naming what to change if this spec cannot or should not be built."""
-        from models.variants import VARIANTS
+        """Raise `SpecError` naming what to change if these fields are out of bounds.
 
-        if self.variant not in VARIANTS:
-            raise SpecError(
-                f"Unknown variant {self.variant!r}; choose one of {', '.join(VARIANTS)}."
-            )
+        Only the fields themselves are checked here; whether the variant exists, its `k` range
+        and the parameter cap are `models.architectures.variants.validate`'s job.
+        """
         _check_range("n_features", self.n_features, 1, MAX_FEATURES)
         _check_range("timesteps", self.timesteps, 2, MAX_TIMESTEPS)
         _check_range("horizon", self.horizon, 1, MAX_HORIZON)
@@ -84,20 +82,6 @@ class ModelSpec:
                 f"{self.n_conv * (self.kernel_size - 1) + 1} time steps "
                 f"(you have {self.timesteps}): "
                 "lower the kernel size, remove a conv layer or add time steps."
-            )
-        variant = VARIANTS[self.variant]
-        variant.check(self)
-        low, high = variant.shared_range(self)
-        if not low <= self.shared_layers <= high:
-            raise SpecError(
-                f"Shared layers must be between {low} and {high} for {variant.label}; "
-                f"got {self.shared_layers}."
-            )
-        params = variant.count_params(self)
-        if params > MAX_PARAMS:
-            raise SpecError(
-                f"This model would have {params:,} parameters, over the limit of {MAX_PARAMS:,}: "
-                "use fewer filters or units, fewer features or a longer kernel."
             )
         return self
 

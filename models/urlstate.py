@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 
 from models import spec as limits
+from models.architectures.variants import VARIANTS
 from models.spec import ModelSpec
-from models.variants import VARIANTS
 
 
 class BadValue(ValueError):
@@ -181,8 +181,8 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
 
 def train_params() -> tuple[Param, ...]:
     """URL parameters of the training and data settings (imported late: no cycle at load)."""
-    from models.data import MAX_SAMPLES
-    from models.training import MAX_EPOCHS
+    from models.training.engine import MAX_EPOCHS
+    from models.training.toy_data import MAX_SAMPLES
 
     return (
         Param("epochs", "epochs", integer(1, MAX_EPOCHS)),
@@ -197,8 +197,8 @@ def train_params() -> tuple[Param, ...]:
 
 def train_defaults() -> dict[str, object]:
     """Default training and data settings, by field name, from `TrainConfig` and `DataSpec`."""
-    from models.data import DataSpec
-    from models.training import TrainConfig
+    from models.training.engine import TrainConfig
+    from models.training.toy_data import DataSpec
 
     values = asdict(DataSpec()) | asdict(TrainConfig())
     return {p.field: values[p.field] for p in train_params()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from models.upload_examples import model_file_bytes, siamese
+from models.uploads.examples import model_file_bytes, siamese
 from test_app import run_app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from browser_support import open_tab, wait_for_app_idle
-from models.upload_examples import model_file_bytes, siamese
+from models.uploads.examples import model_file_bytes, siamese
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from models import ModelSpec, build_model
-from models.analysis import analyse
-from models.codegen import code_for_spec
-from models.dot_render import DotRenderError, dot_binary, render_dot
+from models.analysis.dot_render import DotRenderError, dot_binary, render_dot
+from models.analysis.sharing import analyse
+from models.architectures.variants import build_model
+from models.codegen.writer import code_for_spec
+from models.spec import ModelSpec
 from test_app import run_app
 
 # --- graph images --------------------------------------------------------------------------
@@ -22,7 +23,7 @@ from test_app import run_app
     reason="Graphviz `dot` is not installed (in CI, .ci/run installs it and this must run)",
 )
 def test_svg_and_png_render_with_graphviz():
-    from models.graph import to_dot
+    from models.analysis.graph import to_dot
 
     dot = to_dot(analyse(build_model(ModelSpec(variant="towers", shared_layers=1))))
     assert b"<svg" in render_dot(dot, "svg")

@@ -12,9 +12,10 @@ import pytest
 from keras.src.saving import object_registration
 
 from codegen_layers import MixUnits, mixed_model
-from models import VARIANTS, ModelSpec, SpecError, build_model
-from models.analysis import analyse
-from models.codegen import CodegenError, code_for_spec, generate_code
+from models.analysis.sharing import analyse
+from models.architectures.variants import VARIANTS, build_model, validate
+from models.codegen.writer import CodegenError, code_for_spec, generate_code
+from models.spec import ModelSpec, SpecError
 
 OTHER_SIZES = ModelSpec(
     n_features=3,
@@ -39,7 +40,7 @@ def _specs(sizes: ModelSpec) -> list[ModelSpec]:
 
 def _valid(spec: ModelSpec) -> bool:
     try:
-        spec.validate()
+        validate(spec)
     except SpecError:
         return False
     return True
@@ -59,7 +60,7 @@ def clean_registry():
     """Exec'd custom classes register themselves; leave Keras' registry as it was."""
     # Register the app's own layer before the snapshot: restoring a snapshot taken before
     # its first import would unregister it for the rest of the session.
-    import models.cross_stitch  # noqa: F401
+    import models.architectures.cross_stitch  # noqa: F401
 
     objects = dict(object_registration.GLOBAL_CUSTOM_OBJECTS)
     names = dict(object_registration.GLOBAL_CUSTOM_NAMES)

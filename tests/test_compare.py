@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from models import compare
-from models.analysis import Totals
-from models.compare import Configuration
-from models.data import DataSpec
-from models.palette import OKABE_ITO
-from models.pool import ReplacingProcessPool
+from models.analysis.palette import OKABE_ITO
+from models.analysis.records import Totals
+from models.experiments import compare
+from models.experiments.compare import Configuration
 from models.spec import ModelSpec, SpecError
-from models.training import TrainConfig
+from models.training.engine import TrainConfig
+from models.training.pool import ReplacingProcessPool
+from models.training.toy_data import DataSpec
 from test_app import button, run_app
 
 TINY = {"epochs": "15", "filters": "4,8", "units": "16", "samples": "40"}

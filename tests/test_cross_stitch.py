@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import VARIANTS, ModelSpec, build_model
-from models.analysis import analyse
-from models.graph import to_dot
+from models.analysis.graph import to_dot
+from models.analysis.palette import MIX_FILL, layer_colours
+from models.analysis.sharing import analyse
+from models.analysis.tables import layer_table
+from models.architectures.variants import VARIANTS, build_model
 from models.inspect import inspect_spec
-from models.palette import MIX_FILL, layer_colours
-from models.tables import layer_table
+from models.spec import ModelSpec
 from models.urlstate import spec_from_query, spec_to_query
 
 XS = ModelSpec(variant="cross_stitch", shared_layers=2)
@@ -72,7 +73,7 @@ def test_layer_names_and_units_follow_the_hard_body():
 
 
 def test_known_alpha_gives_the_hand_computed_mix():
-    from models.cross_stitch import CrossStitch
+    from models.architectures.cross_stitch import CrossStitch
 
     rng = np.random.default_rng(0)
     xs = [rng.normal(size=(2, 5, 3)).astype("float32") for _ in range(3)]
@@ -171,8 +172,8 @@ def test_keras_save_and_safe_load_round_trip(tmp_path):
 
 
 def test_short_training_run_learns_alpha():
-    from models.data import DataSpec, make_dataset
-    from models.training import TrainConfig, train
+    from models.training.engine import TrainConfig, train
+    from models.training.toy_data import DataSpec, make_dataset
 
     spec = SMALL.replace(shared_layers=3)
     data = make_dataset(DataSpec(samples=16, val_samples=8), 3, 8, 2)

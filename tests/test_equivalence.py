@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from models.equivalence import Check, ConvComparison, Unavailable, run_lab
-from models.equivalence_kinds import SharingKinds
-from models.equivalence_towers import FoldedTower, GradientSum
+from models.architectures.variants import validate
+from models.lab.common import Check, Unavailable
+from models.lab.conv import ConvComparison
+from models.lab.folded import FoldedTower
+from models.lab.gradients import GradientSum
+from models.lab.kinds import SharingKinds
+from models.lab.runner import run_lab
 from models.spec import ModelSpec
 from test_app import run_app
 
@@ -164,6 +168,6 @@ def test_lab_tab_renders_other_sizes():
 def test_lab_runs_where_only_the_nothing_shared_model_is_over_the_cap():
     # Valid as the page's model (hard, k = 4), but one network per feature at these sizes is
     # over the parameter cap: the lab must not validate that model it never builds.
-    spec = ModelSpec(n_features=8, timesteps=100, dense_units=(512,), shared_layers=4).validate()
+    spec = validate(ModelSpec(n_features=8, timesteps=100, dense_units=(512,), shared_layers=4))
     result = run_lab(spec)
     assert len(result.demos) == 4

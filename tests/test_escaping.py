@@ -5,8 +5,8 @@ from __future__ import annotations
 import pydot
 import pytest
 
-from models.analysis import analyse
-from models.graph import to_dot
+from models.analysis.graph import to_dot
+from models.analysis.sharing import analyse
 
 HOSTILE = 'a"b{c}<img src=x onerror=alert(1)>\\n;[]&'  # Keras forbids only "/"
 

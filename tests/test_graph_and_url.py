@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from models import ModelSpec, build_model
-from models.analysis import analyse
-from models.graph import to_dot
-from models.palette import OKABE_ITO
-from models.tables import call_table, layer_table
+from models.analysis.graph import to_dot
+from models.analysis.palette import OKABE_ITO
+from models.analysis.sharing import analyse
+from models.analysis.tables import call_table, layer_table
+from models.architectures.variants import build_model
+from models.spec import ModelSpec
 from models.urlstate import spec_from_query, spec_to_query
 
 MODEL_2 = ModelSpec(variant="towers", shared_layers=1)

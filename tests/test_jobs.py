@@ -10,10 +10,10 @@ import time
 import numpy as np
 import pytest
 
-from models.data import DataSpec, make_dataset
-from models.jobs import WORKER_DIED, TrainingService, TrainJob
 from models.spec import ModelSpec
-from models.training import TrainConfig
+from models.training.engine import TrainConfig
+from models.training.jobs import WORKER_DIED, TrainingService, TrainJob
+from models.training.toy_data import DataSpec, make_dataset
 
 SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
 
@@ -104,7 +104,7 @@ def test_queued_jobs_all_finish_in_order(service):
 def test_downloaded_model_loads_safely_and_reproduces_the_forecasts(service, tmp_path, variant):
     import keras
 
-    from models import VARIANTS
+    from models.architectures.variants import VARIANTS
 
     spec = SMALL.replace(variant=variant, shared_layers=1)
     job = TrainJob(spec, DataSpec(samples=40, val_samples=12), TrainConfig(epochs=15))

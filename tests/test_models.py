@@ -6,9 +6,10 @@ import itertools
 
 import pytest
 
-from models import VARIANTS, ModelSpec, SpecError, build_model
-from models.analysis import analyse
+from models.analysis.sharing import analyse
+from models.architectures.variants import VARIANTS, build_model, validate
 from models.inspect import inspect_spec
+from models.spec import ModelSpec, SpecError
 
 MODEL_1 = ModelSpec(variant="hard", shared_layers=5)
 MODEL_2 = ModelSpec(variant="towers", shared_layers=1)
@@ -139,7 +140,16 @@ def test_every_layer_has_a_readable_name():
 )
 def test_validate_says_what_to_change(spec, words):
     with pytest.raises(SpecError, match=words):
-        spec.validate()
+        validate(spec)
+
+
+def test_a_spec_checks_its_own_fields_and_leaves_variants_to_the_registry():
+    with pytest.raises(SpecError, match="n_features"):
+        ModelSpec(n_features=0).validate()
+    # The value type knows no registry: an unknown variant or k is the registry's to refuse.
+    assert ModelSpec(variant="nope", shared_layers=9).validate().variant == "nope"
+    with pytest.raises(SpecError, match="Unknown variant"):
+        validate(ModelSpec(variant="nope"))
 
 
 def test_spec_is_hashable_and_frozen():

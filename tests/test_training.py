@@ -8,16 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import ModelSpec, build_model
-from models.data import Dataset, DataSpec, make_dataset
-from models.spec import SpecError
-from models.training import (
+from models.architectures.variants import build_model
+from models.spec import ModelSpec, SpecError
+from models.training.engine import (
     TrainConfig,
     _run_chunks,
     compiled_model,
     predict,
     train,
 )
+from models.training.toy_data import Dataset, DataSpec, make_dataset
 
 HARD = ModelSpec()  # the question's model 1
 TOWERS = ModelSpec(variant="towers", shared_layers=1)  # the question's model 2
@@ -203,7 +203,7 @@ def test_concurrent_runs_of_one_spec_wait_for_each_other(data):
 def test_importing_the_settings_does_not_load_tensorflow():
     # The sidebar imports TrainConfig and limits; TensorFlow loads only when training starts.
     code = (
-        "import sys, models.data, models.training; "
+        "import sys, models.training.toy_data, models.training; "
         "assert 'tensorflow' not in sys.modules and 'streamlit' not in sys.modules"
     )
     root = Path(__file__).resolve().parent.parent

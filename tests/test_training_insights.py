@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import VARIANTS, ModelSpec, build_model
-from models.data import Dataset, DataSpec, make_dataset
-from models.training import TrainConfig, compiled_model, history_csv, train
-from models.variants import Variant
+from models.architectures.variants import VARIANTS, Variant, build_model
+from models.spec import ModelSpec
+from models.training.engine import TrainConfig, compiled_model, history_csv, train
+from models.training.toy_data import Dataset, DataSpec, make_dataset
 
 # Trunk conv1, conv2, (flatten), dense1 serves every task; the heads are per task.
 SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)

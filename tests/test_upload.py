@@ -8,14 +8,15 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from models import VARIANTS, ModelSpec, build_model
-from models.analysis import analyse
-from models.graph import to_dot
-from models.upload import (
+from models.analysis.graph import to_dot
+from models.analysis.sharing import analyse
+from models.architectures.variants import VARIANTS, build_model
+from models.spec import ModelSpec
+from models.uploads.examples import feature_towers, model_file_bytes, siamese
+from models.uploads.loader import (
     ModelUploadError,
     analyse_model_file,
 )
-from models.upload_examples import feature_towers, model_file_bytes, siamese
 
 
 def by_name(analysis):
@@ -104,7 +105,7 @@ def test_several_inputs_and_outputs_and_a_two_output_layer():
     import keras
     from keras import layers
 
-    from models.cross_stitch import CrossStitch
+    from models.architectures.cross_stitch import CrossStitch
 
     a, b = keras.Input((3,), name="a"), keras.Input((3,), name="b")
     shared = layers.Dense(4, name="shared")
@@ -185,9 +186,9 @@ def test_nested_names_render_in_both_graph_views():
 
 
 def test_too_many_calls_is_refused(monkeypatch):
-    import models.upload
+    import models.uploads.loader
 
-    monkeypatch.setattr(models.upload, "MAX_CALLS", 5)
+    monkeypatch.setattr(models.uploads.loader, "MAX_CALLS", 5)
     with pytest.raises(ModelUploadError, match="more than 5 layer calls"):
         analyse_model_file(model_file_bytes(siamese()))
 

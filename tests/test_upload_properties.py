@@ -7,9 +7,9 @@ import functools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.analysis import Analysis
-from models.upload import ModelUploadError, analyse_model_file
-from models.upload_examples import model_file_bytes, siamese
+from models.analysis.records import Analysis
+from models.uploads.examples import model_file_bytes, siamese
+from models.uploads.loader import ModelUploadError, analyse_model_file
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEEN: dict[str, list[int]] = {}  # kind -> [analysed, refused]: tried inputs, for the report

@@ -7,8 +7,13 @@ import zipfile
 
 import pytest
 
-from models.upload import MAX_UNPACKED_MB, ModelUploadError, analyse_model_file, load_model_bytes
-from models.upload_examples import model_file_bytes, siamese
+from models.uploads.examples import model_file_bytes, siamese
+from models.uploads.loader import (
+    MAX_UNPACKED_MB,
+    ModelUploadError,
+    analyse_model_file,
+    load_model_bytes,
+)
 
 
 def test_lambda_layer_is_refused():

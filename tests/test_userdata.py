@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.userdata import (
+from models.training.csv_data import (
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,

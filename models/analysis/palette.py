@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.analysis import Analysis
+from models.analysis.records import Analysis
 
 OKABE_ITO = (
     "#E69F00",  # orange

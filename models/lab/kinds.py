@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from models import build_model
-from models.analysis import Analysis, Totals, analyse
-from models.equivalence import SEED, seed_keras
-from models.equivalence_towers import model1_spec, towers_spec
-from models.palette import layer_colours
+from models.analysis.palette import layer_colours
+from models.analysis.records import Analysis, Totals
+from models.analysis.sharing import analyse
+from models.architectures.presets import MODEL_1, MODEL_2
+from models.architectures.variants import build_model
+from models.lab.common import SEED, seed_keras
 from models.spec import ModelSpec
 
 KINDS_TITLE = "4 · Weight tying across inputs vs hard sharing across tasks"
@@ -78,8 +79,8 @@ def _totals_table(towers: Totals, model1: Totals) -> pd.DataFrame:
 def sharing_kinds(spec: ModelSpec, seed: int = SEED) -> SharingKinds:
     """Analyse model 2 and model 1 at these sizes: which objects are called how often, for what."""
     seed_keras(seed)
-    towers = analyse(build_model(towers_spec(spec, 1)))
-    model1 = analyse(build_model(model1_spec(spec)))
+    towers = analyse(build_model(MODEL_2.on(spec)))
+    model1 = analyse(build_model(MODEL_1.on(spec)))
     tw, m1 = towers.totals, model1.totals
     conv1 = towers.layer("conv1")
     n_tasks = len(model1.tasks)

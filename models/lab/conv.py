@@ -1,46 +1,26 @@
-"""The equivalence lab: live numerical checks of what layer sharing in Keras is and is not.
-
-Each demonstration builds small models from the spec's sizes, runs them on a seeded random
-batch and returns plain data (dataclasses, DataFrames, numbers) with a one-paragraph reading.
-Demos 2-3 are in `models/equivalence_towers.py`, demo 4 in `models/equivalence_kinds.py`.
-"""
+"""Lab demo 1: a shared Conv1D per feature vs one Conv1D on all features vs a tied grouped conv."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from models.spec import ModelSpec, SpecError
+from models.architectures.variants import per_feature
+from models.lab.common import (
+    SEED,
+    TOLERANCE,
+    Check,
+    Unavailable,
+    describe,
+    max_abs_diff,
+    random_batch,
+    seed_keras,
+)
+from models.spec import ModelSpec
 
-TOLERANCE = 1e-5  # float32 results that agree to this are "equal"
-BATCH = 8
-SEED = 0
 CONV_TITLE = "1 · One shared Conv1D per feature vs one Conv1D on all features"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One numerical comparison: the largest absolute difference against a pass mark."""
-
-    label: str
-    max_abs_diff: float
-    tolerance: float = TOLERANCE
-
-    @property
-    def passed(self) -> bool:
-        return self.max_abs_diff <= self.tolerance
-
-
-@dataclass(frozen=True)
-class Unavailable:
-    """A demonstration the current sizes cannot run, and why."""
-
-    title: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -59,35 +39,6 @@ class ConvComparison:
     shared_other_max_change: float
     mixing: pd.DataFrame
     explanation: str
-
-
-def lab_sizes(spec: ModelSpec) -> ModelSpec:
-    """Only the sizes of `spec` matter to the lab: one cache key per size setting."""
-    return spec.replace(variant="hard", shared_layers=0)
-
-
-def random_batch(spec: ModelSpec, seed: int = SEED) -> np.ndarray:
-    """A seeded (BATCH, timesteps, n_features) float32 batch."""
-    rng = np.random.default_rng(seed)
-    return rng.normal(size=(BATCH, spec.timesteps, spec.n_features)).astype("float32")
-
-
-def seed_keras(seed: int = SEED) -> None:
-    """Fix Keras' weight initialisation so every run shows the same numbers."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
-
-
-def max_abs_diff(a, b) -> float:
-    """Largest absolute difference of two arrays of the same shape."""
-    return float(np.max(np.abs(np.asarray(a, dtype="float64") - np.asarray(b, dtype="float64"))))
-
-
-def describe(check: Check) -> str:
-    """The difference for a sentence: "largest difference exactly 0" or "... 2.4e-08"."""
-    value = "exactly 0" if check.max_abs_diff == 0 else f"{check.max_abs_diff:.1e}"
-    return f"largest difference {value}"
 
 
 def _kernel_row(layer, name: str, input_shape: str, mixes: str) -> dict:
@@ -116,12 +67,13 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
     seed_keras(seed)
     n, filters, kernel = spec.n_features, spec.conv_filters[0], spec.kernel_size
     x = random_batch(spec, seed)
-    per_feature = [x[..., f : f + 1] for f in range(n)]
     # Linear layers: the mixing is in the kernel; an activation could only hide a change.
     shared = layers.Conv1D(filters, kernel, name="shared_conv")
     full = layers.Conv1D(filters, kernel, name="all_features_conv")
     grouped = layers.Conv1D(n * filters, kernel, groups=n, name="grouped_conv")
-    shared_out = np.stack([np.asarray(shared(v)) for v in per_feature], axis=2)  # (B, L, n, F)
+    shared_out = np.stack(
+        [np.asarray(shared(v)) for v in per_feature(x, n)], axis=2
+    )  # (B, L, n, F)
     full_out = np.asarray(full(x))
     grouped(x)
     # Tie the n group kernels to the shared kernel. Grouped outputs are ordered by group:
@@ -137,7 +89,7 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
     moved = x.copy()
     moved[..., feature] += 1.0
     full_changed = _changed_channels(full_out, np.asarray(full(moved)))
-    shared_moved = np.stack([np.asarray(shared(moved[..., f : f + 1])) for f in range(n)], axis=2)
+    shared_moved = np.stack([np.asarray(shared(v)) for v in per_feature(moved, n)], axis=2)
     delta = np.abs(shared_moved - shared_out)
     own = _changed_channels(shared_out[:, :, feature], shared_moved[:, :, feature])
     others = np.delete(delta, feature, axis=2)
@@ -199,48 +151,3 @@ def conv_comparison(spec: ModelSpec, seed: int = SEED) -> ConvComparison | Unava
         mixing=mixing,
         explanation=explanation,
     )
-
-
-@dataclass(frozen=True)
-class LabResult:
-    """Every demonstration for one size setting, with how long each took to compute."""
-
-    demos: tuple  # of demonstration dataclasses or Unavailable, in page order
-    seconds: dict[str, float]
-
-
-def _attempt(title: str, demo, spec: ModelSpec):
-    try:
-        return demo(spec)
-    except SpecError as error:  # a derived model the sizes cannot build (e.g. too many params)
-        return Unavailable(title, str(error))
-
-
-_LAB_LOCK = threading.Lock()  # seeding is process-wide: one lab at a time per process
-
-
-def run_lab(spec: ModelSpec) -> LabResult:
-    """Run every demonstration on the sizes of `spec` (serialised: see `_LAB_LOCK`)."""
-    with _LAB_LOCK:
-        return _run_lab(spec)
-
-
-def _run_lab(spec: ModelSpec) -> LabResult:
-    from models import equivalence_kinds as kinds
-    from models import equivalence_towers as towers
-
-    # Not validated as a whole: lab_sizes' "nothing shared" model can be over the parameter cap
-    # while every model a demo builds is fine; build_model validates each one (see _attempt).
-    spec = lab_sizes(spec)
-    steps = [
-        (CONV_TITLE, conv_comparison),
-        (towers.GRADIENT_TITLE, towers.gradient_sum),
-        (towers.FOLDED_TITLE, towers.folded_tower),
-        (kinds.KINDS_TITLE, kinds.sharing_kinds),
-    ]
-    demos, seconds = [], {}
-    for title, demo in steps:
-        start = time.perf_counter()
-        demos.append(_attempt(title, demo, spec))
-        seconds[title] = time.perf_counter() - start
-    return LabResult(demos=tuple(demos), seconds=seconds)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models.analysis import Analysis
-from models.builders import CROSS_STITCH_SELF_WEIGHT, count_hard
+from models.analysis.records import Analysis
+from models.architectures.builders import CROSS_STITCH_SELF_WEIGHT, count_hard
 from models.spec import ModelSpec
 
 

@@ -25,11 +25,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.pool import ReplacingProcessPool
 from models.spec import ModelSpec
-from models.worker import MODEL_ERROR_FILE, MODEL_FILE, TrainJob, init_worker, run_job
+from models.training.pool import ReplacingProcessPool
+from models.training.worker import MODEL_ERROR_FILE, MODEL_FILE, TrainJob, init_worker, run_job
 
-__all__ = ["WORKER_DIED", "JobHandle", "TrainJob", "TrainingService", "memory_mb"]
+__all__ = [
+    "WORKER_DIED",
+    "JobHandle",
+    "TrainJob",
+    "TrainingService",
+    "memory_mb",
+    "service_from_environment",
+]
 WORKER_DIED = (
     "The training worker stopped unexpectedly (killed or out of memory). "
     "Nothing else was lost: press Train to run again."
@@ -113,6 +120,15 @@ class JobHandle:
             return None, "Stopped before it started."
         except Exception as error:  # a worker-side failure is shown, never raised in the page
             return None, f"Training failed: {error}"
+
+
+WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
+
+
+def service_from_environment() -> TrainingService:
+    """The server's service: `LSE_TRAIN_WORKERS` workers (default 1), warmed on `ModelSpec()`."""
+    workers = int(os.environ.get(WORKERS_VARIABLE, "1"))
+    return TrainingService(workers=workers, warm_spec=ModelSpec())
 
 
 class TrainingService:

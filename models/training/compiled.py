@@ -17,7 +17,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from models import VARIANTS, build_model
+from models.architectures.variants import VARIANTS, build_model, validate
 from models.spec import ModelSpec
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
@@ -174,7 +174,7 @@ def task_shared_variables(model) -> list:
     Task-mixing units (cross-stitch) are left out: each row of their matrix belongs to one task,
     so two tasks' gradients never meet there (cosine 0 by construction, not a measurement).
     """
-    from models.analysis import analyse
+    from models.analysis.sharing import analyse
 
     variables, seen = [], set()
     for info in analyse(model).layers:
@@ -214,7 +214,7 @@ def _seeded_build(spec: ModelSpec, seed: int):
 
 def compiled_model(spec: ModelSpec) -> CompiledModel:
     """The process-wide `CompiledModel` of `spec`, built on first use (least recently used go)."""
-    spec.validate()
+    validate(spec)
     with _CACHE_LOCK:
         if spec in _CACHE:
             _CACHE.move_to_end(spec)

@@ -7,9 +7,7 @@ each with its own shapes, and the tasks (model outputs) and inputs each call ser
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from models.nested import (
+from models.analysis.nested import (
     FlatCall,
     Value,
     call_numbers,
@@ -17,123 +15,7 @@ from models.nested import (
     qualified_names,
     task_names_of,
 )
-
-
-@dataclass(frozen=True)
-class CallInfo:
-    """One call of one layer object inside the model's graph."""
-
-    id: str
-    layer: str
-    call: int  # 1-based, in this model's graph
-    input_shapes: tuple[str, ...]
-    output_shape: str
-    parents: tuple[str, ...]
-    tasks: frozenset[str]
-    inputs: frozenset[str]
-
-
-@dataclass(frozen=True)
-class LayerInfo:
-    """One layer object: its weights are shared by all of its calls."""
-
-    name: str
-    type: str
-    params: int
-    weight_shapes: tuple[str, ...]
-    calls: tuple[str, ...]  # CallInfo ids, in call order
-    tasks: frozenset[str]
-    inputs: frozenset[str]
-    mixes_tasks: bool = False  # takes one tensor per task and mixes them (a cross-stitch unit)
-
-    @property
-    def n_calls(self) -> int:
-        return len(self.calls)
-
-    @property
-    def is_input(self) -> bool:
-        return self.type == "InputLayer"
-
-    @property
-    def tied(self) -> bool:
-        """Called more than once: every call uses the same variables (weight tying)."""
-        return self.n_calls > 1
-
-    @property
-    def shared(self) -> bool:
-        """Shared in either sense: tied across calls, or serving more than one task."""
-        return not self.is_input and (self.tied or len(self.tasks) > 1)
-
-    @property
-    def role(self) -> str:
-        if self.is_input:
-            return "input"
-        if self.tied:
-            return f"tied ×{self.n_calls} calls"
-        if self.mixes_tasks:
-            return "mixes tasks (soft sharing)"
-        if len(self.tasks) > 1:
-            return "shared across tasks"
-        return "task-specific"
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Parameter totals; `independent - total` is what sharing saves."""
-
-    total: int  # unique parameters, as Keras counts them
-    unrolled: int  # if every call had its own copy of its layer's weights
-    independent: int  # if every task had its own copy of everything it depends on
-    shared: int  # in layers that are tied or serve several tasks
-    tied: int  # in layers called more than once
-    task_specific: int
-
-    @property
-    def saved(self) -> int:
-        return self.independent - self.total
-
-    @property
-    def saved_by_tying(self) -> int:
-        return self.unrolled - self.total
-
-    @property
-    def saved_by_task_sharing(self) -> int:
-        return self.independent - self.unrolled
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """Everything the page shows about one model, free of Keras objects."""
-
-    name: str
-    inputs: tuple[str, ...]
-    tasks: tuple[str, ...]
-    layers: tuple[LayerInfo, ...]
-    calls: tuple[CallInfo, ...]  # topological order
-    totals: Totals
-    extra: dict = field(default_factory=dict)
-    task_layers: tuple[str, ...] = ()  # the layer each task's output comes from
-
-    @property
-    def output_layers(self) -> frozenset[str]:
-        """Layers that produce a model output (task names can differ: see `task_layers`)."""
-        return frozenset(self.task_layers or self.tasks)
-
-    def layer(self, name: str) -> LayerInfo:
-        return next(layer for layer in self.layers if layer.name == name)
-
-    def calls_of(self, name: str) -> list[CallInfo]:
-        return [c for c in self.calls if c.layer == name]
-
-    @property
-    def n_layer_objects(self) -> int:
-        """Layer objects, inputs left out."""
-        return sum(not layer.is_input for layer in self.layers)
-
-    @property
-    def n_calls(self) -> int:
-        """Calls of layer objects, inputs left out."""
-        return sum(call.layer not in self.inputs for call in self.calls)
+from models.analysis.records import Analysis, CallInfo, LayerInfo, Totals
 
 
 def _shape(tensor) -> str:

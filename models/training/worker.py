@@ -9,8 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.data import DataSpec
 from models.spec import ModelSpec
+from models.training.toy_data import DataSpec
 
 MODEL_FILE = "model.keras"
 MODEL_ERROR_FILE = "model-error.txt"
@@ -42,7 +42,7 @@ def init_worker(warm_spec: ModelSpec | None = None) -> None:
 
 def warm_up(spec: ModelSpec) -> None:
     """Compile `spec`'s training function before any click needs it."""
-    from models.training import TrainConfig, train
+    from models.training.engine import TrainConfig, train
 
     data = DataSpec(samples=8, val_samples=4).materialise(
         spec.n_features, spec.timesteps, spec.horizon
@@ -56,7 +56,7 @@ def run_job(job: TrainJob, folder: str):
     The file's first line is the history's column names, so the reader needs no copy of them.
     The trained model (unless the run diverged) is saved as `folder/model.keras`.
     """
-    from models.training import train
+    from models.training.engine import train
 
     root = Path(folder)
     (root / "started").write_text(str(os.getpid()))
@@ -86,7 +86,7 @@ def _save_model(spec: ModelSpec, weights, root: Path) -> None:
     A model Keras cannot save (say, a custom layer without a config) leaves the reason in
     `root/model-error.txt` instead: the run's losses and forecasts still count.
     """
-    from models.compiled import compiled_model
+    from models.training.compiled import compiled_model
 
     partial = root / f"partial-{MODEL_FILE}"  # Keras wants the .keras suffix
     try:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from models.data import Dataset, cut_windows
 from models.spec import MAX_FEATURES, SpecError
+from models.training.toy_data import Dataset, cut_windows
 
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 
-from models.codegen_source import CodegenError, literal
+from models.codegen.source import CodegenError, literal
 
 _ARG_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from models.compiled import compiled_model, mixing_matrices, task_pairs
-from models.data import Dataset
+from models.architectures.variants import validate
 from models.spec import ModelSpec, SpecError
+from models.training.compiled import compiled_model, mixing_matrices, task_pairs
+from models.training.toy_data import Dataset
 
 MAX_EPOCHS = 5000
 CHUNK_SECONDS = 0.04  # per call: Stop lands within ~40 ms, progress ~25x/s, call overhead ~1 %
@@ -209,7 +210,7 @@ def _message(status: str, epochs_run: int, config: TrainConfig) -> str:
 
 def _check_data(spec: ModelSpec, data: Dataset) -> None:
     """Raise `SpecError` if the data's shapes do not fit the spec's inputs and outputs."""
-    spec.validate()
+    validate(spec)
     x_shape, y_shape = (spec.timesteps, spec.n_features), (spec.n_features, spec.horizon)
     for name, shape in (
         ("x_train", x_shape),

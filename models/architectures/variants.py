@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import builders, explain
-from models.spec import ModelSpec, SpecError
+from models.architectures import builders, explain
+from models.spec import MAX_PARAMS, ModelSpec, SpecError
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,15 @@ def _one_input(spec: ModelSpec, x: np.ndarray) -> np.ndarray:
     return x
 
 
+def per_feature(x, n_features: int) -> list:
+    """(N, T, F) array or tensor -> F slices of shape (N, T, 1), one per feature (the towers'
+    inputs). The one place the per-feature split is written: builders' callers, the training
+    engine and the Lab all use it."""
+    return [x[..., i : i + 1] for i in range(n_features)]
+
+
 def _input_per_feature(spec: ModelSpec, x: np.ndarray) -> list[np.ndarray]:
-    return [x[..., i : i + 1] for i in range(spec.n_features)]
+    return per_feature(x, spec.n_features)
 
 
 def _needs_conv(spec: ModelSpec) -> None:
@@ -110,3 +117,46 @@ VARIANTS: dict[str, Variant] = {
         ),
     )
 }
+
+
+def clamp_k(spec: ModelSpec) -> ModelSpec:
+    """`spec` with `shared_layers` moved to the nearest value its variant allows at its sizes.
+
+    The one k clamp: the sidebar slider, Compare's picker and configurations all use it.
+    An unknown variant is left for `validate` to name.
+    """
+    if spec.variant not in VARIANTS:
+        return spec
+    low, high = VARIANTS[spec.variant].shared_range(spec)
+    return spec.replace(shared_layers=min(max(spec.shared_layers, low), high))
+
+
+def validate(spec: ModelSpec) -> ModelSpec:
+    """Raise `SpecError` naming what to change if `spec` cannot or should not be built.
+
+    The fields' own bounds (`ModelSpec.validate`), then what depends on the variant: that it
+    exists, its own check, its `k` range and the parameter cap. Every caller uses this one.
+    """
+    spec.validate()
+    if spec.variant not in VARIANTS:
+        raise SpecError(f"Unknown variant {spec.variant!r}; choose one of {', '.join(VARIANTS)}.")
+    variant = VARIANTS[spec.variant]
+    variant.check(spec)
+    low, high = variant.shared_range(spec)
+    if not low <= spec.shared_layers <= high:
+        raise SpecError(
+            f"Shared layers must be between {low} and {high} for {variant.label}; "
+            f"got {spec.shared_layers}."
+        )
+    params = variant.count_params(spec)
+    if params > MAX_PARAMS:
+        raise SpecError(
+            f"This model would have {params:,} parameters, over the limit of {MAX_PARAMS:,}: "
+            "use fewer filters or units, fewer features or a longer kernel."
+        )
+    return spec
+
+
+def build_model(spec: ModelSpec):
+    """Validate `spec` and build its Keras functional model."""
+    return VARIANTS[validate(spec).variant].build(spec)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from models.analysis import Analysis, analyse
-from models.codegen_graph import (
+from models.analysis.records import Analysis
+from models.analysis.sharing import analyse
+from models.codegen.graph import (
     filled_in_by_keras,
     history,
     input_ops,
@@ -19,7 +20,7 @@ from models.codegen_graph import (
     ordered_nodes,
     returns_list,
 )
-from models.codegen_source import (
+from models.codegen.source import (
     WIDTH,
     CodegenError,
     Group,
@@ -31,7 +32,7 @@ from models.codegen_source import (
     literal,
     statement,
 )
-from models.codegen_values import constructor_items, input_items, value_source
+from models.codegen.values import constructor_items, input_items, value_source
 
 PROJECT_PACKAGES = ("models",)  # layer classes from these packages are pasted into the code
 
@@ -40,7 +41,7 @@ __all__ = ["PROJECT_PACKAGES", "CodegenError", "code_for_spec", "generate_code"]
 
 def code_for_spec(spec) -> str:
     """Build `spec`'s model and return the Python source that builds it again."""
-    from models import build_model
+    from models.architectures.variants import build_model
 
     return generate_code(build_model(spec), spec)
 
@@ -198,7 +199,7 @@ def _header(model, spec, analysis: Analysis) -> list[str]:
         f"# Keras code for the model {literal(model.name)}, written by Layer Sharing Explorer."
     ]
     if spec is not None:
-        from models.variants import VARIANTS
+        from models.architectures.variants import VARIANTS
 
         variant = VARIANTS.get(spec.variant)
         lines.append(f"# Variant: {spec.variant}" + (f" ({variant.label})" if variant else ""))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pydot
 
-from models.analysis import Analysis, LayerInfo
-from models.palette import EDGE_COLOUR, layer_colours, text_colour
+from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
+from models.analysis.records import Analysis, LayerInfo
 
 VIEWS = ("layers", "calls")
 LAYOUTS = ("TB", "LR")

@@ -77,7 +77,7 @@ def load_model_bytes(data: bytes):
     """Load `.keras` bytes in safe mode (weights included); `ModelUploadError` if refused."""
     import keras
 
-    import models.cross_stitch  # noqa: F401  registers the app's own layer for its downloads
+    import models.architectures.cross_stitch  # noqa: F401  registers the app's own layer for its downloads
 
     check_archive(data)
     handle, path = tempfile.mkstemp(suffix=".keras")
@@ -127,8 +127,8 @@ def analyse_model_file(data: bytes):
     Meant to run in a worker process (`TrainingService.call`): TensorFlow's memory for the
     model, and whatever a hostile file does to the loader, stay out of the Streamlit server.
     """
-    from models.analysis import analyse
-    from models.nested import GraphTooLarge
+    from models.analysis.nested import GraphTooLarge
+    from models.analysis.sharing import analyse
 
     model = load_model_bytes(data)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.analysis import Analysis
+from models.analysis.records import Analysis
 
 
 def _served(names: frozenset[str], every: tuple[str, ...], noun: str) -> str:

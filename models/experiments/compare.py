@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from models.analysis import Totals
-from models.data import DataSpec
-from models.jobs import TrainJob
-from models.palette import OKABE_ITO
+from models.analysis.palette import OKABE_ITO
+from models.analysis.records import Totals
+from models.architectures.presets import MODEL_1, MODEL_2, NOTHING_SHARED, Preset
+from models.architectures.variants import VARIANTS, clamp_k, validate
 from models.spec import ModelSpec, SpecError
-from models.variants import VARIANTS
+from models.training.jobs import TrainJob
+from models.training.toy_data import DataSpec
 
 MAX_CONFIGURATIONS = 6
 SWEEP_RELATEDNESS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -49,8 +50,7 @@ def on_sizes(variant: str, shared_layers: int, sizes: ModelSpec) -> ModelSpec:
         raise SpecError(f"Unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}.")
     probe = sizes.replace(variant=variant)
     VARIANTS[variant].check(probe)
-    low, high = VARIANTS[variant].shared_range(probe)
-    return probe.replace(shared_layers=min(max(shared_layers, low), high)).validate()
+    return validate(clamp_k(probe.replace(shared_layers=shared_layers)))
 
 
 def configuration(
@@ -61,18 +61,17 @@ def configuration(
     return Configuration(label or short_name(spec), spec)
 
 
+def preset_configuration(preset: Preset, sizes: ModelSpec, label: str = "") -> Configuration:
+    """A preset on `sizes`, labelled with its name (or `label`); SpecError if it cannot be."""
+    return Configuration(label or preset.label, preset.on(sizes))
+
+
 def default_configurations(sizes: ModelSpec) -> list[Configuration]:
     """The question's two models and the no-sharing baseline, on `sizes` (skipping any invalid)."""
-    hard_all = VARIANTS["hard"].shared_range(sizes.replace(variant="hard"))[1]
-    picks = (
-        ("hard", hard_all, "Question: model 1"),
-        ("hard", 0, "Nothing shared"),
-        ("towers", 1, "Question: model 2"),
-    )
     chosen = []
-    for variant, k, label in picks:
+    for preset in (MODEL_1, NOTHING_SHARED, MODEL_2):
         try:
-            chosen.append(configuration(variant, k, sizes, label))
+            chosen.append(preset_configuration(preset, sizes))
         except SpecError:
             continue
     return chosen
@@ -174,10 +173,9 @@ class SweepPoint:
 
 def sweep_configurations(sizes: ModelSpec) -> list[Configuration]:
     """Model 1 (hard, every layer shared) and nothing shared (hard, k = 0) on `sizes`."""
-    hard_all = VARIANTS["hard"].shared_range(sizes.replace(variant="hard"))[1]
     return [
-        configuration("hard", hard_all, sizes, SWEEP_LABELS[0]),
-        configuration("hard", 0, sizes, SWEEP_LABELS[1]),
+        preset_configuration(MODEL_1, sizes, SWEEP_LABELS[0]),
+        preset_configuration(NOTHING_SHARED, sizes, SWEEP_LABELS[1]),
     ]
 
 

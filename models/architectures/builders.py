@@ -101,7 +101,7 @@ def build_cross_stitch(spec: ModelSpec):
     """One network per task, mixed by a cross-stitch unit after each of the first k layers."""
     import keras
 
-    from models.cross_stitch import CrossStitch
+    from models.architectures.cross_stitch import CrossStitch
 
     series = keras.Input((spec.timesteps, spec.n_features), name="series")
     body = _body_factories(spec)

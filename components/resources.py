@@ -1,0 +1,53 @@
+"""Everything the page caches across reruns, in one place: views import these, not each other.
+
+Only plain data is cached per spec (analyses, DOT text, Lab results, toy windows); the one
+resource object is the server's training service.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from models.lab.runner import LabResult, run_lab
+
+from models.analysis.graph import to_dot
+from models.analysis.records import Analysis
+from models.inspect import inspect_spec
+from models.spec import ModelSpec
+from models.training.jobs import TrainingService, service_from_environment
+from models.training.toy_data import DataSpec
+
+
+@st.cache_resource(show_spinner=False)
+def training_service() -> TrainingService:
+    """One pool of training workers per server, shared by every session (jobs stay private)."""
+    return service_from_environment()
+
+
+@st.cache_data(max_entries=64, show_spinner="Building the Keras model…")
+def analysis_for(spec: ModelSpec) -> Analysis:
+    """Build and analyse once per spec; only plain data is cached."""
+    return inspect_spec(spec)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
+    """The graph's DOT text for one spec, view and layout."""
+    return to_dot(analysis_for(spec), view, layout)
+
+
+@st.cache_data(max_entries=16, show_spinner="Running the equivalence lab (builds a few models)…")
+def lab_for(sizes: ModelSpec) -> LabResult:
+    """Every demonstration for one size setting; variant and k do not change the lab."""
+    return run_lab(sizes)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _toy_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: int):
+    return data_spec.materialise(n_features, timesteps, horizon)
+
+
+def dataset(source, n_features: int, timesteps: int, horizon: int):
+    """The windows a run trains on (numpy only), for the data preview and forecast plots."""
+    if isinstance(source, DataSpec):  # generated: cache it; own data already holds its windows
+        return _toy_dataset(source, n_features, timesteps, horizon)
+    return source.materialise(n_features, timesteps, horizon)

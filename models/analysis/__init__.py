@@ -1,0 +1,1 @@
+"""Any built Keras model -> plain data: every layer object and call, totals, tables, DOT."""

@@ -1,0 +1,1 @@
+"""Spec -> Keras model: the variant registry, builders, exact parameter counts, sentences."""

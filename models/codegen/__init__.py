@@ -1,0 +1,1 @@
+"""A built Keras model -> standalone Keras code that rebuilds it exactly."""

@@ -1,0 +1,1 @@
+"""Comparisons of configurations trained alike, and the guided relatedness sweep."""

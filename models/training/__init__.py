@@ -1,0 +1,1 @@
+"""(spec, data, settings) -> results, in worker processes: data, engine, pool, batches."""
