@@ -11,7 +11,7 @@ import pytest
 from models.analysis.dot_render import DotRenderError, dot_binary, render_dot
 from models.analysis.sharing import analyse
 from models.architectures.variants import build_model
-from models.codegen.writer import code_for_spec
+from models.inspect import code_for_spec
 from models.spec import ModelSpec
 from test_app import run_app
 

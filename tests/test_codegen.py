@@ -14,7 +14,8 @@ from keras.src.saving import object_registration
 from codegen_layers import MixUnits, mixed_model
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
-from models.codegen.writer import CodegenError, code_for_spec, generate_code
+from models.codegen.writer import CodegenError, generate_code
+from models.inspect import code_for_spec
 from models.spec import ModelSpec, SpecError
 
 OTHER_SIZES = ModelSpec(

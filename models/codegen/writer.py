@@ -8,7 +8,7 @@ classes defined in this project are pasted in, so the file runs with only Keras 
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 
 from models.analysis.records import Analysis
 from models.analysis.sharing import analyse
@@ -36,26 +36,24 @@ from models.codegen.values import constructor_items, input_items, value_source
 
 PROJECT_PACKAGES = ("models",)  # layer classes from these packages are pasted into the code
 
-__all__ = ["PROJECT_PACKAGES", "CodegenError", "code_for_spec", "generate_code"]
-
-
-def code_for_spec(spec) -> str:
-    """Build `spec`'s model and return the Python source that builds it again."""
-    from models.architectures.variants import build_model
-
-    return generate_code(build_model(spec), spec)
+__all__ = ["PROJECT_PACKAGES", "CodegenError", "generate_code"]
 
 
 def generate_code(
-    model, spec=None, embed_packages: tuple[str, ...] = PROJECT_PACKAGES, analysis=None
+    model,
+    about: Sequence[str] = (),
+    embed_packages: tuple[str, ...] = PROJECT_PACKAGES,
+    analysis=None,
 ) -> str:
     """Python source that rebuilds `model`: same layers, names, configs, calls and sharing.
 
-    Layer classes from `embed_packages` are pasted in; other non-Keras classes are imported.
-    `analysis`: the model's `analyse(model)`, if the caller already has it.
-    Raises `CodegenError` for graphs it cannot write (nested models, non-layer operations).
+    `about`: lines for the header comment saying where the model came from (the caller knows;
+    codegen knows only the model). Layer classes from `embed_packages` are pasted in; other
+    non-Keras classes are imported. `analysis`: the model's `analyse(model)`, if the caller
+    already has it. Raises `CodegenError` for graphs it cannot write (nested models, non-layer
+    operations).
     """
-    return _Writer(model, embed_packages, analysis).source(spec)
+    return _Writer(model, embed_packages, analysis).source(about)
 
 
 class _Writer:
@@ -80,7 +78,7 @@ class _Writer:
         self.layer_vars = {id(op): self.names.new(op.name) for op in self.ops}
         self.tensors: dict[tuple, str] = {}  # (id(op), node index, output index) -> variable
 
-    def source(self, spec) -> str:
+    def source(self, about: Sequence[str]) -> str:
         """The whole file: header, imports, pasted classes, inputs, layers, calls, model."""
         uses_layers = any(is_keras_layer(type(op)) for op in self.ops)
         imports = ["import keras"] + (["from keras import layers"] if uses_layers else [])
@@ -88,7 +86,7 @@ class _Writer:
             ["from __future__ import annotations", ""] if self.pasted.future_annotations else []
         )
         top = [
-            _header(self.model, spec, self.analysis),
+            _header(self.model, about, self.analysis),
             future + import_block(imports + self.pasted.imports + self.imports),
         ]
         body = [
@@ -194,19 +192,11 @@ def _check_writable(ops) -> None:
             raise CodegenError(f"{op.name} ({type(op).__name__}) is not a layer; cannot write it.")
 
 
-def _header(model, spec, analysis: Analysis) -> list[str]:
+def _header(model, about: Sequence[str], analysis: Analysis) -> list[str]:
     lines = [
         f"# Keras code for the model {literal(model.name)}, written by Layer Sharing Explorer."
     ]
-    if spec is not None:
-        from models.architectures.variants import VARIANTS
-
-        variant = VARIANTS.get(spec.variant)
-        lines.append(f"# Variant: {spec.variant}" + (f" ({variant.label})" if variant else ""))
-        lines.append("# Spec:")
-        lines += [
-            f"#   {f.name} = {literal(getattr(spec, f.name))}" for f in dataclasses.fields(spec)
-        ]
+    lines += [f"# {line}".rstrip() for line in about]
     tied = [layer.name for layer in analysis.layers if layer.tied]
     lines += [
         f"# Parameters: {analysis.totals.total:,} (a shared layer's weights are counted once).",
