@@ -7,11 +7,11 @@ resource object is the server's training service.
 from __future__ import annotations
 
 import streamlit as st
-from models.lab.runner import LabResult, run_lab
 
 from models.analysis.graph import to_dot
 from models.analysis.records import Analysis
 from models.inspect import inspect_spec
+from models.lab.runner import LabResult, run_lab
 from models.spec import ModelSpec
 from models.training.jobs import TrainingService, service_from_environment
 from models.training.toy_data import DataSpec
