@@ -34,6 +34,16 @@ def _mixes_lanes(op) -> bool:
     return bool(getattr(op, "lane_mixer", False))
 
 
+def _weights(op) -> list:
+    """A layer's weights; none for a plain operation (`x + y` in a functional model becomes a
+    keras.ops `Add` operation, which is no layer and has no weights or `built` flag)."""
+    return list(getattr(op, "weights", None) or [])
+
+
+def _params(op) -> int:
+    return int(op.count_params()) if getattr(op, "built", False) and _weights(op) else 0
+
+
 def _task_parents(call: FlatCall, output_index: int) -> list[Value]:
     """The input values that one output of a call carries a task back to."""
     if _mixes_lanes(call.op) and len(call.parents) == len(call.output_specs):
@@ -111,8 +121,8 @@ def analyse(model, max_calls: int | None = None) -> Analysis:
             LayerInfo(
                 name=name,
                 type=type(op).__name__,
-                params=int(op.count_params()) if op.built and op.weights else 0,
-                weight_shapes=tuple(str(tuple(w.shape)) for w in op.weights),
+                params=_params(op),
+                weight_shapes=tuple(str(tuple(w.shape)) for w in _weights(op)),
                 calls=tuple(c.id for c in infos),
                 tasks=tasks,
                 inputs=frozenset().union(*(c.inputs for c in infos)),
