@@ -1,0 +1,21 @@
+"""The page's tabs, by label, and the callback that opens one (a link inside the page)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+TAB_KEY = "tab"
+QUESTION, MODEL, TRAIN, COMPARE, LAB, UPLOAD = (
+    "Question",
+    "Model",
+    "Train",
+    "Compare",
+    "Lab",
+    "Your model",
+)
+TABS = (QUESTION, MODEL, TRAIN, COMPARE, LAB, UPLOAD)
+
+
+def open_tab(label: str) -> None:
+    """Switch to the tab `label` (use as a widget callback: it runs before the next rerun)."""
+    st.session_state[TAB_KEY] = label
