@@ -6,9 +6,11 @@ import itertools
 
 import pytest
 
+from models.analysis.graph import to_dot
+from models.analysis.palette import BRANCH_FILL, TASK_SHARED_FILL, layer_colours
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
-from models.inspect import inspect_spec
+from models.inspect import code_for_spec, inspect_spec
 from models.spec import ModelSpec, SpecError
 
 MODEL_1 = ModelSpec(variant="hard", shared_layers=5)
@@ -68,6 +70,22 @@ def test_model_1_analysis_is_hard_sharing_across_tasks():
     assert a.layer("dense2").role == "shared across tasks"
     assert a.layer("task3_head").tasks == {"task3_head"}
     assert all(layer.n_calls == 1 for layer in a.layers)
+
+
+def test_model_2_tower_layers_are_branches_not_a_trunk():
+    """A per-feature tower layer reaches every task through the concatenation, but it reads one
+    input: it is that input's branch, drawn and worded apart from a trunk all tasks call."""
+    a = analyse(build_model(MODEL_2))
+    branch, trunk = a.layer("feature2_conv2"), a.layer("dense1")
+    assert branch.input_branch and branch.role == "branch of feature2 (reaches 4 tasks)"
+    assert not trunk.input_branch and trunk.role == "shared across tasks"
+    fills = layer_colours(a)
+    assert fills["feature2_conv2"] == BRANCH_FILL != fills["dense1"] == TASK_SHARED_FILL
+    assert 'style="rounded,filled,dashed"' in to_dot(a)
+    assert not any(layer.input_branch for layer in analyse(build_model(MODEL_1)).layers)
+    code = code_for_spec(MODEL_2)
+    assert "# Branch of feature2: called once, for this input only" in code
+    assert "# Shared across tasks" in code  # dense1-dense2 still are
 
 
 def test_model_2_analysis_detects_the_tied_conv_and_its_four_calls():

@@ -59,6 +59,8 @@ def _node(node_id: str, layer: LayerInfo, fill: str, label: str, is_task: bool) 
         attrs.update(penwidth="2.2")
     if layer.tied:
         attrs.update(penwidth="2.2", color="#1A1A1A")
+    if layer.input_branch:
+        attrs.update(style="rounded,filled,dashed")
     attrs["tooltip"] = _text(f"{layer.name}: {layer.role}")
     return pydot.Node(node_id, **attrs)
 

@@ -14,6 +14,9 @@ OKABE_ITO = (
     "#CC79A7",  # reddish purple
 )
 TASK_SHARED_FILL = "#D9D9D9"  # neutral grey: one call, but every task reads it
+# Lighter than the trunk's grey (and drawn dashed): one input's own layer whose output still
+# reaches every task, so it must not read as "the towers are shared".
+BRANCH_FILL = "#F2F2F2"
 MIX_FILL = OKABE_ITO[6]  # reddish purple: a unit that mixes the tasks' activations (soft sharing)
 PLAIN_FILL = "#FFFFFF"
 EDGE_COLOUR = "#8C8C8C"  # mid grey: readable on light and dark backgrounds
@@ -45,6 +48,8 @@ def layer_colours(analysis: Analysis) -> dict[str, str]:
             tied_rank += 1
         elif layer.mixes_tasks:
             fills[layer.name] = MIX_FILL
+        elif layer.input_branch:
+            fills[layer.name] = BRANCH_FILL
         elif layer.shared:
             fills[layer.name] = TASK_SHARED_FILL
         else:

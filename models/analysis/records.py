@@ -34,6 +34,9 @@ class LayerInfo:
     tasks: frozenset[str]
     inputs: frozenset[str]
     mixes_tasks: bool = False  # takes one tensor per task and mixes them (a cross-stitch unit)
+    # Reads only some of the model's inputs, yet its output reaches several tasks: one input's
+    # branch (model 2's per-feature tower layers), not a trunk that every task calls.
+    input_branch: bool = False
 
     @property
     def n_calls(self) -> int:
@@ -61,6 +64,8 @@ class LayerInfo:
             return f"tied ×{self.n_calls} calls"
         if self.mixes_tasks:
             return "mixes tasks (soft sharing)"
+        if self.input_branch:
+            return f"branch of {', '.join(sorted(self.inputs))} (reaches {len(self.tasks)} tasks)"
         if len(self.tasks) > 1:
             return "shared across tasks"
         return "task-specific"

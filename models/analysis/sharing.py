@@ -44,6 +44,12 @@ def _params(op) -> int:
     return int(op.count_params()) if getattr(op, "built", False) and _weights(op) else 0
 
 
+def _is_branch(op, infos: list[CallInfo], tasks, seen, all_inputs) -> bool:
+    """Called once, reaching several tasks, yet reading only some of the model's inputs."""
+    is_input = type(op).__name__ == "InputLayer"
+    return not is_input and len(infos) == 1 and len(tasks) > 1 and seen < all_inputs
+
+
 def _task_parents(call: FlatCall, output_index: int) -> list[Value]:
     """The input values that one output of a call carries a task back to."""
     if _mixes_lanes(call.op) and len(call.parents) == len(call.output_specs):
@@ -112,11 +118,13 @@ def analyse(model, max_calls: int | None = None) -> Analysis:
     infos_of: dict[str, list[CallInfo]] = {}
     for info in calls:
         infos_of.setdefault(info.layer, []).append(info)
+    all_inputs = frozenset().union(*(inputs_by_call[id(call)] for call in flat))
     layers = []
     for key, own in by_op.items():
         op, name = own[0].op, names[key]
         infos = infos_of[name]
         tasks = frozenset().union(*(c.tasks for c in infos))
+        seen = frozenset().union(*(c.inputs for c in infos))
         layers.append(
             LayerInfo(
                 name=name,
@@ -125,8 +133,9 @@ def analyse(model, max_calls: int | None = None) -> Analysis:
                 weight_shapes=tuple(str(tuple(w.shape)) for w in _weights(op)),
                 calls=tuple(c.id for c in infos),
                 tasks=tasks,
-                inputs=frozenset().union(*(c.inputs for c in infos)),
+                inputs=seen,
                 mixes_tasks=_mixes_lanes(op) and len(tasks) > 1,
+                input_branch=_is_branch(op, infos, tasks, seen, all_inputs),
             )
         )
     input_ops = (t._keras_history[0] for t in model.inputs)

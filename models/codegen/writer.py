@@ -214,6 +214,10 @@ def _role(analysis: Analysis, name: str) -> tuple[str, bool]:
     if layer.tied:
         what = "its weights are shared by every call" if layer.params else "it has no weights"
         return f"# One object, called {layer.n_calls} times below: {what}.", True
+    if layer.input_branch:
+        branch = ", ".join(sorted(layer.inputs))
+        reach = f"its output reaches {len(layer.tasks)} tasks"
+        return f"# Branch of {branch}: called once, for this input only; {reach}.", False
     if len(layer.tasks) > 1:
         feeds = f"the output feeds {len(layer.tasks)} tasks"
         return f"# Shared across tasks: called once, {feeds}.", False
