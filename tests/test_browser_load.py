@@ -1,8 +1,8 @@
 """Load: four browser sessions train four variants at once on one server.
 
 All finish; each sees only its own run (its own variant in the caption, a loss curve of its
-own length and values); and a fresh page load during the runs stays fast. Figures are printed
-(`pytest -s` shows them).
+own length and values); and a fresh page still loads during the runs. How fast it loads is a
+figure, not a test (a slow machine must not fail CI): `benchmarks/busy_page_load.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ SESSIONS = [  # (query, the run caption's opening words, epochs)
     ("variant=cross_stitch&k=2&seed=3", "cross_stitch, k = 2", 200),
     ("variant=hard&k=0&seed=4", "hard, k = 0", 350),
 ]
-MAX_PAGE_LOAD_S = 8.0  # measured 2.7-5.4 s with the five browser pages on the same 2 cores
 
 VAL_TOTAL_JS = """() => {
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
@@ -48,12 +47,14 @@ def test_four_sessions_train_at_once_and_stay_apart():
             _start(page, url, query, epochs)
         all_started = time.perf_counter() - started
 
-        # While the four runs are going, a new visitor's page must still load quickly.
+        # While the four runs are going, a new visitor's page still loads and draws the model.
         visitor = first.context.browser.new_context().new_page()
         load_start = time.perf_counter()
         visitor.goto(url)
         assert wait_for_app_idle(visitor, settle_ms=200) == "notRunning"
         page_load = time.perf_counter() - load_start
+        assert visitor.locator('[data-testid="stMetric"]').count() > 0
+        assert visitor.locator('[data-testid="stException"]').count() == 0
 
         curves = []
         for page, (_, caption, epochs) in zip(pages, SESSIONS, strict=True):
@@ -74,4 +75,3 @@ def test_four_sessions_train_at_once_and_stay_apart():
         f"in {total:.1f} s; a page load during the runs took {page_load:.2f} s; "
         f"final val losses {finals}"
     )
-    assert page_load < MAX_PAGE_LOAD_S
