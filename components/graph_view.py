@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from models.analysis.palette import MIX_FILL, PLAIN_FILL, TASK_SHARED_FILL, layer_colours
+from models.analysis.palette import legend
 from models.analysis.records import Analysis
 
 VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per call"}
@@ -33,19 +33,8 @@ def _swatch(colour: str, text: str) -> str:
 
 
 def render_legend(analysis: Analysis) -> None:
-    """What the fills mean: each tied layer's own colour, grey for task-shared, white for own."""
-    fills = layer_colours(analysis)
-    items = [
-        _swatch(fills[layer.name], f"{layer.name} (×{layer.n_calls}, tied)")
-        for layer in analysis.layers
-        if layer.tied
-    ]
-    if any(layer.mixes_tasks for layer in analysis.layers):
-        items.append(_swatch(MIX_FILL, "mixes the tasks' activations (soft sharing)"))
-    items += [
-        _swatch(TASK_SHARED_FILL, "shared across tasks (called once)"),
-        _swatch(PLAIN_FILL, "task-specific"),
-    ]
+    """What the fills mean, for the kinds of node this graph has."""
+    items = [_swatch(fill, text) for fill, text in legend(analysis)]
     st.html('<div style="font-size:0.85rem;line-height:1.8">' + " &nbsp; ".join(items) + "</div>")
 
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from models.analysis.graph import to_dot
-from models.analysis.palette import BRANCH_FILL, TASK_SHARED_FILL, layer_colours
+from models.analysis.palette import BRANCH_FILL, TASK_SHARED_FILL, layer_colours, legend
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.inspect import code_for_spec, inspect_spec
@@ -86,6 +86,21 @@ def test_model_2_tower_layers_are_branches_not_a_trunk():
     code = code_for_spec(MODEL_2)
     assert "# Branch of feature2: called once, for this input only" in code
     assert "# Shared across tasks" in code  # dense1-dense2 still are
+
+
+@pytest.mark.parametrize(
+    ("spec", "meanings"),
+    [
+        (MODEL_1, ["shared across tasks", "task-specific"]),
+        (MODEL_1.replace(shared_layers=0), ["task-specific"]),
+        (MODEL_2, ["conv1 (×4, tied)", "shared across tasks", "one input's branch", "task-spec"]),
+        (ModelSpec(variant="cross_stitch", shared_layers=2), ["mixes the tasks", "task-spec"]),
+    ],
+)
+def test_the_legend_lists_only_the_kinds_of_node_present(spec, meanings):
+    items = [text for _, text in legend(analyse(build_model(spec)))]
+    assert len(items) == len(meanings)
+    assert all(text.startswith(start) for text, start in zip(items, meanings, strict=True))
 
 
 def test_model_2_analysis_detects_the_tied_conv_and_its_four_calls():

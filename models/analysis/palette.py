@@ -38,6 +38,22 @@ def text_colour(fill: str) -> str:
     return "#000000" if luminance > 0.179 else "#FFFFFF"
 
 
+def legend(analysis: Analysis) -> list[tuple[str, str]]:
+    """(fill, meaning) for each kind of node this graph actually has, in reading order:
+    each tied layer by name, then mixers, trunk, branches and task-specific layers."""
+    fills = layer_colours(analysis)
+    layers = [layer for layer in analysis.layers if not layer.is_input]
+    items = [(fills[x.name], f"{x.name} (×{x.n_calls}, tied)") for x in layers if x.tied]
+    kinds = (
+        (MIX_FILL, "mixes the tasks' activations (soft sharing)"),
+        (TASK_SHARED_FILL, "shared across tasks (called once)"),
+        (BRANCH_FILL, "one input's branch (dashed): its output reaches several tasks"),
+        (PLAIN_FILL, "task-specific"),
+    )
+    present = {fills[x.name] for x in layers if not x.tied}
+    return items + [(fill, text) for fill, text in kinds if fill in present]
+
+
 def layer_colours(analysis: Analysis) -> dict[str, str]:
     """Fill per layer: each tied layer its own palette colour (graph order), then mixers, grey."""
     fills: dict[str, str] = {}
