@@ -9,7 +9,7 @@ import pytest
 from models.analysis.graph import to_dot
 from models.analysis.palette import BRANCH_FILL, TASK_SHARED_FILL, layer_colours, legend
 from models.analysis.sharing import analyse
-from models.architectures.variants import VARIANTS, build_model, validate
+from models.architectures.variants import VARIANTS, build_model, clamp_k, validate
 from models.inspect import code_for_spec, inspect_spec
 from models.spec import ModelSpec, SpecError
 
@@ -144,7 +144,8 @@ def test_builds_are_deterministic_in_names_and_structure():
 
 def test_every_layer_has_a_readable_name():
     for variant, k in itertools.product(VARIANTS, (0, 1)):
-        model = build_model(ModelSpec(variant=variant, shared_layers=k))
+        spec = clamp_k(ModelSpec(variant=variant, shared_layers=k))
+        model = build_model(spec)
         names = [layer.name for layer in model.layers]
         assert len(set(names)) == len(names)
         assert not any(n.startswith(("conv1d", "dense_", "keras_")) for n in names), names

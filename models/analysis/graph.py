@@ -7,12 +7,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pydot
 
+from models.analysis.nested import SEP
 from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
 from models.analysis.records import Analysis, LayerInfo
 
 VIEWS = ("layers", "calls")
+EXPERT = re.compile(r"expert(\d+)_")
 LAYOUTS = ("TB", "LR")
 
 
@@ -61,8 +65,38 @@ def _node(node_id: str, layer: LayerInfo, fill: str, label: str, is_task: bool) 
         attrs.update(penwidth="2.2", color="#1A1A1A")
     if layer.input_branch:
         attrs.update(style="rounded,filled,dashed")
+    if layer.gates_experts:
+        attrs.update(shape="invhouse", style="filled")  # a funnel: many experts in, one out
     attrs["tooltip"] = _text(f"{layer.name}: {layer.role}")
     return pydot.Node(node_id, **attrs)
+
+
+def _group(name: str, by_submodel: bool) -> str | None:
+    """The box a node is drawn in: an MMoE expert (`expert2_…`) or, per layer object, the
+    sub-model it belongs to (`encoder/conv1`); None for a node drawn on its own."""
+    expert = EXPERT.match(name)
+    if expert:
+        return f"expert {expert.group(1)}"
+    if by_submodel and SEP in name:
+        return name.split(SEP, 1)[0]
+    return None
+
+
+def _add_nodes(graph: pydot.Dot, nodes: list[tuple[str, pydot.Node]]) -> None:
+    """Add (layer name, node) pairs; nodes of one group go into one labelled, dashed box."""
+    boxes: dict[str, pydot.Cluster] = {}
+    for group, node in nodes:
+        if group is None:
+            graph.add_node(node)
+            continue
+        if group not in boxes:
+            boxes[group] = pydot.Cluster(
+                f"box{len(boxes)}", label=_text(group), style="rounded,dashed", color=EDGE_COLOUR
+            )
+            boxes[group].set_fontcolor(EDGE_COLOUR)
+        boxes[group].add_node(node)
+    for box in boxes.values():
+        graph.add_subgraph(box)
 
 
 def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
@@ -71,6 +105,7 @@ def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
     fills = layer_colours(analysis)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
     tasks = analysis.output_layers
+    nodes = []
     for layer in analysis.layers:
         shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
         calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
@@ -79,7 +114,9 @@ def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
             " | ".join(shapes),
             "" if layer.is_input else _params(layer.params) + calls,
         )
-        graph.add_node(_node(ids[layer.name], layer, fills[layer.name], label, layer.name in tasks))
+        node = _node(ids[layer.name], layer, fills[layer.name], label, layer.name in tasks)
+        nodes.append((_group(layer.name, by_submodel=True), node))
+    _add_nodes(graph, nodes)
     edge_counts: dict[tuple[str, str], int] = {}
     layer_of_call = {c.id: c.layer for c in analysis.calls}
     for call in analysis.calls:
@@ -99,13 +136,17 @@ def calls_dot(analysis: Analysis, layout: str = "TB") -> str:
     ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
     tasks = analysis.output_layers
     by_name = {layer.name: layer for layer in analysis.layers}
+    nodes = []
     for call in analysis.calls:
         layer = by_name[call.layer]
         title = f"{layer.name} · {layer.type}"
         if layer.tied:
             title += f" · call {call.call}/{layer.n_calls}"
         label = _label(title, call.output_shape, "" if layer.is_input else _params(layer.params))
-        graph.add_node(_node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks))
+        node = _node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks)
+        # Calls of a sub-model's layers stay unboxed: one box would merge its separate calls.
+        nodes.append((_group(layer.name, by_submodel=False), node))
+    _add_nodes(graph, nodes)
     for call in analysis.calls:
         for parent in call.parents:
             graph.add_edge(pydot.Edge(ids[parent], ids[call.id]))

@@ -17,6 +17,7 @@ TASK_SHARED_FILL = "#D9D9D9"  # neutral grey: one call, but every task reads it
 # Lighter than the trunk's grey (and drawn dashed): one input's own layer whose output still
 # reaches every task, so it must not read as "the towers are shared".
 BRANCH_FILL = "#F2F2F2"
+GATE_FILL = OKABE_ITO[2]  # bluish green: where one task chooses among shared experts (MMoE)
 MIX_FILL = OKABE_ITO[6]  # reddish purple: a unit that mixes the tasks' activations (soft sharing)
 PLAIN_FILL = "#FFFFFF"
 EDGE_COLOUR = "#8C8C8C"  # mid grey: readable on light and dark backgrounds
@@ -46,6 +47,7 @@ def legend(analysis: Analysis) -> list[tuple[str, str]]:
     items = [(fills[x.name], f"{x.name} (×{x.n_calls}, tied)") for x in layers if x.tied]
     kinds = (
         (MIX_FILL, "mixes the tasks' activations (soft sharing)"),
+        (GATE_FILL, "a task's gate: how much of each expert it uses"),
         (TASK_SHARED_FILL, "shared across tasks (called once)"),
         (BRANCH_FILL, "one input's branch (dashed): its output reaches several tasks"),
         (PLAIN_FILL, "task-specific"),
@@ -64,6 +66,8 @@ def layer_colours(analysis: Analysis) -> dict[str, str]:
             tied_rank += 1
         elif layer.mixes_tasks:
             fills[layer.name] = MIX_FILL
+        elif layer.gates_experts:
+            fills[layer.name] = GATE_FILL
         elif layer.input_branch:
             fills[layer.name] = BRANCH_FILL
         elif layer.shared:

@@ -37,6 +37,7 @@ class LayerInfo:
     # Reads only some of the model's inputs, yet its output reaches several tasks: one input's
     # branch (model 2's per-feature tower layers), not a trunk that every task calls.
     input_branch: bool = False
+    gates_experts: bool = False  # a task's gate: weighs shared experts for that task (MMoE)
 
     @property
     def n_calls(self) -> int:
@@ -64,6 +65,8 @@ class LayerInfo:
             return f"tied ×{self.n_calls} calls"
         if self.mixes_tasks:
             return "mixes tasks (soft sharing)"
+        if self.gates_experts:
+            return "gate: weighs the experts for its task"
         if self.input_branch:
             return f"branch of {', '.join(sorted(self.inputs))} (reaches {len(self.tasks)} tasks)"
         if len(self.tasks) > 1:

@@ -136,6 +136,7 @@ def analyse(model, max_calls: int | None = None) -> Analysis:
                 inputs=seen,
                 mixes_tasks=_mixes_lanes(op) and len(tasks) > 1,
                 input_branch=_is_branch(op, infos, tasks, seen, all_inputs),
+                gates_experts=bool(getattr(op, "gates_experts", False)),
             )
         )
     input_ops = (t._keras_history[0] for t in model.inputs)

@@ -118,6 +118,28 @@ def build_cross_stitch(spec: ModelSpec):
     return keras.Model(series, _heads(spec, xs), name=f"cross_stitch_k{spec.shared_layers}")
 
 
+def build_mmoe(spec: ModelSpec):
+    """k experts, each hard's whole body on the whole input; a gate and a head per task."""
+    import keras
+    from keras import layers
+
+    from models.architectures.mmoe import ExpertGate
+
+    series = keras.Input((spec.timesteps, spec.n_features), name="series")
+    experts = []
+    for e in range(spec.shared_layers):
+        x = series
+        for base, make in _body_factories(spec):
+            x = make(f"expert{e + 1}_{base}")(x)  # every task reads each expert: shared
+        experts.append(x)
+    window = layers.Flatten(name="window")(series)  # what every gate looks at
+    mixed = [
+        ExpertGate(spec.shared_layers, name=f"task{t + 1}_gate")([window, *experts])
+        for t in range(spec.n_features)
+    ]
+    return keras.Model(series, _heads(spec, mixed), name=f"mmoe_k{spec.shared_layers}")
+
+
 def _conv_params(spec: ModelSpec, channels_in: int) -> list[int]:
     sizes, cin = [], channels_in
     for f in spec.conv_filters:
@@ -159,6 +181,15 @@ def count_towers(spec: ModelSpec) -> int:
     k = spec.shared_layers
     dense = _dense_params(spec, spec.n_features * _flat_size(spec, 1))
     return sum(conv[:k]) + spec.n_features * sum(conv[k:]) + sum(dense) + _heads_params(spec)
+
+
+def count_mmoe(spec: ModelSpec) -> int:
+    """Exact parameter count of `build_mmoe(spec)`: k bodies, T gates of k * (T*F + 1), heads."""
+    body = sum(_conv_params(spec, spec.n_features)) + sum(
+        _dense_params(spec, _flat_size(spec, spec.n_features))
+    )
+    k, window = spec.shared_layers, spec.timesteps * spec.n_features
+    return k * body + spec.n_features * k * (window + 1) + _heads_params(spec)
 
 
 def count_cross_stitch(spec: ModelSpec) -> int:

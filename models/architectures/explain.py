@@ -156,3 +156,29 @@ def _alpha_start(n: int) -> str:
         return "[[1]] (one task has nothing to mix)"
     own = CROSS_STITCH_SELF_WEIGHT
     return f"{own:g} on the diagonal and {1 - own:g} / {n - 1} = {(1 - own) / (n - 1):.3g} off it"
+
+
+def explain_mmoe(spec: ModelSpec, analysis: Analysis) -> list[str]:
+    """Sentences for the multi-gate mixture of experts."""
+    n, k = len(analysis.tasks), spec.shared_layers
+    expert = [layer for layer in analysis.layers if layer.name.startswith("expert1_")]
+    per_expert = sum(layer.params for layer in expert)
+    gate = analysis.layer("task1_gate")
+    body = _names([layer.name.removeprefix("expert1_") for layer in expert if layer.params])
+    sentences = [
+        f"{k} expert{'s' if k > 1 else ''}, each a copy of the whole body ({body}: "
+        f"{per_expert:,} parameters) on the whole input, {'are' if k > 1 else 'is'} shared by "
+        f"all {n} tasks: every task's loss trains every expert, in proportion to its gate.",
+        f"Each task has its own gate: a softmax over the {k} experts computed from the "
+        f"flattened input window ({gate.params:,} parameters: {spec.timesteps * spec.n_features}"
+        f" inputs × {k} + {k}). Its head reads the gate-weighted sum of the experts' outputs, "
+        "so two tasks can lean on different experts: learned, soft sharing between them.",
+        _heads_sentence(spec, analysis),
+    ]
+    if k == 1:
+        sentences.insert(
+            2,
+            "With one expert every gate's weight is 1 whatever it learns: this is hard sharing "
+            "of the whole body (model 1) with gates that cannot choose.",
+        )
+    return sentences

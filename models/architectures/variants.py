@@ -28,10 +28,11 @@ class Variant:
     explain: Callable  # (ModelSpec, Analysis) -> list[str]
     check: Callable[[ModelSpec], None] = lambda spec: None
     k_help: str = "How many layers, from the input side, are one shared layer object."
+    min_k: int = 0  # the fewest `shared_layers` this variant can be built with
 
     def shared_range(self, spec: ModelSpec) -> tuple[int, int]:
         """The allowed values of `shared_layers` for `spec`'s sizes."""
-        return 0, len(self.shareable(spec))
+        return self.min_k, len(self.shareable(spec))
 
 
 def _conv_names(spec: ModelSpec) -> list[str]:
@@ -44,6 +45,13 @@ def _dense_names(spec: ModelSpec) -> list[str]:
 
 def _weighted_names(spec: ModelSpec) -> list[str]:
     return _conv_names(spec) + _dense_names(spec)
+
+
+MAX_EXPERTS = 8
+
+
+def _expert_names(spec: ModelSpec) -> list[str]:
+    return [f"expert{e + 1}" for e in range(MAX_EXPERTS)]
 
 
 def _one_input(spec: ModelSpec, x: np.ndarray) -> np.ndarray:
@@ -114,6 +122,22 @@ VARIANTS: dict[str, Variant] = {
                 "After how many weighted layers, from the input side, a cross-stitch unit "
                 "mixes the tasks' activations."
             ),
+        ),
+        Variant(
+            name="mmoe",
+            label="MMoE: shared experts, a gate per task",
+            summary=(
+                "Multi-gate mixture of experts (Ma et al., 2018): k experts, each a copy of the "
+                "whole body on the whole input, are shared by every task; each task has a gate "
+                "that learns how much of each expert it uses, and its own head."
+            ),
+            build=builders.build_mmoe,
+            count_params=builders.count_mmoe,
+            shareable=_expert_names,
+            split_inputs=_one_input,
+            explain=explain.explain_mmoe,
+            k_help="How many experts every task can draw on (each gate weighs all of them).",
+            min_k=1,
         ),
     )
 }

@@ -77,7 +77,10 @@ def load_model_bytes(data: bytes):
     """Load `.keras` bytes in safe mode (weights included); `ModelUploadError` if refused."""
     import keras
 
-    import models.architectures.cross_stitch  # noqa: F401  registers the app's own layer for its downloads
+    # Imported for their side effect: registering the app's own layers (CrossStitch,
+    # ExpertGate), so the trained models the app lets people download load here too.
+    import models.architectures.cross_stitch  # noqa: F401
+    import models.architectures.mmoe  # noqa: F401
 
     check_archive(data)
     handle, path = tempfile.mkstemp(suffix=".keras")
