@@ -11,6 +11,7 @@ import re
 
 import pydot
 
+from models.analysis.folding import NO_FOLDING, FoldPlan, fold_plan
 from models.analysis.nested import SEP
 from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
 from models.analysis.records import Analysis, LayerInfo
@@ -99,14 +100,61 @@ def _add_nodes(graph: pydot.Dot, nodes: list[tuple[str, pydot.Node]]) -> None:
         graph.add_subgraph(box)
 
 
-def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
+def _never_folded(analysis: Analysis) -> frozenset[str]:
+    return analysis.output_layers | frozenset(analysis.inputs)
+
+
+def _layer_plan(analysis: Analysis) -> FoldPlan:
+    """Runs of identical blocks of layer objects (same type, weights, shapes, role, wiring)."""
+    never, layer_of_call = _never_folded(analysis), {c.id: c.layer for c in analysis.calls}
+    kinds, parents = [], []
+    for layer in analysis.layers:
+        calls = analysis.calls_of(layer.name)
+        shapes = tuple(c.output_shape for c in calls)
+        same = (layer.type, layer.params, layer.weight_shapes, layer.role, shapes)
+        kinds.append((layer.name,) if layer.name in never else same)
+        parents.append([layer_of_call[p] for c in calls for p in c.parents])
+    return fold_plan([layer.name for layer in analysis.layers], kinds, parents)
+
+
+def _call_plan(analysis: Analysis) -> FoldPlan:
+    """Runs of identical blocks of calls."""
+    never, by_name = _never_folded(analysis), {layer.name: layer for layer in analysis.layers}
+    kinds = [
+        (c.id,)
+        if c.layer in never
+        else (by_name[c.layer].type, by_name[c.layer].params, by_name[c.layer].role, c.output_shape)
+        for c in analysis.calls
+    ]
+    return fold_plan([c.id for c in analysis.calls], kinds, [c.parents for c in analysis.calls])
+
+
+def _add_edges(graph: pydot.Dot, counts: dict[tuple[str, str], int], ids: dict[str, str]) -> None:
+    for (src, dst), count in counts.items():
+        attrs = {"label": f"×{count}"} if count > 1 else {}
+        graph.add_edge(pydot.Edge(ids[src], ids[dst], **attrs))
+
+
+def _count_edge(counts: dict, plan: FoldPlan, src: str, dst: str) -> None:
+    """Count one edge; one that a hidden block stands for is drawn once, not counted again."""
+    if plan.repeats_edge(src, dst):
+        return
+    key = (plan.shown(src), plan.shown(dst))
+    stands_for = src in plan.hidden or dst in plan.hidden
+    counts[key] = counts.get(key, 0) + (0 if stands_for and key in counts else 1)
+
+
+def layers_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> str:
     """One node per layer object; edges between layer objects, with call counts."""
     graph = _new_graph(layout)
     fills = layer_colours(analysis)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
     tasks = analysis.output_layers
+    plan = _layer_plan(analysis) if fold else NO_FOLDING
     nodes = []
     for layer in analysis.layers:
+        if layer.name in plan.hidden:
+            continue
         shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
         calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
         label = _label(
@@ -115,29 +163,29 @@ def layers_dot(analysis: Analysis, layout: str = "TB") -> str:
             "" if layer.is_input else _params(layer.params) + calls,
         )
         node = _node(ids[layer.name], layer, fills[layer.name], label, layer.name in tasks)
-        nodes.append((_group(layer.name, by_submodel=True), node))
+        nodes.append((plan.boxes.get(layer.name) or _group(layer.name, by_submodel=True), node))
     _add_nodes(graph, nodes)
-    edge_counts: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, str], int] = {}
     layer_of_call = {c.id: c.layer for c in analysis.calls}
     for call in analysis.calls:
         for parent in call.parents:
-            key = (layer_of_call[parent], call.layer)
-            edge_counts[key] = edge_counts.get(key, 0) + 1
-    for (src, dst), count in edge_counts.items():
-        attrs = {"label": f"×{count}"} if count > 1 else {}
-        graph.add_edge(pydot.Edge(ids[src], ids[dst], **attrs))
+            _count_edge(counts, plan, layer_of_call[parent], call.layer)
+    _add_edges(graph, counts, ids)
     return graph.to_string()
 
 
-def calls_dot(analysis: Analysis, layout: str = "TB") -> str:
+def calls_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> str:
     """One node per call; the calls of a tied layer share a colour and a dashed tie."""
     graph = _new_graph(layout)
     fills = layer_colours(analysis)
     ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
     tasks = analysis.output_layers
     by_name = {layer.name: layer for layer in analysis.layers}
+    plan = _call_plan(analysis) if fold else NO_FOLDING
     nodes = []
     for call in analysis.calls:
+        if call.id in plan.hidden:
+            continue
         layer = by_name[call.layer]
         title = f"{layer.name} · {layer.type}"
         if layer.tied:
@@ -145,14 +193,17 @@ def calls_dot(analysis: Analysis, layout: str = "TB") -> str:
         label = _label(title, call.output_shape, "" if layer.is_input else _params(layer.params))
         node = _node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks)
         # Calls of a sub-model's layers stay unboxed: one box would merge its separate calls.
-        nodes.append((_group(layer.name, by_submodel=False), node))
+        nodes.append((plan.boxes.get(call.id) or _group(layer.name, by_submodel=False), node))
     _add_nodes(graph, nodes)
+    counts: dict[tuple[str, str], int] = {}
     for call in analysis.calls:
         for parent in call.parents:
-            graph.add_edge(pydot.Edge(ids[parent], ids[call.id]))
+            _count_edge(counts, plan, parent, call.id)
+    _add_edges(graph, {edge: 1 for edge in counts}, ids)  # a call reads each parent once
     for layer in analysis.layers:
         if layer.tied:
-            _tie_calls(graph, [ids[c] for c in layer.calls], fills[layer.name])
+            shown = list(dict.fromkeys(plan.shown(c) for c in layer.calls))
+            _tie_calls(graph, [ids[c] for c in shown], fills[layer.name])
     return graph.to_string()
 
 
@@ -174,10 +225,11 @@ def _tie_calls(graph: pydot.Dot, node_ids: list[str], colour: str) -> None:
         )
 
 
-def to_dot(analysis: Analysis, view: str = "layers", layout: str = "TB") -> str:
-    """DOT text of the model in the given view ('layers' or 'calls') and layout ('TB' or 'LR')."""
+def to_dot(analysis: Analysis, view: str = "layers", layout: str = "TB", fold: bool = False) -> str:
+    """DOT text of the model in the given view ('layers' or 'calls') and layout ('TB' or 'LR');
+    `fold` draws each run of identical blocks once (see `models.analysis.folding`)."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
-    return (layers_dot if view == "layers" else calls_dot)(analysis, layout)
+    return (layers_dot if view == "layers" else calls_dot)(analysis, layout, fold)
