@@ -42,6 +42,7 @@ def _context(sizes: ModelSpec, model1: Analysis | None, model2: Analysis | None)
 
 def _go_to_graph(spec: ModelSpec) -> None:
     load_spec_into_widgets(spec)
+    st.session_state["view"] = "calls"  # one node per call: the tied calls are in sight
     open_tab(MODEL)
 
 

@@ -13,6 +13,7 @@ from models.lab.conv import ConvComparison
 from models.lab.folded import FoldedTower
 from models.lab.runner import run_lab
 from models.spec import ModelSpec
+from test_app import metric, run_app
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +64,27 @@ def test_sizes_without_conv_layers_say_why():
     conv, first_layer, all_shared = answers(run_lab(sizes), None, "no conv layer")
     assert conv.verdict == first_layer.verdict == all_shared.verdict == NOT_HERE
     assert "no conv layer" in first_layer.sentence
+
+
+def test_the_question_tab_shows_each_verdict_and_opens_its_evidence():
+    at = run_app(tab="Question")
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert texts.count(":blue-badge[No]") == 2 and ":orange-badge[Partly]" in texts
+    assert any("32 against 104 parameters" in t for t in texts)
+    next(b for b in at.button if b.key == "question_lab_c").click()
+    assert at.run().session_state["tab"] == "Lab"
+
+
+def test_see_it_in_the_graph_opens_the_preset_one_node_per_call():
+    at = run_app(tab="Question")
+    next(b for b in at.button if b.key == "question_graph_b").click()
+    at.run()
+    state = at.session_state
+    assert (state["tab"], state["variant"], state["k"], state["view"]) == (
+        "Model",
+        "towers",
+        1,
+        "calls",
+    )
+    assert metric(at, "Total parameters") == "134,644"

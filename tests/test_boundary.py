@@ -1,0 +1,42 @@
+"""Every tab runs inside an error boundary: a bug shows a short message there, never a
+traceback, and the rest of the page keeps working."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import boundary
+from test_app import metric, run_app
+
+TABS = {  # tab label -> (module, function) that draws it
+    "Question": ("components.question_view", "render_question"),
+    "Model": ("components.model_view", "render_model_tab"),
+    "Train": ("components.training_view", "render_training"),
+    "Compare": ("components.compare_view", "render_compare"),
+    "Lab": ("components.lab_view", "render_lab"),
+    "Your model": ("components.upload_view", "render_upload"),
+}
+
+
+def _explode(*args, **kwargs):
+    raise RuntimeError("boom in /srv/app/secret/path.py line 3")
+
+
+@pytest.mark.parametrize("tab", list(TABS))
+def test_an_exception_in_a_tab_stays_in_that_tab(tab, monkeypatch):
+    module, name = TABS[tab]
+    monkeypatch.setattr(f"{module}.{name}", _explode)
+    at = run_app(tab=tab)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(f"This part of the page ({tab} tab) hit an error" in e for e in errors), errors
+    shown = " ".join(errors)
+    assert "RuntimeError: boom in …" in shown and "/srv/app" not in shown
+    assert metric(at, "Total parameters") == "52,012"  # the rest of the page still works
+
+
+def test_the_message_keeps_paths_out_and_stays_short():
+    error = ValueError("could not read C:\\Users\\me\\data.csv or /home/me/x/y.csv " + "z" * 500)
+    detail = boundary._detail(error)
+    assert detail.startswith("ValueError: could not read … or …")
+    assert len(detail) <= len("ValueError: ") + boundary.MAX_DETAIL
