@@ -10,14 +10,8 @@ import hashlib
 import streamlit as st
 
 from models import spec as limits
-from models.training.csv_data import (
-    LIMITS_TEXT,
-    OwnData,
-    Table,
-    UploadError,
-    make_windows,
-    read_csv,
-)
+from models.training.csv_data import OwnData, make_windows
+from models.training.csv_read import LIMITS_TEXT, Table, UploadError, read_csv
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
@@ -86,8 +80,11 @@ def _csv_settings() -> None:
     if table is None:
         st.info("Upload a CSV: one column per series, rows in time order.", icon="📄")
         return
-    if table.ignored:
-        st.caption(f"Not numeric, left out: {', '.join(table.ignored)}.")
+    if table.time_column:
+        st.caption(f"Time order from {table.time_column}.")
+    if table.left_out:
+        reasons = "; ".join(f"{name} ({why})" for name, why in table.left_out)
+        st.caption(f"Not series, left out: {reasons}.")
     if table.nan_counts:
         gaps = ", ".join(f"{c} ({n})" for c, n in table.nan_counts.items())
         st.radio(

@@ -55,7 +55,7 @@ def test_too_short_series_explains_the_rows_needed():
     at = _use_csv(_app(TINY), "short.csv", _csv(rows=25, columns=2))
     assert not at.exception
     messages = " ".join(e.value for e in at.error)
-    assert "need 40 rows" in messages  # 2 x (10 steps in + 10 out)
+    assert "25 rows give 0 validation windows for time steps 10 + horizon 10" in messages
     assert next(b for b in at.button if b.label == "Train").disabled
 
 

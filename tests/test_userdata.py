@@ -6,15 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.training.csv_data import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    UploadError,
-    clean_missing,
-    make_windows,
-    read_csv,
-)
+from models.training.csv_data import clean_missing, make_windows
+from models.training.csv_read import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, read_csv
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -58,7 +51,7 @@ def test_text_columns_are_named_and_left_out():
         (b"   \n\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a CSV"),
         (b"a,b\n1,2\n", "data row"),
-        (b"name,city\nx,y\nz,w\nq,r\n", "No numeric column"),
+        (b"name,city\nx,y\nz,w\nq,r\n", "No column can be a series"),
         (b"a\n" + b"1\n" * (MAX_ROWS + 1), "rows"),
         (
             ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1)).encode()
@@ -104,10 +97,17 @@ def test_windows_split_over_time_without_leakage():
     assert len(data.x_train) == 150 - (t + h) + 1 and len(data.x_val) == 50 - (t + h) + 1
 
 
-def test_too_short_series_says_how_many_rows_are_needed():
+def test_too_short_series_says_what_fits():
     frame = pd.DataFrame({"a": np.arange(20.0)})
-    with pytest.raises(UploadError, match="need 30 rows"):
+    with pytest.raises(UploadError, match="20 rows give 0 validation windows for time steps 10"):
         make_windows(read_csv(csv_bytes(frame)), ["a"], 10, 5)
+    frame = pd.DataFrame({"a": np.arange(55.0)})
+    with pytest.raises(UploadError) as refused:
+        make_windows(read_csv(csv_bytes(frame)), ["a"], 10, 10)
+    assert "55 rows give 1 validation window for time steps 10 + horizon 10" in str(refused.value)
+    fits = int(str(refused.value).split("at most ")[1].split()[0])
+    data = make_windows(read_csv(csv_bytes(frame)), ["a"], fits - 2, 2)  # the advice works
+    assert len(data.x_val) >= 3
 
 
 def test_column_choice_is_checked():
@@ -118,7 +118,14 @@ def test_column_choice_is_checked():
         make_windows(table, ["nope"], 5, 2)
 
 
-def test_constant_series_stays_finite():
+def test_a_constant_column_is_left_out_with_its_reason():
     frame = pd.DataFrame({"a": np.ones(60), "b": np.arange(60.0)})
+    table = read_csv(csv_bytes(frame))
+    assert list(table.values.columns) == ["b"]
+    assert table.left_out == (("a", "constant: it cannot be standardised or forecast"),)
+
+
+def test_a_series_constant_over_its_training_stretch_stays_finite():
+    frame = pd.DataFrame({"a": np.r_[np.ones(50), np.arange(10.0)], "b": np.arange(60.0)})
     data = make_windows(read_csv(csv_bytes(frame)), ["a", "b"], 5, 2)
     assert np.isfinite(data.x_train).all() and np.isfinite(data.y_val).all()

@@ -1,169 +1,92 @@
-"""A person's own CSV time series -> a checked numeric table -> train/validation windows.
+"""A person's series (a `Table` from `csv_read`) -> train and validation windows.
 
-Every problem a file can have becomes an `UploadError` whose message says what is wrong and
-what to do; nothing here raises anything else for bad input. Pure pandas/numpy.
+Every problem becomes an `UploadError` whose message says what is wrong and what to change;
+nothing here raises anything else for bad input. Pure pandas/numpy.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from models.spec import MAX_FEATURES, SpecError
+from models.training.csv_read import Table, UploadError
 from models.training.toy_data import Dataset, cut_windows
 
-MAX_UPLOAD_MB = 5
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-MAX_ROWS = 50_000
-MAX_COLUMNS = 64  # in the file; at most MAX_FEATURES of them are used at once
 MAX_WINDOWS = 5_000  # per set: more windows than this are thinned evenly
 MAX_VALUES = 4_000_000  # per set's inputs (16 MB of float32): long windows mean fewer of them
-MIN_ROWS = 3
-TIME_NAMES = ("time", "date", "datetime", "timestamp", "ds", "period")
-LIMITS_TEXT = (
-    f"CSV text, up to {MAX_UPLOAD_MB} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS} columns; "
-    f"one numeric column per series (use up to {MAX_FEATURES}), an optional time column."
-)
-
-
-class UploadError(ValueError):
-    """A file or choice that cannot be used; the message is meant for the page."""
-
-
-@dataclass(frozen=True, eq=False)
-class Table:
-    """A parsed series: numeric columns in time order, with what was set aside and why."""
-
-    values: pd.DataFrame  # float64, one column per series, rows in time order
-    time_column: str | None
-    ignored: tuple[str, ...]  # non-numeric columns left out
-
-    @property
-    def nan_counts(self) -> dict[str, int]:
-        """Missing values per column (only columns that have some)."""
-        counts = self.values.isna().sum()
-        return {str(c): int(n) for c, n in counts.items() if n}
-
-
-def read_csv(data: bytes) -> Table:
-    """Parse uploaded bytes into a `Table`, or raise `UploadError` saying what is wrong."""
-    text = _decode(data)
-    frame = _parse(text)
-    time_column, times = _time_column(frame)
-    if time_column is not None:
-        if times is None:
-            times = pd.to_datetime(frame[time_column], errors="coerce", format="mixed")
-        if times.isna().any():
-            times = pd.to_numeric(frame[time_column], errors="coerce")
-        frame = frame.assign(_order=times).sort_values("_order", kind="stable")
-        frame = frame.drop(columns=["_order", time_column]).reset_index(drop=True)
-    numeric, ignored = _numeric_columns(frame)
-    if numeric.empty or numeric.shape[1] == 0:
-        raise UploadError(
-            "No numeric column found: each series needs a column of numbers "
-            f"(non-numeric: {', '.join(ignored) or 'none'})."
-        )
-    if numeric.notna().any(axis=1).sum() < MIN_ROWS:
-        raise UploadError(
-            f"The file has fewer than {MIN_ROWS} rows of numbers: nothing to forecast."
-        )
-    return Table(numeric, time_column, tuple(ignored))
-
-
-def _decode(data: bytes) -> str:
-    if not data:
-        raise UploadError("The file is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. "
-            "Keep fewer rows or columns."
-        )
-    if b"\x00" in data[:8192]:
-        raise UploadError("This is not a CSV text file (it contains binary data).")
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UploadError("The file's text encoding could not be read; save it as UTF-8.")
-
-
-def _parse(text: str) -> pd.DataFrame:
-    if not text.strip():
-        raise UploadError("The file is empty.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        separator = dialect.delimiter
-    except csv.Error:
-        separator = ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, nrows=MAX_ROWS + 1)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise UploadError(f"This file could not be read as CSV: {error}".strip()) from None
-    if frame.shape[1] > MAX_COLUMNS:
-        raise UploadError(f"The file has {frame.shape[1]} columns; the limit is {MAX_COLUMNS}.")
-    if len(frame) > MAX_ROWS:
-        raise UploadError(
-            f"The file has more than {MAX_ROWS:,} rows; keep the latest {MAX_ROWS:,}."
-        )
-    if len(frame) < MIN_ROWS:
-        raise UploadError(
-            f"The file has {len(frame)} data row(s) under its header; a series needs at least "
-            f"{MIN_ROWS} (and enough for one window of time steps + horizon)."
-        )
-    frame.columns = [str(c).strip() or f"column{i + 1}" for i, c in enumerate(frame.columns)]
-    return frame
-
-
-def _time_column(frame: pd.DataFrame) -> tuple[str | None, pd.Series | None]:
-    """A column named like a time, or a first column of dates (with its parsed dates, so they
-    are not parsed twice: mixed-format parsing is slow on long files)."""
-    for name in frame.columns:
-        if name.lower() in TIME_NAMES:
-            return name, None
-    first = frame.columns[0]
-    if frame[first].dtype == object:
-        parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
-        if parsed.notna().mean() > 0.9:
-            return first, parsed
-    return None, None
-
-
-def _numeric_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Columns that are (almost) all numbers; others are named, not silently coerced."""
-    keep, ignored = {}, []
-    for name in frame.columns:
-        numbers = pd.to_numeric(frame[name], errors="coerce")
-        present = frame[name].notna()
-        if present.sum() and numbers[present].notna().mean() >= 0.99:
-            keep[name] = numbers.astype(np.float64).replace([np.inf, -np.inf], np.nan)
-        else:
-            ignored.append(name)
-    return pd.DataFrame(keep), ignored
+VAL_FRACTION = 0.2
+# Fewer validation windows than this cannot tell a model that learned from one that guessed:
+# such a run is refused with a message, not trained.
+MIN_VAL_WINDOWS = 3
 
 
 def clean_missing(table: Table, how: str) -> Table:
     """Drop rows with any missing value ("drop"), or interpolate over time ("fill")."""
+    times = table.times
     if how == "drop":
-        values = table.values.dropna().reset_index(drop=True)
+        kept = table.values.notna().all(axis=1).to_numpy()
+        values = table.values[kept].reset_index(drop=True)
+        times = (
+            tuple(label for label, keep in zip(times, kept, strict=True) if keep) if times else ()
+        )
     elif how == "fill":
         values = table.values.interpolate(limit_direction="both")
     else:
         raise UploadError(f"Unknown way to handle missing values: {how!r}.")
-    return Table(values, table.time_column, table.ignored)
+    return Table(values, table.time_column, table.left_out, times)
 
 
-def min_rows(timesteps: int, horizon: int) -> int:
-    """Rows needed for one training and one validation window."""
-    return 2 * (timesteps + horizon)
+def split_row(rows: int, window: int, val_fraction: float = VAL_FRACTION) -> int:
+    """Where validation starts: the last `val_fraction` of the rows, each side a full window."""
+    split = int(round(rows * (1.0 - val_fraction)))
+    return min(max(split, window), rows - window)
+
+
+def window_counts(rows: int, timesteps: int, horizon: int) -> tuple[int, int]:
+    """(training, validation) windows that `rows` give for this window size (0s if too few)."""
+    window = timesteps + horizon
+    if rows < 2 * window:
+        return 0, 0
+    split = split_row(rows, window)
+    return split - window + 1, rows - split - window + 1
+
+
+def largest_window(rows: int) -> int:
+    """The longest time steps + horizon that still gives MIN_VAL_WINDOWS validation windows."""
+    return max(
+        (w for w in range(2, rows // 2 + 1) if window_counts(rows, w - 1, 1)[1] >= MIN_VAL_WINDOWS),
+        default=0,
+    )
+
+
+def check_window_size(rows: int, timesteps: int, horizon: int) -> None:
+    """`UploadError` saying what to change if `rows` give too few validation windows."""
+    _, val = window_counts(rows, timesteps, horizon)
+    if val >= MIN_VAL_WINDOWS:
+        return
+    fits = largest_window(rows)
+    steps = max(1, min(timesteps, round(fits * timesteps / (timesteps + horizon))))
+    change = (
+        f"shorten them to at most {fits} together (e.g. time steps {steps} + horizon "
+        f"{fits - steps})"
+        if fits >= 2
+        else "this series is too short for any window"
+    )
+    raise UploadError(
+        f"{rows} rows give {val} validation window{'s' if val != 1 else ''} for time steps "
+        f"{timesteps} + horizon {horizon}; at least {MIN_VAL_WINDOWS} are needed to tell "
+        f"learning from luck: {change}, or add rows."
+    )
 
 
 def make_windows(
-    table: Table, columns: list[str], timesteps: int, horizon: int, val_fraction: float = 0.2
+    table: Table,
+    columns: list[str],
+    timesteps: int,
+    horizon: int,
+    val_fraction: float = VAL_FRACTION,
 ) -> Dataset:
     """Windows (every step) split over time: training from the start, validation from the end.
 
@@ -181,15 +104,8 @@ def make_windows(
     if values.isna().any().any():
         raise UploadError("The picked columns have missing values: drop or fill them first.")
     series = values.to_numpy(np.float64)
-    window = timesteps + horizon
-    if len(series) < min_rows(timesteps, horizon):
-        raise UploadError(
-            f"{len(series)} rows are too few for {timesteps} time steps in and {horizon} out: "
-            f"one training and one validation window need {min_rows(timesteps, horizon)} rows. "
-            "Lower the time steps or the horizon, or upload a longer series."
-        )
-    split = int(round(len(series) * (1.0 - val_fraction)))
-    split = min(max(split, window), len(series) - window)  # each side holds a full window
+    check_window_size(len(series), timesteps, horizon)
+    split = split_row(len(series), timesteps + horizon, val_fraction)
     train, val = series[:split], series[split:]
     mean = train.mean(axis=0)
     std = train.std(axis=0)
