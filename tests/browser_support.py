@@ -233,5 +233,5 @@ def wait_for_app_idle(page: Page, timeout_ms: float = 60_000, settle_ms: float =
 
 def open_tab(page: Page, name: str) -> None:
     """Click a tab and wait for the rerun that draws it (tabs draw only while open)."""
-    page.get_by_role("tab", name=name).click()
+    page.get_by_role("tab", name=name, exact=True).click()
     wait_for_app_idle(page)

@@ -12,6 +12,8 @@ import os
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from models.analysis.records import Analysis
+
 MAX_PERIOD = 80  # the longest block looked for, in nodes (a DenseNet layer is ~7, a stage more)
 MIN_REPEATS = 2
 
@@ -164,3 +166,32 @@ def fold_plan(keys: Sequence[str], kinds: Sequence[Hashable], parents: Sequence[
         boxes.update({keys[i]: label for i in range(run.start, run.start + run.period)})
         position.update({keys[i]: (number, i) for i in range(run.start, run.end)})
     return FoldPlan(hidden, boxes, position)
+
+
+def _never_folded(analysis: Analysis) -> frozenset[str]:
+    return analysis.output_layers | frozenset(analysis.inputs)
+
+
+def layer_plan(analysis: Analysis) -> FoldPlan:
+    """Runs of identical blocks of layer objects (same type, weights, shapes, role, wiring)."""
+    never, layer_of_call = _never_folded(analysis), {c.id: c.layer for c in analysis.calls}
+    kinds, parents = [], []
+    for layer in analysis.layers:
+        calls = analysis.calls_of(layer.name)
+        shapes = tuple(c.output_shape for c in calls)
+        same = (layer.type, layer.params, layer.weight_shapes, layer.role, shapes)
+        kinds.append((layer.name,) if layer.name in never else same)
+        parents.append([layer_of_call[p] for c in calls for p in c.parents])
+    return fold_plan([layer.name for layer in analysis.layers], kinds, parents)
+
+
+def call_plan(analysis: Analysis) -> FoldPlan:
+    """Runs of identical blocks of calls."""
+    never, by_name = _never_folded(analysis), {layer.name: layer for layer in analysis.layers}
+    kinds = [
+        (c.id,)
+        if c.layer in never
+        else (by_name[c.layer].type, by_name[c.layer].params, by_name[c.layer].role, c.output_shape)
+        for c in analysis.calls
+    ]
+    return fold_plan([c.id for c in analysis.calls], kinds, [c.parents for c in analysis.calls])

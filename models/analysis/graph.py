@@ -11,7 +11,7 @@ import re
 
 import pydot
 
-from models.analysis.folding import NO_FOLDING, FoldPlan, fold_plan
+from models.analysis.folding import NO_FOLDING, FoldPlan, call_plan, layer_plan
 from models.analysis.nested import SEP
 from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
 from models.analysis.records import Analysis, LayerInfo
@@ -27,7 +27,11 @@ def _text(value: str) -> str:
     return str(value).replace("\\", "\\\\").replace("&", "&amp;")
 
 
-def _label(*lines: str) -> str:
+def _label(title: str, shape: str, params: str, compact: bool = False) -> str:
+    """Title, output shape and parameters on three lines (two when compact)."""
+    lines = (
+        (title, " · ".join(x for x in (shape, params) if x)) if compact else (title, shape, params)
+    )
     return "\n".join(_text(line) for line in lines if line)
 
 
@@ -35,9 +39,12 @@ def _params(n: int) -> str:
     return f"{n:,} params" if n else "no weights"
 
 
-def _new_graph(layout: str) -> pydot.Dot:
+def _new_graph(layout: str, compact: bool = False) -> pydot.Dot:
     graph = pydot.Dot("model", graph_type="digraph", rankdir=layout, bgcolor="transparent")
-    graph.set_graph_defaults(nodesep="0.25", ranksep="0.35", fontname="Helvetica")
+    # Compact (presenter mode): tighter spacing and low nodes, so a whole graph fits a projector
+    # screen at a readable scale (model 2 per call: 1113 x 828 px -> 1030 x 518).
+    nodesep, ranksep = ("0.12", "0.16") if compact else ("0.25", "0.35")
+    graph.set_graph_defaults(nodesep=nodesep, ranksep=ranksep, fontname="Helvetica")
     graph.set_node_defaults(
         shape="box",
         style="rounded,filled",
@@ -45,6 +52,7 @@ def _new_graph(layout: str) -> pydot.Dot:
         fontsize="11",
         color="#4D4D4D",
         penwidth="1",
+        **({"height": "0.2", "margin": "0.05,0.02"} if compact else {}),
     )
     graph.set_edge_defaults(
         color=EDGE_COLOUR,
@@ -100,35 +108,6 @@ def _add_nodes(graph: pydot.Dot, nodes: list[tuple[str, pydot.Node]]) -> None:
         graph.add_subgraph(box)
 
 
-def _never_folded(analysis: Analysis) -> frozenset[str]:
-    return analysis.output_layers | frozenset(analysis.inputs)
-
-
-def _layer_plan(analysis: Analysis) -> FoldPlan:
-    """Runs of identical blocks of layer objects (same type, weights, shapes, role, wiring)."""
-    never, layer_of_call = _never_folded(analysis), {c.id: c.layer for c in analysis.calls}
-    kinds, parents = [], []
-    for layer in analysis.layers:
-        calls = analysis.calls_of(layer.name)
-        shapes = tuple(c.output_shape for c in calls)
-        same = (layer.type, layer.params, layer.weight_shapes, layer.role, shapes)
-        kinds.append((layer.name,) if layer.name in never else same)
-        parents.append([layer_of_call[p] for c in calls for p in c.parents])
-    return fold_plan([layer.name for layer in analysis.layers], kinds, parents)
-
-
-def _call_plan(analysis: Analysis) -> FoldPlan:
-    """Runs of identical blocks of calls."""
-    never, by_name = _never_folded(analysis), {layer.name: layer for layer in analysis.layers}
-    kinds = [
-        (c.id,)
-        if c.layer in never
-        else (by_name[c.layer].type, by_name[c.layer].params, by_name[c.layer].role, c.output_shape)
-        for c in analysis.calls
-    ]
-    return fold_plan([c.id for c in analysis.calls], kinds, [c.parents for c in analysis.calls])
-
-
 def _add_edges(graph: pydot.Dot, counts: dict[tuple[str, str], int], ids: dict[str, str]) -> None:
     for (src, dst), count in counts.items():
         attrs = {"label": f"×{count}"} if count > 1 else {}
@@ -144,13 +123,15 @@ def _count_edge(counts: dict, plan: FoldPlan, src: str, dst: str) -> None:
     counts[key] = counts.get(key, 0) + (0 if stands_for and key in counts else 1)
 
 
-def layers_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> str:
+def layers_dot(
+    analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
+) -> str:
     """One node per layer object; edges between layer objects, with call counts."""
-    graph = _new_graph(layout)
+    graph = _new_graph(layout, compact)
     fills = layer_colours(analysis)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
     tasks = analysis.output_layers
-    plan = _layer_plan(analysis) if fold else NO_FOLDING
+    plan = layer_plan(analysis) if fold else NO_FOLDING
     nodes = []
     for layer in analysis.layers:
         if layer.name in plan.hidden:
@@ -161,6 +142,7 @@ def layers_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> st
             f"{layer.name} · {layer.type}",
             " | ".join(shapes),
             "" if layer.is_input else _params(layer.params) + calls,
+            compact,
         )
         node = _node(ids[layer.name], layer, fills[layer.name], label, layer.name in tasks)
         nodes.append((plan.boxes.get(layer.name) or _group(layer.name, by_submodel=True), node))
@@ -174,14 +156,16 @@ def layers_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> st
     return graph.to_string()
 
 
-def calls_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> str:
+def calls_dot(
+    analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
+) -> str:
     """One node per call; the calls of a tied layer share a colour and a dashed tie."""
-    graph = _new_graph(layout)
+    graph = _new_graph(layout, compact)
     fills = layer_colours(analysis)
     ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
     tasks = analysis.output_layers
     by_name = {layer.name: layer for layer in analysis.layers}
-    plan = _call_plan(analysis) if fold else NO_FOLDING
+    plan = call_plan(analysis) if fold else NO_FOLDING
     nodes = []
     for call in analysis.calls:
         if call.id in plan.hidden:
@@ -190,7 +174,8 @@ def calls_dot(analysis: Analysis, layout: str = "TB", fold: bool = False) -> str
         title = f"{layer.name} · {layer.type}"
         if layer.tied:
             title += f" · call {call.call}/{layer.n_calls}"
-        label = _label(title, call.output_shape, "" if layer.is_input else _params(layer.params))
+        params = "" if layer.is_input else _params(layer.params)
+        label = _label(title, call.output_shape, params, compact)
         node = _node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks)
         # Calls of a sub-model's layers stay unboxed: one box would merge its separate calls.
         nodes.append((plan.boxes.get(call.id) or _group(layer.name, by_submodel=False), node))
@@ -225,11 +210,18 @@ def _tie_calls(graph: pydot.Dot, node_ids: list[str], colour: str) -> None:
         )
 
 
-def to_dot(analysis: Analysis, view: str = "layers", layout: str = "TB", fold: bool = False) -> str:
+def to_dot(
+    analysis: Analysis,
+    view: str = "layers",
+    layout: str = "TB",
+    fold: bool = False,
+    compact: bool = False,
+) -> str:
     """DOT text of the model in the given view ('layers' or 'calls') and layout ('TB' or 'LR');
-    `fold` draws each run of identical blocks once (see `models.analysis.folding`)."""
+    `fold` draws each run of identical blocks once (see `models.analysis.folding`), `compact`
+    packs it for a projector (two-line nodes, tight spacing)."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
-    return (layers_dot if view == "layers" else calls_dot)(analysis, layout, fold)
+    return (layers_dot if view == "layers" else calls_dot)(analysis, layout, fold, compact)
