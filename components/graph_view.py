@@ -13,15 +13,29 @@ VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per cal
 LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}
 
 
-def render_toggles(view_key: str = "view", layout_key: str = "layout") -> None:
-    """View and layout switches; their values live in session state (and the URL)."""
-    left, right = st.columns(2)
-    left.segmented_control(
-        "Graph view", list(VIEW_LABELS), key=view_key, format_func=VIEW_LABELS.get, required=True
-    )
-    right.segmented_control(
-        "Layout", list(LAYOUT_LABELS), key=layout_key, format_func=LAYOUT_LABELS.get, required=True
-    )
+def render_toggles(
+    view_key: str = "view", layout_key: str = "layout", compact: bool = False
+) -> None:
+    """View and layout switches; their values live in session state (and the URL). Compact
+    (presenter mode): side by side without their labels, the options say what they are."""
+    labels = "collapsed" if compact else "visible"
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        st.segmented_control(
+            "Graph view",
+            list(VIEW_LABELS),
+            key=view_key,
+            format_func=VIEW_LABELS.get,
+            required=True,
+            label_visibility=labels,
+        )
+        st.segmented_control(
+            "Layout",
+            list(LAYOUT_LABELS),
+            key=layout_key,
+            format_func=LAYOUT_LABELS.get,
+            required=True,
+            label_visibility=labels,
+        )
 
 
 def _swatch(colour: str, text: str) -> str:
@@ -41,5 +55,5 @@ def render_legend(analysis: Analysis) -> None:
 def render_graph(dot: str, analysis: Analysis) -> None:
     """The DOT graph, drawn in the browser."""
     with st.container(border=True):
-        st.graphviz_chart(dot, width="stretch")
+        st.graphviz_chart(dot, width="content")
     render_legend(analysis)

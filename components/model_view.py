@@ -14,14 +14,21 @@ from models.spec import ModelSpec
 
 
 def render_model_tab(spec: ModelSpec) -> None:
-    """Everything about the built model; in presenter mode the tables fold away."""
+    """Everything about the built model. In presenter mode the graph comes first, compact, and
+    the sentences and tables fold away: the picture must fit the projector's first screen."""
     analysis = analysis_for(spec)
-    render_explanation(analysis)
-    render_toggles()
-    dot = dot_for(spec, st.session_state["view"], st.session_state["layout"])
-    render_graph(dot, analysis)
-    render_code(spec, analysis, dot)
-    if presenting():
+    presenter = presenting()
+    state = st.session_state
+    if not presenter:
+        render_explanation(analysis)
+        render_toggles()
+    render_graph(dot_for(spec, state["view"], state["layout"], compact=presenter), analysis)
+    if presenter:  # the switches under the graph: the picture starts right under the tabs
+        render_toggles(compact=True)
+        with st.expander("What this setting means"):
+            render_explanation(analysis)
+    render_code(spec, analysis, dot_for(spec, state["view"], state["layout"]))
+    if presenter:
         with st.expander("Parameters per layer"):
             render_tables(analysis)
     else:

@@ -7,12 +7,26 @@ from urllib.parse import urlencode
 import streamlit as st
 
 # rem-based type scales with the root size; the main column takes the whole screen width.
+# Every view: a graph is drawn at its own size (text about 15 px), never blown up (a small
+# model's nodes stay small) nor shrunk past reading: a graph wider than the column scrolls
+# sideways, and the full-screen button shows it whole.
+PAGE_CSS = """<style>
+[data-testid="stGraphVizChart"] { overflow-x: auto; }
+[data-testid="stGraphVizChart"] svg { max-width: none; height: auto; }
+</style>"""
 PRESENTER_CSS = """<style>
-html { font-size: 21px; }
-[data-testid="stMainBlockContainer"] {
-  max-width: none; padding: 2.5rem 2.5rem 3rem 2.5rem;
+html { font-size: clamp(16px, 0.6vw + 11px, 21px); }
+[data-testid="stMainBlockContainer"] { max-width: none; padding: 3.6rem 2rem 2rem 2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+[data-testid="stHeading"] h1 { font-size: 1.6rem; padding: 0; }
+[data-testid="stMetric"] { padding: 0.3rem 0.7rem; }
+[data-testid="stMetricLabel"] { font-size: 0.8rem; }
+[data-testid="stMetricValue"] { font-size: 1.5rem; }
+/* The graph fits what is left of the screen below the header, figures, tabs and switches. */
+[data-testid="stGraphVizChart"] svg {
+  max-width: 100%; max-height: calc(100vh - 19rem); width: auto; height: auto;
 }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stElementToolbar"] { opacity: 1 !important; }
 </style>"""
 
 
@@ -27,7 +41,8 @@ def sidebar_state() -> str:
 
 
 def apply_presenter_style() -> None:
-    """Larger type and a full-width page while presenting."""
+    """The page's own style; larger type and a full-width page while presenting."""
+    st.html(PAGE_CSS)
     if presenting():
         st.html(PRESENTER_CSS)
 
@@ -51,7 +66,7 @@ def current_link() -> str:
 
 def render_share_link() -> None:
     """A popover with the link to this exact view and a copy button."""
-    with st.popover("Copy link", icon=":material/link:", width="stretch"):
+    with st.popover("Copy link", icon=":material/link:", width="content"):
         st.caption(
             "This link reopens this exact view: variant, shared layers, sizes, training "
             "settings and graph options. Copy it with the button at the right."
@@ -60,14 +75,16 @@ def render_share_link() -> None:
 
 
 def render_header():
-    """Title, presenter switch and an empty slot for the link (filled once the URL is final)."""
-    title, toggle, share = st.columns([5, 1.7, 1.3], vertical_alignment="bottom")
-    title.title("Layer Sharing Explorer")
-    with toggle:
+    """Title, presenter switch and an empty slot for the link (filled once the URL is final),
+    in one wrapping row: on a narrow screen the controls move under the title, never squeezed."""
+    with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium"):
+        st.title("Layer Sharing Explorer", width="content")
+        st.space("stretch")
         render_presenter_toggle()
-    link_slot = share.empty()
-    st.caption(
-        "In Keras a layer is shared by calling one layer object more than once. "
-        "Pick a variant and how many layers are shared; the model is built live."
-    )
+        link_slot = st.empty()
+    if not presenting():  # a projector needs the room more than the reminder
+        st.caption(
+            "In Keras a layer is shared by calling one layer object more than once. "
+            "Pick a variant and how many layers are shared; the model is built live."
+        )
     return link_slot

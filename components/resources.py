@@ -30,9 +30,9 @@ def analysis_for(spec: ModelSpec) -> Analysis:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def dot_for(spec: ModelSpec, view: str, layout: str) -> str:
-    """The graph's DOT text for one spec, view and layout."""
-    return to_dot(analysis_for(spec), view, layout)
+def dot_for(spec: ModelSpec, view: str, layout: str, compact: bool = False) -> str:
+    """The graph's DOT text for one spec, view and layout (compact: for presenter mode)."""
+    return to_dot(analysis_for(spec), view, layout, compact=compact)
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the equivalence lab (builds a few models)…")
