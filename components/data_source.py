@@ -9,9 +9,12 @@ import hashlib
 
 import streamlit as st
 
+from components.state import training_settings
 from models import spec as limits
-from models.training.csv_data import OwnData, make_windows
+from models.spec import SpecError
+from models.training.csv_data import OwnData, clean_missing, make_windows
 from models.training.csv_read import LIMITS_TEXT, Table, UploadError, read_csv
+from models.training.toy_data import MAX_SAMPLES
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
@@ -54,8 +57,6 @@ def _load_file() -> None:
 
 
 def _toy_settings() -> None:
-    from models.training.toy_data import MAX_SAMPLES
-
     st.slider(
         "Task relatedness",
         0.0,
@@ -128,8 +129,6 @@ def _windows(
     _table: Table,
     name: str,
 ) -> OwnData:
-    from models.training.csv_data import clean_missing
-
     table = clean_missing(_table, missing) if _table.nan_counts else _table
     dataset = make_windows(table, list(columns), timesteps, horizon)
     return OwnData(
@@ -163,9 +162,6 @@ def own_data(spec) -> tuple[OwnData | None, str | None]:
 
 def training_data(spec) -> tuple[object | None, str | None]:
     """The data source a run of `spec` would use (toy spec or own windows), or why none."""
-    from components.state import training_settings
-    from models.spec import SpecError
-
     if st.session_state.get("data_source") != "csv":
         data_spec = training_settings()[0]
         try:

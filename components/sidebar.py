@@ -10,6 +10,8 @@ from models import spec as limits
 from models.architectures.presets import PRESETS
 from models.architectures.variants import VARIANTS
 from models.spec import ModelSpec
+from models.training.engine import MAX_EPOCHS
+from models.training.toy_data import MAX_SAMPLES
 
 LEARNING_RATES = sorted({1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0})
 
@@ -61,9 +63,6 @@ def _advanced() -> None:
 
 
 def _training() -> None:
-    from models.training.engine import MAX_EPOCHS
-    from models.training.toy_data import MAX_SAMPLES
-
     st.header("Training")
     st.number_input("Epochs", 1, MAX_EPOCHS, key="epochs", step=100)
     rates = sorted({*LEARNING_RATES, float(st.session_state["lr"])})  # a linked value stays

@@ -8,19 +8,22 @@ import streamlit as st
 
 from models.analysis.graph import LAYOUTS, VIEWS
 from models.spec import ModelSpec
+from models.training.engine import TrainConfig
+from models.training.toy_data import DataSpec
 from models.urlstate import (
+    LIST_FIELDS,
     SPEC_PARAMS,
-    BadValue,
+    TRAIN_PARAMS,
     Param,
     choice,
     decode,
     encode,
     flag,
     flag_text,
-    join,
+    list_text,
     spec_from_query,
+    spec_from_settings,
     spec_to_query,
-    train_params,
     training_from_query,
     training_to_query,
 )
@@ -34,16 +37,14 @@ PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False}
 
 # Each widget's session-state key is its URL parameter's key; lists are edited as comma text.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
-TRAIN_KEYS = {p.field: p.key for p in train_params()}
-LIST_FIELDS = ("conv_filters", "dense_units")
-LIST_PARSERS = {p.field: p.parse for p in SPEC_PARAMS if p.field in LIST_FIELDS}
+TRAIN_KEYS = {p.field: p.key for p in TRAIN_PARAMS}
 
 
 def load_spec_into_widgets(spec: ModelSpec) -> None:
     """Put `spec`'s values into the widgets' session-state keys (call before they are drawn)."""
     for field, key in SPEC_KEYS.items():
         value = getattr(spec, field)
-        st.session_state[key] = join(value).replace(",", ", ") if field in LIST_FIELDS else value
+        st.session_state[key] = list_text(value) if field in LIST_FIELDS else value
     st.session_state["last_good_spec"] = spec
 
 
@@ -68,27 +69,15 @@ def keep_url_widgets() -> None:
     """Keep every URL-backed setting alive while its widget is not drawn (a closed tab, the
     toy-data sliders while a CSV is in use): Streamlit drops an undrawn widget's state."""
     state = st.session_state
-    for param in (*SPEC_PARAMS, *PAGE_PARAMS, *train_params()):
+    for param in (*SPEC_PARAMS, *PAGE_PARAMS, *TRAIN_PARAMS):
         if param.key in state:
             state[param.key] = state[param.key]
 
 
 def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     """The spec the widgets describe; a list field that does not parse keeps its last value."""
-    last = st.session_state["last_good_spec"]
-    values, problems = {}, []
-    for field, key in SPEC_KEYS.items():
-        raw = st.session_state[key]
-        if field in LIST_FIELDS:
-            try:
-                raw = LIST_PARSERS[field](str(raw))
-            except BadValue as error:
-                problems.append(
-                    f"{key.capitalize()}: {error}; keeping {join(getattr(last, field))}."
-                )
-                raw = getattr(last, field)
-        values[field] = raw
-    return ModelSpec(**values), problems
+    values = {field: st.session_state[key] for field, key in SPEC_KEYS.items()}
+    return spec_from_settings(values, st.session_state["last_good_spec"])
 
 
 def write_url(spec: ModelSpec) -> None:
@@ -106,11 +95,8 @@ def training_values() -> dict[str, object]:
     return {field: st.session_state[key] for field, key in TRAIN_KEYS.items()}
 
 
-def training_settings():
+def training_settings() -> tuple[DataSpec, TrainConfig]:
     """(DataSpec, TrainConfig) from the training widgets."""
-    from models.training.engine import TrainConfig
-    from models.training.toy_data import DataSpec
-
     values = training_values()
     return tuple(
         cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})

@@ -6,48 +6,20 @@ holds the file's bytes and the plain `Analysis` that comes back.
 
 from __future__ import annotations
 
-from concurrent.futures import CancelledError
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
-
 import streamlit as st
 
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_metrics
 from components.resources import training_service
 from components.tables_view import render_tables
-from models.analysis.graph import to_dot
-from models.analysis.records import Analysis
 from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
-from models.uploads.loader import LIMITS_TEXT, MAX_MODEL_MB, ModelUploadError, analyse_model_file
+from models.uploads.loader import LIMITS_TEXT, MAX_MODEL_MB
+from models.uploads.outcome import WAIT_SECONDS, AnalysedFile, analysis_outcome
 
-WAIT_SECONDS = 180  # a worker may first finish a training run queued before the file
 HOW_TO_SAVE = """\
 ```python
 model.save("model.keras")  # Keras 3; then upload model.keras here
 ```"""
-
-
-def analysis_outcome(submit, data: bytes) -> tuple[Analysis | None, str | None]:
-    """(analysis, None) or (None, a message for the page); `submit(fn, *args)` -> Future."""
-    try:
-        future = submit(analyse_model_file, data)
-        return future.result(timeout=WAIT_SECONDS), None
-    except ModelUploadError as error:
-        return None, str(error)
-    except FutureTimeout:
-        future.cancel()
-        return None, (
-            f"The workers were busy for {WAIT_SECONDS} s (training runs go first). "
-            "Upload the file again in a moment."
-        )
-    except (BrokenProcessPool, CancelledError):
-        return None, (
-            "The worker loading this file stopped (killed or out of memory). The file may need "
-            "more memory than the app has; nothing else was affected."
-        )
-    except Exception as error:  # anything else a worker raised: shown, never a traceback
-        return None, f"The file could not be analysed: {type(error).__name__}: {error}"
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -69,22 +41,14 @@ def _current_file() -> tuple[str, bytes] | None:
     return None
 
 
-def _analysed(key: str, data: bytes) -> tuple[Analysis | None, str | None]:
+def _analysed(key: str, data: bytes) -> AnalysedFile:
     """The outcome for this file, worked out once per file in this session."""
-    memo = st.session_state.get("upload_outcome")
-    if memo is None or memo[0] != key:
+    memo: AnalysedFile | None = st.session_state.get("upload_outcome")
+    if memo is None or memo.key != key:
         with st.spinner("Loading and analysing the model in a worker…"):
-            outcome = analysis_outcome(training_service().call, data)
-        memo = (key, *outcome, {})
+            memo = AnalysedFile.of(key, analysis_outcome(training_service().call, data))
         st.session_state["upload_outcome"] = memo
-    return memo[1], memo[2]
-
-
-def _dot(view: str, layout: str) -> str:
-    dots = st.session_state["upload_outcome"][3]  # per file: view x layout -> DOT text
-    if (view, layout) not in dots:
-        dots[(view, layout)] = to_dot(st.session_state["upload_outcome"][1], view, layout)
-    return dots[(view, layout)]
+    return memo
 
 
 def _choose(source: str):
@@ -122,20 +86,21 @@ def render_upload() -> None:
     if current is None:
         return
     key, data = current
-    analysis, error = _analysed(key, data)
-    if error:
-        st.error(error, icon="🚫")
+    analysed = _analysed(key, data)
+    if analysed.error:
+        st.error(analysed.error, icon="🚫")
         return
     if key == "example":
         st.download_button("Download the example file", data, EXAMPLE_FILE_NAME, "application/zip")
-    _render_analysis(analysis)
+    _render_analysis(analysed)
 
 
-def _render_analysis(analysis: Analysis) -> None:
-    render_metrics(analysis)
+def _render_analysis(analysed: AnalysedFile) -> None:
+    render_metrics(analysed.analysis)
     st.session_state.setdefault("upload_view", "layers")
     st.session_state.setdefault("upload_layout", "TB")
     render_toggles("upload_view", "upload_layout")
-    render_graph(_dot(st.session_state["upload_view"], st.session_state["upload_layout"]), analysis)
+    view, layout = st.session_state["upload_view"], st.session_state["upload_layout"]
+    render_graph(analysed.dot(view, layout), analysed.analysis)
     st.subheader("Parameters per layer")
-    render_tables(analysis, key="upload_layer_table")
+    render_tables(analysed.analysis, key="upload_layer_table")

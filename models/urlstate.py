@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, fields
 from models import spec as limits
 from models.architectures.variants import VARIANTS
 from models.spec import ModelSpec
+from models.training.engine import MAX_EPOCHS, TrainConfig
+from models.training.toy_data import MAX_SAMPLES, DataSpec
 
 
 class BadValue(ValueError):
@@ -179,36 +181,55 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
     return spec, warnings
 
 
-def train_params() -> tuple[Param, ...]:
-    """URL parameters of the training and data settings (imported late: no cycle at load)."""
-    from models.training.engine import MAX_EPOCHS
-    from models.training.toy_data import MAX_SAMPLES
-
-    return (
-        Param("epochs", "epochs", integer(1, MAX_EPOCHS)),
-        Param("lr", "learning_rate", number(1e-6, 10.0), lambda v: f"{v:g}"),
-        Param("batch", "batch_size", integer(1, MAX_SAMPLES)),
-        Param("seed", "seed", integer(0, 2**31 - 1)),
-        Param("samples", "samples", integer(1, MAX_SAMPLES)),
-        Param("relatedness", "relatedness", number(0.0, 1.0), lambda v: f"{v:g}"),
-        Param("noise", "noise", number(0.0, 5.0), lambda v: f"{v:g}"),
-    )
+# The settings edited as comma text in the page ("8, 16, 32"), the rest as they are.
+LIST_FIELDS = ("conv_filters", "dense_units")
 
 
-def train_defaults() -> dict[str, object]:
-    """Default training and data settings, by field name, from `TrainConfig` and `DataSpec`."""
-    from models.training.engine import TrainConfig
-    from models.training.toy_data import DataSpec
+def list_text(values) -> str:
+    """A list setting as its text box shows it: "8, 16, 32"."""
+    return ", ".join(str(v) for v in values)
 
-    values = asdict(DataSpec()) | asdict(TrainConfig())
-    return {p.field: values[p.field] for p in train_params()}
+
+def spec_from_settings(
+    values: Mapping[str, object], last_good: ModelSpec
+) -> tuple[ModelSpec, list[str]]:
+    """The spec that settings by field describe (list fields as comma text), and its problems.
+
+    A list that does not parse keeps its value from `last_good`, and a problem says so; every
+    other value is used as it is.
+    """
+    spec_values, problems = dict(values), []
+    for p in SPEC_PARAMS:
+        if p.field not in LIST_FIELDS:
+            continue
+        try:
+            spec_values[p.field] = p.parse(str(values[p.field]))
+        except BadValue as error:
+            kept = getattr(last_good, p.field)
+            problems.append(f"{p.key.capitalize()}: {error}; keeping {join(kept)}.")
+            spec_values[p.field] = kept
+    return ModelSpec(**spec_values), problems
+
+
+TRAIN_PARAMS = (
+    Param("epochs", "epochs", integer(1, MAX_EPOCHS)),
+    Param("lr", "learning_rate", number(1e-6, 10.0), lambda v: f"{v:g}"),
+    Param("batch", "batch_size", integer(1, MAX_SAMPLES)),
+    Param("seed", "seed", integer(0, 2**31 - 1)),
+    Param("samples", "samples", integer(1, MAX_SAMPLES)),
+    Param("relatedness", "relatedness", number(0.0, 1.0), lambda v: f"{v:g}"),
+    Param("noise", "noise", number(0.0, 5.0), lambda v: f"{v:g}"),
+)
+# Default training and data settings, by field name, from `TrainConfig` and `DataSpec`.
+_TRAIN_FIELDS = asdict(DataSpec()) | asdict(TrainConfig())
+TRAIN_DEFAULTS = {p.field: _TRAIN_FIELDS[p.field] for p in TRAIN_PARAMS}
 
 
 def training_from_query(params: Mapping[str, str]) -> tuple[dict, list[str]]:
     """Training and data settings (by field name) from URL parameters, with warnings."""
-    return decode(params, train_params(), train_defaults())
+    return decode(params, TRAIN_PARAMS, TRAIN_DEFAULTS)
 
 
 def training_to_query(values: Mapping[str, object]) -> dict[str, str]:
     """URL parameters for training and data settings given by field name."""
-    return encode(values, train_params())
+    return encode(values, TRAIN_PARAMS)

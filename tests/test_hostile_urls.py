@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.state import PAGE_PARAMS
-from models.urlstate import SPEC_PARAMS, BadValue, train_params
+from models.urlstate import SPEC_PARAMS, TRAIN_PARAMS, BadValue
 from test_app import run_app
 
-PARAMS = {p.key: p for p in (*SPEC_PARAMS, *PAGE_PARAMS, *train_params())}
+PARAMS = {p.key: p for p in (*SPEC_PARAMS, *PAGE_PARAMS, *TRAIN_PARAMS)}
 
 hostile_text = st.one_of(
     st.text(max_size=40),

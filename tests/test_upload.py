@@ -17,6 +17,7 @@ from models.uploads.loader import (
     ModelUploadError,
     analyse_model_file,
 )
+from models.uploads.outcome import analysis_outcome
 
 
 def by_name(analysis):
@@ -206,12 +207,10 @@ def _failed(error: BaseException):
 
 
 def test_outcome_of_a_good_file_is_its_analysis():
-    from components.upload_view import analysis_outcome
-
     data = model_file_bytes(siamese())
     with ThreadPoolExecutor(1) as pool:
-        analysis, error = analysis_outcome(pool.submit, data)
-    assert error is None and analysis.totals.total == 73
+        outcome = analysis_outcome(pool.submit, data)
+    assert outcome.error is None and outcome.analysis.totals.total == 73
 
 
 @pytest.mark.parametrize(
@@ -223,10 +222,8 @@ def test_outcome_of_a_good_file_is_its_analysis():
     ],
 )
 def test_outcome_of_a_failure_is_a_message(error, shown):
-    from components.upload_view import analysis_outcome
-
-    analysis, message = analysis_outcome(_failed(error), b"whatever")
-    assert analysis is None and shown in message
+    outcome = analysis_outcome(_failed(error), b"whatever")
+    assert outcome.analysis is None and shown in outcome.error
 
 
 def test_analysis_is_plain_data_that_pickles():

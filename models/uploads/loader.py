@@ -13,6 +13,9 @@ import tempfile
 import zipfile
 from io import BytesIO
 
+from models.analysis.nested import GraphTooLarge
+from models.analysis.sharing import analyse
+
 MAX_MODEL_MB = 25
 MAX_UNPACKED_MB = 200  # a zip can unpack far beyond its size
 MAX_CONFIG_MB = 10  # config.json of a 500-layer model is well under 1 MB
@@ -77,8 +80,11 @@ def load_model_bytes(data: bytes):
     """Load `.keras` bytes in safe mode (weights included); `ModelUploadError` if refused."""
     import keras
 
-    # Imported for their side effect: registering the app's own layers (CrossStitch,
-    # ExpertGate), so the trained models the app lets people download load here too.
+    # Imported for their side effect: registering the app's own layers (`lse>CrossStitch`,
+    # `lse>ExpertGate`), so the trained models the app lets people download load in safe
+    # mode. They stay in here because each module defines a Keras layer at import: at module
+    # level they would load TensorFlow wherever this module is imported, the page server
+    # included, which only reads the limits and hands `analyse_model_file` to a worker.
     import models.architectures.cross_stitch  # noqa: F401
     import models.architectures.mmoe  # noqa: F401
 
@@ -130,9 +136,6 @@ def analyse_model_file(data: bytes):
     Meant to run in a worker process (`TrainingService.call`): TensorFlow's memory for the
     model, and whatever a hostile file does to the loader, stay out of the Streamlit server.
     """
-    from models.analysis.nested import GraphTooLarge
-    from models.analysis.sharing import analyse
-
     model = load_model_bytes(data)
     try:
         analysis = analyse(model, max_calls=MAX_CALLS)
