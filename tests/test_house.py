@@ -154,6 +154,21 @@ def test_models_never_load_streamlit():
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_training_worker_imports_nothing_of_the_page():
+    """Spawned workers import app.py again as `__mp_main__` (multiprocessing's spawn does it
+    with runpy); they must load neither the views nor Streamlit (its caches log warnings)."""
+    script = (
+        "import runpy, sys\n"
+        "runpy.run_path('app.py', run_name='__mp_main__')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('components', 'streamlit')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is a development dependency")
 def test_ruff_enforces_the_boundaries():
     """`ruff check` passes; its banned-API rule (TID251) keeps Streamlit out of models/ and

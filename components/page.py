@@ -1,0 +1,81 @@
+"""The whole page, one run of it: sidebar, header, headline figures and the tabs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.boundary import render_guarded
+from components.compare_view import render_compare
+from components.lab_view import render_lab
+from components.model_view import render_model_tab
+from components.navigation import COMPARE, LAB, MODEL, QUESTION, TAB_KEY, TABS, TRAIN, UPLOAD
+from components.overview import render_metrics
+from components.present import (
+    apply_presenter_style,
+    render_header,
+    render_share_link,
+    sidebar_state,
+)
+from components.question_view import render_question
+from components.resources import analysis_for
+from components.runtime import keep_keras_state
+from components.sidebar import render_sidebar
+from components.state import init_from_url, keep_url_widgets, spec_from_widgets, write_url
+from components.training_view import render_training
+from components.upload_view import render_upload
+from models.architectures.variants import validate
+from models.spec import SpecError
+
+SPEC_TABS = {
+    QUESTION: render_question,
+    MODEL: render_model_tab,
+    TRAIN: render_training,
+    COMPARE: render_compare,
+    LAB: render_lab,
+}
+
+
+def main() -> None:
+    """One run of the page."""
+    keep_keras_state()
+    init_from_url()
+    keep_url_widgets()
+    st.set_page_config(
+        page_title="Layer Sharing Explorer",
+        page_icon="🔗",
+        layout="wide",
+        initial_sidebar_state=sidebar_state(),
+    )
+    apply_presenter_style()
+    render_guarded("sidebar", render_sidebar)
+    spec, problems = spec_from_widgets()
+    link_slot = render_header()
+    url_warnings = st.session_state["url_warnings"] if spec == st.session_state["url_spec"] else []
+    for warning in url_warnings + problems:
+        st.warning(warning, icon="⚠️")
+    try:
+        validate(spec)
+        build_error = None
+    except SpecError as error:
+        build_error = f"This model cannot be built: {error}"
+    if build_error:
+        st.error(build_error, icon="🚫")
+    else:
+        st.session_state["last_good_spec"] = spec
+        write_url(spec)
+        render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
+    with link_slot.container():
+        render_share_link()
+
+    # on_change="rerun" tracks the open tab, so a tab computes only while it is open.
+    tabs = dict(zip(TABS, st.tabs(list(TABS), key=TAB_KEY, on_change="rerun"), strict=True))
+    for name, render in SPEC_TABS.items():
+        if tabs[name].open is not False:  # None: tab state not tracked, so render eagerly
+            with tabs[name]:
+                if build_error:
+                    st.info("Change the settings in the sidebar to build a model.", icon="👈")
+                else:
+                    render_guarded(f"{name} tab", render, spec)
+    if tabs[UPLOAD].open is not False:
+        with tabs[UPLOAD]:
+            render_guarded(f"{UPLOAD} tab", render_upload)
