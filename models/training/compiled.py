@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.spec import ModelSpec
 
@@ -174,8 +175,6 @@ def task_shared_variables(model) -> list:
     Task-mixing units (cross-stitch) are left out: each row of their matrix belongs to one task,
     so two tasks' gradients never meet there (cosine 0 by construction, not a measurement).
     """
-    from models.analysis.sharing import analyse
-
     variables, seen = [], set()
     for info in analyse(model).layers:
         if info.shared and len(info.tasks) > 1 and not info.mixes_tasks:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.spec import ModelSpec
+from models.training.compiled import compiled_model
+from models.training.engine import TrainConfig, train
 from models.training.toy_data import DataSpec
 
 MODEL_FILE = "model.keras"
@@ -22,8 +24,8 @@ class TrainJob:
     """One training run: the model, the data and how to train."""
 
     spec: ModelSpec
-    data: object  # DataSpec or models.userdata.OwnData: anything with materialise() and describe()
-    config: object  # models.training.TrainConfig (imported lazily: it pulls in TensorFlow)
+    data: object  # DataSpec or csv_data.OwnData: anything with materialise() and describe()
+    config: TrainConfig
 
 
 def init_worker(warm_spec: ModelSpec | None = None) -> None:
@@ -42,8 +44,6 @@ def init_worker(warm_spec: ModelSpec | None = None) -> None:
 
 def warm_up(spec: ModelSpec) -> None:
     """Compile `spec`'s training function before any click needs it."""
-    from models.training.engine import TrainConfig, train
-
     data = DataSpec(samples=8, val_samples=4).materialise(
         spec.n_features, spec.timesteps, spec.horizon
     )
@@ -56,8 +56,6 @@ def run_job(job: TrainJob, folder: str):
     The file's first line is the history's column names, so the reader needs no copy of them.
     The trained model (unless the run diverged) is saved as `folder/model.keras`.
     """
-    from models.training.engine import train
-
     root = Path(folder)
     (root / "started").write_text(str(os.getpid()))
     data = job.data.materialise(job.spec.n_features, job.spec.timesteps, job.spec.horizon)
@@ -86,8 +84,6 @@ def _save_model(spec: ModelSpec, weights, root: Path) -> None:
     A model Keras cannot save (say, a custom layer without a config) leaves the reason in
     `root/model-error.txt` instead: the run's losses and forecasts still count.
     """
-    from models.training.compiled import compiled_model
-
     partial = root / f"partial-{MODEL_FILE}"  # Keras wants the .keras suffix
     try:
         compiled_model(spec).save(weights, str(partial))
