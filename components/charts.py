@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from models.analysis.palette import colour
+from models.training import history as losses
 
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
 
@@ -30,12 +31,12 @@ def chart_layout(fig: go.Figure, height: int, titled: bool = False) -> go.Figure
 def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figure:
     """Train (dotted) and validation (solid) loss per task, plus the totals."""
     fig = go.Figure()
-    epochs = history["epoch"]
+    epochs = history[losses.EPOCH]
     for split, dash in (("val", "solid"), ("train", "dot")):
         fig.add_trace(
             go.Scatter(
                 x=epochs,
-                y=history[f"{split}_total"],
+                y=history[losses.total(split)],
                 name=f"{split} total",
                 line=dict(color=TOTAL_COLOUR, width=3, dash=dash),
             )
@@ -44,7 +45,7 @@ def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figu
             fig.add_trace(
                 go.Scatter(
                     x=epochs,
-                    y=history[f"{split}_task{t + 1}"],
+                    y=history[losses.task(split, t)],
                     name=f"{split} task {t + 1}",
                     line=dict(color=colour(t), width=1.8, dash=dash),
                 )
@@ -114,12 +115,6 @@ CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on
 PAIR_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
-def conflict_pairs(history: pd.DataFrame) -> list[tuple[int, int]]:
-    """The (i, j) task pairs, 1-based, that the history has gcos_i_j columns for."""
-    names = [c for c in history.columns if c.startswith("gcos_") and c != "gcos_mean"]
-    return [tuple(int(t) for t in name.split("_")[1:]) for name in names]
-
-
 def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figure:
     """Mean gradient cosine per epoch (and each task pair), with the negative region shaded."""
     fig = go.Figure()
@@ -134,21 +129,24 @@ def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figur
         annotation_font_color=CONFLICT_FILL,
     )
     fig.add_hline(y=0, line=dict(color=TOTAL_COLOUR, width=1, dash="dash"))
-    epochs = history["epoch"]
+    epochs = history[losses.EPOCH]
     if show_pairs:
-        for i, j in conflict_pairs(history):
+        for i, j in losses.pairs_in(history):
             fig.add_trace(
                 go.Scatter(
                     x=epochs,
-                    y=history[f"gcos_{i}_{j}"],
-                    name=f"tasks {i} & {j}",
+                    y=history[losses.pair(i, j)],
+                    name=f"tasks {i + 1} & {j + 1}",
                     # Task i's colour; the dash tells its partners apart.
-                    line=dict(color=colour(i - 1), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
+                    line=dict(color=colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
                 )
             )
     fig.add_trace(
         go.Scatter(
-            x=epochs, y=history["gcos_mean"], name="mean", line=dict(color=TOTAL_COLOUR, width=3)
+            x=epochs,
+            y=history[losses.CONFLICT_MEAN],
+            name="mean",
+            line=dict(color=TOTAL_COLOUR, width=3),
         )
     )
     fig.update_xaxes(title="epoch")

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.charts import chart_layout
+from models.training import history as losses
 
 LOSS_AXIS = "validation MSE (standardised)"
 
@@ -17,9 +18,9 @@ def curves_figure(
     lines: Sequence[tuple[str, str, pd.DataFrame]], n_tasks: int, per_task: bool, log_scale: bool
 ) -> go.Figure:
     """Validation loss per (label, colour, history): the total, or one panel per task as well."""
-    panels = [("val_total", "total (sum of tasks)")]
+    panels = [(losses.total("val"), "total (sum of tasks)")]
     if per_task:
-        panels += [(f"val_task{t + 1}", f"task {t + 1}") for t in range(n_tasks)]
+        panels += [(losses.task("val", t), f"task {t + 1}") for t in range(n_tasks)]
     cols = min(len(panels), 3)
     rows = -(-len(panels) // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[title for _, title in panels])
@@ -30,7 +31,7 @@ def curves_figure(
                 continue
             fig.add_trace(
                 go.Scatter(
-                    x=history["epoch"],
+                    x=history[losses.EPOCH],
                     y=history[column],
                     name=label,
                     legendgroup=label,

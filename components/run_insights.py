@@ -6,7 +6,8 @@ import streamlit as st
 
 from components.charts import conflict_figure, mixing_figure
 from models.training.compiled import PROBE_SAMPLES
-from models.training.engine import TrainResult, history_csv
+from models.training.engine import TrainResult
+from models.training.history import has_conflict, to_csv
 from models.training.jobs import JobHandle
 
 CONFLICT_EXPLAINED = (
@@ -36,7 +37,7 @@ def conflict_options(container) -> bool:
 
 def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -> None:
     """The gradient-conflict chart, or one line saying why this run has none."""
-    if "gcos_mean" not in history.columns:
+    if not has_conflict(history):
         st.caption(f"No gradient-conflict chart: {_why_no_conflict(config, n_tasks)}")
         return
     st.markdown("**Gradient conflict between tasks**")
@@ -75,7 +76,7 @@ def render_downloads(handle: JobHandle, result: TrainResult) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Loss history (CSV)",
-        data=history_csv(result.history),
+        data=to_csv(result.history),
         file_name=f"loss_{stem}.csv",
         mime="text/csv",
         on_click="ignore",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.charts import data_figure, forecast_figure, loss_figure
 from components.data_source import training_data
+from components.progress import render_progress
 from components.resources import dataset, training_service
 from components.run_insights import (
     conflict_options,
@@ -20,6 +21,9 @@ from components.run_insights import (
 from components.state import training_settings
 from models.experiments.compare import short_name
 from models.spec import ModelSpec, SpecError
+from models.training import history as losses
+from models.training.batch import Batch
+from models.training.history import has_conflict
 from models.training.jobs import TrainJob
 
 POLL_SECONDS = 0.25  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
@@ -31,26 +35,32 @@ def poll_seconds() -> float:
     return POLL_SECONDS * max(1, training_service().active())
 
 
+BATCH = "train_batch"  # session key of this tab's batch of one
+RUNS = "train_runs"  # how many runs this session started: run numbers are per session
+
+
+def _batch() -> Batch | None:
+    return st.session_state.get(BATCH)
+
+
 def _running() -> bool:
-    """A job was started in this session and its outcome has not been collected yet."""
-    state = st.session_state
-    return (
-        state.get("job") is not None and state.get("result") is None and not state.get("run_error")
-    )
+    """A run was started in this session and its outcome has not been collected yet."""
+    batch = _batch()
+    return batch is not None and batch.running
 
 
 def _start(job: TrainJob) -> None:
+    """Stop this session's run if one is going, then start `job` (callback of Train)."""
     state = st.session_state
-    previous = state.get("job")
-    if previous is not None and not previous.done():
-        previous.stop()
-    state.update(job=training_service().submit(job), result=None, run_error=None)
+    if _batch() is not None:
+        _batch().stop()
+    state[RUNS] = state.get(RUNS, 0) + 1
+    state[BATCH] = Batch.start(training_service(), [state[RUNS]], [job])
 
 
 def _stop() -> None:
-    job = st.session_state.get("job")
-    if job is not None:
-        job.stop()
+    if _batch() is not None:
+        _batch().stop()
 
 
 def _describe(job: TrainJob) -> str:
@@ -62,54 +72,37 @@ def _describe(job: TrainJob) -> str:
     )
 
 
-def _progress(job, done: int) -> None:
-    total = job.job.config.epochs
-    if not job.started():
-        ahead = training_service().queue_position(job)
-        st.progress(
-            0.0,
-            text=f"Queued: waiting for a free worker ({ahead} ahead)"
-            if ahead
-            else "Starting a worker…",
-        )
-        return
-    left = job.seconds_left()
-    text = f"Epoch {done:,} / {total:,}" + (f" · about {left:.1f} s left" if left else "")
-    st.progress(min(done / total, 1.0), text=text)
-
-
 def _live_panel(n_tasks: int) -> None:
     """Polled while a job runs: progress, the growing chart, and a full rerun at the end."""
     state = st.session_state
-    job = state.get("job")
-    if job is None:
+    batch = _batch()
+    if batch is None:
         st.info("Press **Train** to fit this model on the toy data; the loss curves grow here.")
         return
-    if _running():
-        history = job.history()
-        _progress(job, len(history))
+    if batch.running:
+        (history,) = batch.histories()
+        render_progress(batch.progress(training_service(), [""], [len(history)]))
         if len(history):
             st.plotly_chart(
                 loss_figure(history, n_tasks, state["log_scale"]),
                 key="live_loss",
                 config={"displayModeBar": False},
             )
-            if "gcos_mean" in history.columns:  # a few hundred points: cheap to redraw live
-                render_conflict(
-                    history, job.job.config, n_tasks, state["conflict_pairs"], "live_conflict"
-                )
-        if job.done():
-            state["result"], state["run_error"] = job.outcome()
+            if has_conflict(history):  # a few hundred points: cheap to redraw live
+                config = batch.handles[0].job.config
+                render_conflict(history, config, n_tasks, state["conflict_pairs"], "live_conflict")
+        if batch.collect_if_done():
             st.rerun(scope="app")
 
 
 def _outcome(n_tasks: int) -> None:
     state = st.session_state
-    job, result, error = state.get("job"), state.get("result"), state.get("run_error")
+    batch = _batch()
+    if batch is None or batch.running:
+        return
+    handle, (result, error) = batch.handles[0], batch.outcomes[0]
     if error:
         st.error(error, icon="🚫")
-        return
-    if result is None:
         return
     if result.status == "finished":
         st.success(f"Finished {result.epochs_run:,} epochs in {result.seconds:.1f} s")
@@ -124,30 +117,29 @@ def _outcome(n_tasks: int) -> None:
             config={"displayModeBar": False},
         )
         _final_table(result.history, n_tasks)
-        render_downloads(job, result)
+        render_downloads(handle, result)
         render_conflict(
-            result.history, job.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
+            result.history, handle.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
         )
     render_mixing(result)
     if result.val_predictions is not None:
-        _forecast(job.job, result.val_predictions)
+        _forecast(handle.job, result.val_predictions)
 
 
 def _final_table(history: pd.DataFrame, n_tasks: int) -> None:
-    last = history.iloc[-1]
     rows = [
         {
             "Task": f"task {t + 1} (feature {t + 1})",
-            "Train loss": last[f"train_task{t + 1}"],
-            "Validation loss": last[f"val_task{t + 1}"],
+            "Train loss": losses.final(history, losses.task("train", t)),
+            "Validation loss": losses.final(history, losses.task("val", t)),
         }
         for t in range(n_tasks)
     ]
     rows.append(
         {
             "Task": "total (sum)",
-            "Train loss": last["train_total"],
-            "Validation loss": last["val_total"],
+            "Train loss": losses.final(history, losses.total("train")),
+            "Validation loss": losses.final(history, losses.total("val")),
         }
     )
     st.dataframe(
@@ -161,7 +153,9 @@ def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
     s = job.spec
     data = dataset(job.data, s.n_features, s.timesteps, s.horizon)
     st.markdown("**Forecasts on the validation set**")
-    window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
+    window = 1  # a slider needs two windows to choose between (Streamlit refuses min == max)
+    if len(data.x_val) > 1:
+        window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
     st.plotly_chart(
         forecast_figure(data.x_val[window - 1], data.y_val[window - 1], predictions[window - 1]),
         key="forecast",
@@ -171,7 +165,6 @@ def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
 
 def render_training(spec: ModelSpec) -> None:
     """The Train tab: settings check, buttons, live panel and the run's outcome."""
-    state = st.session_state
     training_service()  # start (and warm up) the workers while the person reads the page
     source, problem = training_data(spec)
     left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
@@ -180,7 +173,7 @@ def render_training(spec: ModelSpec) -> None:
         config.validate()
     except SpecError as error:
         problem = problem or str(error)
-    job, current = state.get("job"), TrainJob(spec, source, config)
+    batch, current = _batch(), TrainJob(spec, source, config)
     running = _running()
     left.button(
         "Train",
@@ -194,9 +187,10 @@ def render_training(spec: ModelSpec) -> None:
     right.toggle("Log scale", value=True, key="log_scale")
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
-    if job is not None:
-        changed = "" if job.job == current else " — settings changed since; press Train to run them"
-        st.caption(f"Run {job.id}: {_describe(job.job)}{changed}")
+    if batch is not None:
+        job = batch.handles[0].job
+        changed = "" if job == current else " — settings changed since; press Train to run them"
+        st.caption(f"Run {batch.items[0]}: {_describe(job)}{changed}")
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).
     with st.container():

@@ -7,6 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from models.training.history import has_conflict
 from test_app import button, run_app
 
 TINY = {"epochs": "25", "filters": "4,8", "units": "16", "samples": "40"}
@@ -22,7 +23,7 @@ def _click(at: AppTest, label: str) -> None:
 
 def _finish(at: AppTest, seconds: float = 120.0) -> None:
     deadline = time.time() + seconds
-    while at.session_state["result"] is None and not at.session_state["run_error"]:
+    while at.session_state["train_batch"].running:
         assert time.time() < deadline, "the run did not end"
         time.sleep(0.2)
         at.run()
@@ -42,7 +43,7 @@ def test_train_runs_in_a_worker_and_reports_the_outcome():
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Loss history (CSV)", "Trained model (.keras)"]
     assert any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
-    assert at.session_state["job"].model_bytes()[:2] == b"PK"  # a .keras file is a zip
+    assert at.session_state["train_batch"].handles[0].model_bytes()[:2] == b"PK"  # a zip
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,8 @@ def test_a_run_without_conflict_columns_says_why(query, track, reason):
     _click(at, "Train")
     _finish(at)
     assert not at.exception
-    assert "gcos_mean" not in at.session_state["result"].history.columns
+    (result,) = at.session_state["train_batch"].results()
+    assert not has_conflict(result.history)
     captions = " ".join(c.value for c in at.caption)
     assert f"No gradient-conflict chart: {reason}" in captions
     assert not any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
@@ -70,11 +72,21 @@ def test_each_session_sees_only_its_own_run():
     _click(first, "Train")
     _finish(first)
     second.run()
-    assert second.session_state["job"] is None if "job" in second.session_state else True
+    assert "train_batch" not in second.session_state  # the first session's run is not here
     assert not any(s.value.startswith("Finished") for s in second.success)
+    assert not any(c.value.startswith("Run ") for c in second.caption)
     _click(second, "Train")
     _finish(second)
-    assert first.session_state["job"].id != second.session_state["job"].id
+    # Run numbers count per session: both sessions' first run is "Run 1", of its own job.
+    runs = [at.session_state["train_batch"] for at in (first, second)]
+    assert [batch.items for batch in runs] == [[1], [1]]
+    assert runs[0].handles[0].id != runs[1].handles[0].id
+    seeds = [batch.handles[0].job.config.seed for batch in runs]
+    assert seeds == [0, 7]
+    captions = [
+        next(c.value for c in at.caption if c.value.startswith("Run ")) for at in (first, second)
+    ]
+    assert "seed 0" in captions[0] and "seed 7" in captions[1]
 
 
 def test_bad_training_values_in_the_link_warn_and_fall_back():

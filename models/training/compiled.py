@@ -20,6 +20,7 @@ import numpy as np
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.spec import ModelSpec
+from models.training.history import task_pairs
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
 CACHE_SIZE = 6  # compiled specs kept per process; each holds a model, optimizer and graphs
@@ -162,11 +163,6 @@ class CompiledModel:
         with self.lock:  # a run of this spec in another thread would change the weights
             self.model.set_weights(weights)
             self.model.save(path)
-
-
-def task_pairs(n_tasks: int) -> list[tuple[int, int]]:
-    """Every task pair (i, j), i < j, 0-based, in the order the conflict columns use."""
-    return [(i, j) for i in range(n_tasks) for j in range(i + 1, n_tasks)]
 
 
 def task_shared_variables(model) -> list:

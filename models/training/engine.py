@@ -26,7 +26,8 @@ import pandas as pd
 
 from models.architectures.variants import validate
 from models.spec import ModelSpec, SpecError
-from models.training.compiled import compiled_model, mixing_matrices, task_pairs
+from models.training import history
+from models.training.compiled import compiled_model, mixing_matrices
 from models.training.toy_data import Dataset
 
 MAX_EPOCHS = 5000
@@ -120,7 +121,7 @@ def train(
         mixing = mixing_matrices(entry.model) if done else {}
         traced = entry.trace_count != traces
     return TrainResult(
-        history=_history(rows, spec.n_features),
+        history=history.frame(rows, spec.n_features),
         status=status,
         message=_message(status, len(rows), config),
         epochs_run=len(rows),
@@ -162,38 +163,12 @@ def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, shou
         if kept < len(new):
             return rows[:done], "diverged"
         if on_progress is not None:
-            on_progress(done, _history(rows[:done], entry.spec.n_features))
+            on_progress(done, history.frame(rows[:done], entry.spec.n_features))
         if should_stop is not None and done < epochs and should_stop():
             return rows[:done], "stopped"
         if chunk_epochs is None and entry.trace_count == traces:  # a tracing call times nothing
             size = int(np.clip(CHUNK_SECONDS * n / max(seconds, 1e-6), 1, MAX_CHUNK_EPOCHS))
     return rows, "finished"
-
-
-def _history(rows: np.ndarray, n_features: int) -> pd.DataFrame:
-    """Rows [train per task, val per task, cosine per task pair] as the documented history."""
-    rows = rows.astype(float)
-    train, val = rows[:, :n_features], rows[:, n_features : 2 * n_features]
-    columns = {
-        "epoch": np.arange(1, len(rows) + 1),
-        "train_total": train.sum(axis=1),
-        "val_total": val.sum(axis=1),
-    }
-    columns.update({f"train_task{t + 1}": train[:, t] for t in range(n_features)})
-    columns.update({f"val_task{t + 1}": val[:, t] for t in range(n_features)})
-    history = pd.DataFrame(columns)
-    cosines = rows[:, 2 * n_features :]
-    if cosines.shape[1]:
-        names = [f"gcos_{i + 1}_{j + 1}" for i, j in task_pairs(n_features)]
-        pairs = pd.DataFrame(cosines, columns=names)
-        history["gcos_mean"] = pairs.mean(axis=1)  # skips a NaN pair
-        history[names] = pairs
-    return history
-
-
-def history_csv(history: pd.DataFrame) -> str:
-    """The history as CSV text that `pandas.read_csv` turns back into the same table."""
-    return history.to_csv(index=False, float_format="%.17g")
 
 
 def _message(status: str, epochs_run: int, config: TrainConfig) -> str:

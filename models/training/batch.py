@@ -1,0 +1,126 @@
+"""A batch of training jobs that one browser session started together: submit, watch, stop,
+collect. The Train tab is a batch of one; Compare and the relatedness sweep are larger ones.
+
+Plain Python: the page keeps a `Batch` in its session state and only draws what it reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from models.training.engine import TrainResult
+from models.training.history import empty
+from models.training.jobs import JobHandle, TrainingService, TrainJob
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """How one job ended: the engine's status (finished, stopped, diverged) or an error."""
+
+    status: str
+    seconds: float | None  # None when the job never ran (an error, or cancelled while queued)
+    message: str = ""  # the engine's sentence (a diverged run's hint), or the error itself
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "finished"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one job is, for a progress bar: `stage` is queued, starting, compiling, running
+    or ended; `ahead` counts jobs queued before it; `seconds_left` is an estimate or None."""
+
+    label: str
+    stage: str
+    done: int
+    total: int
+    ahead: int = 0
+    seconds_left: float | None = None
+
+    @property
+    def fraction(self) -> float:
+        return min(self.done / self.total, 1.0) if self.total else 0.0
+
+
+@dataclass
+class Batch:
+    """Jobs submitted together, each standing for one item (a configuration, a sweep point)."""
+
+    items: list
+    handles: list[JobHandle]
+    colours: dict = field(default_factory=dict)  # item key -> line colour, for the charts
+    outcomes: list[tuple[TrainResult | None, str | None]] | None = None  # once all ended
+
+    @classmethod
+    def start(
+        cls, service: TrainingService, items: Sequence, jobs: Sequence[TrainJob], colours=None
+    ) -> Batch:
+        """Queue one job per item (in order; a free worker starts each)."""
+        return cls(list(items), [service.submit(job) for job in jobs], dict(colours or {}))
+
+    @property
+    def running(self) -> bool:
+        """Its outcomes are not collected yet (some job may still be queued or running)."""
+        return self.outcomes is None
+
+    def stop(self) -> None:
+        """Ask every unfinished job to stop (a queued one is cancelled)."""
+        for handle in self.handles:
+            if not handle.done():
+                handle.stop()
+
+    def collect_if_done(self) -> bool:
+        """Keep every job's outcome once all have ended; True when that just happened."""
+        if self.outcomes is not None or not all(h.done() for h in self.handles):
+            return False
+        self.outcomes = [h.outcome() for h in self.handles]
+        return True
+
+    def results(self) -> list[TrainResult | None]:
+        """Each job's result (None for a job that failed or while the batch runs)."""
+        return [result for result, _ in self.outcomes or [(None, None)] * len(self.handles)]
+
+    def histories(self, finished_only: bool = False) -> list[pd.DataFrame]:
+        """Each job's losses: the finished history when there is one, else the epochs so far
+        (with `finished_only`, no epochs at all for a job still going: no half-run points)."""
+        histories = []
+        for handle, result in zip(self.handles, self.results(), strict=True):
+            if result is not None:
+                histories.append(result.history)
+                continue
+            so_far = handle.history()
+            histories.append(empty(so_far) if finished_only and not handle.done() else so_far)
+        return histories
+
+    def statuses(self) -> list[RunStatus]:
+        """How each job ended (once collected)."""
+        return [
+            RunStatus(result.status, result.seconds, result.message)
+            if result is not None
+            else RunStatus(error or "not run", None, error or "")
+            for result, error in self.outcomes or []
+        ]
+
+    def progress(
+        self, service: TrainingService, labels: Sequence[str], done_counts: Sequence[int] = ()
+    ) -> list[Progress]:
+        """One `Progress` per job; `done_counts`: epochs per job if the caller just read them."""
+        reports = []
+        for i, (label, handle) in enumerate(zip(labels, self.handles, strict=True)):
+            done = done_counts[i] if done_counts else len(handle.rows())
+            total = handle.job.config.epochs
+            if handle.done():
+                reports.append(Progress(label, "ended", done, total))
+            elif not handle.started():
+                ahead = service.queue_position(handle)
+                reports.append(Progress(label, "queued" if ahead else "starting", 0, total, ahead))
+            elif done == 0:
+                reports.append(Progress(label, "compiling", 0, total))
+            else:
+                left = handle.seconds_left()
+                reports.append(Progress(label, "running", done, total, seconds_left=left))
+        return reports

@@ -1,0 +1,90 @@
+"""A run's loss history: one row per epoch, its columns named in this one place.
+
+Columns: `epoch`, `train_total`, `val_total`, `train_task<t>` and `val_task<t>` per task
+(1-based), then, when some weights serve several tasks and the run measures it, `gcos_mean` and
+`gcos_<i>_<j>` per task pair i < j: the cosine between the two tasks' loss gradients on the
+task-shared weights (negative = conflict; NaN where it was not measured or a gradient is 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+EPOCH = "epoch"
+SPLITS = ("train", "val")
+CONFLICT_MEAN = "gcos_mean"
+_PAIR_PREFIX = "gcos_"
+
+
+def total(split: str) -> str:
+    """The summed loss over tasks for `split` ("train" or "val")."""
+    return f"{split}_total"
+
+
+def task(split: str, t: int) -> str:
+    """Task `t`'s (0-based) loss for `split`."""
+    return f"{split}_task{t + 1}"
+
+
+def pair(i: int, j: int) -> str:
+    """The gradient cosine of tasks `i` and `j` (0-based)."""
+    return f"{_PAIR_PREFIX}{i + 1}_{j + 1}"
+
+
+def task_pairs(n_tasks: int) -> list[tuple[int, int]]:
+    """Every task pair (i, j), i < j, 0-based, in the order the cosine columns use."""
+    return [(i, j) for i in range(n_tasks) for j in range(i + 1, n_tasks)]
+
+
+def has_conflict(history: pd.DataFrame) -> bool:
+    return CONFLICT_MEAN in history.columns
+
+
+def pairs_in(history: pd.DataFrame) -> list[tuple[int, int]]:
+    """The task pairs (0-based) that `history` has cosine columns for."""
+    names = [c for c in history.columns if c.startswith(_PAIR_PREFIX) and c != CONFLICT_MEAN]
+    return [tuple(int(t) - 1 for t in name.removeprefix(_PAIR_PREFIX).split("_")) for name in names]
+
+
+def empty(history: pd.DataFrame) -> pd.DataFrame:
+    """A history with the same columns and no epochs."""
+    return pd.DataFrame(columns=history.columns)
+
+
+def frame(rows: np.ndarray, n_tasks: int) -> pd.DataFrame:
+    """Rows [train loss per task, val loss per task, cosine per task pair] as the history."""
+    rows = rows.astype(float)
+    train, val = rows[:, :n_tasks], rows[:, n_tasks : 2 * n_tasks]
+    columns = {
+        EPOCH: np.arange(1, len(rows) + 1),
+        total("train"): train.sum(axis=1),
+        total("val"): val.sum(axis=1),
+    }
+    columns.update({task("train", t): train[:, t] for t in range(n_tasks)})
+    columns.update({task("val", t): val[:, t] for t in range(n_tasks)})
+    history = pd.DataFrame(columns)
+    cosines = rows[:, 2 * n_tasks :]
+    if cosines.shape[1]:
+        names = [pair(i, j) for i, j in task_pairs(n_tasks)]
+        pairs = pd.DataFrame(cosines, columns=names)
+        history[CONFLICT_MEAN] = pairs.mean(axis=1)  # skips a NaN pair
+        history[names] = pairs
+    return history
+
+
+def to_csv(history: pd.DataFrame) -> str:
+    """The history as CSV text that `pandas.read_csv` turns back into the same table."""
+    return history.to_csv(index=False, float_format="%.17g")
+
+
+def final(history: pd.DataFrame, column: str) -> float:
+    """The column's value at the last epoch (NaN for an empty history)."""
+    return float(history[column].iloc[-1]) if len(history) else float("nan")
+
+
+def best_epoch(history: pd.DataFrame) -> int | None:
+    """The epoch with the lowest total validation loss (None for an empty history)."""
+    if not len(history):
+        return None
+    return int(history.at[history[total("val")].idxmin(), EPOCH])
