@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models.experiments import compare  # noqa: E402
+from models.experiments import sweep  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
 from models.training.jobs import TrainingService, TrainJob  # noqa: E402
@@ -26,21 +26,21 @@ from models.training.toy_data import DataSpec  # noqa: E402
 
 def run_sweep(service: TrainingService, seed: int, epochs: int):
     """(seconds from submit to the last result, summary table) of one sweep."""
-    plan = compare.sweep_plan(
+    plan = sweep.sweep_plan(
         ModelSpec(), DataSpec(seed=seed), TrainConfig(seed=seed), epochs=epochs
     )
     start = time.perf_counter()
     handles = [service.submit(point.job) for point in plan]
     outcomes = [h.future.result() for h in handles]
     seconds = time.perf_counter() - start
-    table = compare.sweep_table(plan, [o.history for o in outcomes])
-    return seconds, compare.sweep_summary(table), table
+    table = sweep.sweep_table(plan, [o.history for o in outcomes])
+    return seconds, sweep.sweep_summary(table), table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=compare.SWEEP_EPOCHS)
+    parser.add_argument("--epochs", type=int, default=sweep.SWEEP_EPOCHS)
     parser.add_argument("--seeds", default="0")
     args = parser.parse_args()
     service = TrainingService(workers=args.workers, warm_spec=ModelSpec())
@@ -55,7 +55,7 @@ def main() -> None:
             print(summary.round(4).to_string(index=False))
             best = table.pivot(index="Relatedness", columns="Configuration", values="Best val loss")
             print("best val loss:\n" + best.round(4).to_string())
-            print(compare.sweep_reading(summary))
+            print(sweep.sweep_reading(summary))
     finally:
         service.shutdown()
 

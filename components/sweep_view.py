@@ -5,13 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import batch_runs
+from components.boundary import guarded
 from components.compare_charts import sweep_figure
 from components.data_source import using_csv
+from components.resources import training_service
 from components.state import training_settings
-from models.experiments import compare
-from models.experiments.compare import LINE_COLOURS, SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
+from models.experiments import sweep
+from models.experiments.configurations import LINE_COLOURS
+from models.experiments.sweep import SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
 from models.spec import ModelSpec, SpecError
+from models.training.batch import Batch
 
 SWEEP = "cmp_sweep"
 POLL_SECONDS = 1.0  # a point appears only when a run ends
@@ -29,18 +32,30 @@ HOW_TO_READ = (
 )
 
 
-def _sweep_histories() -> list[pd.DataFrame]:
-    """Finished runs' histories; an empty one for runs still going (no half-trained points)."""
-    handles = st.session_state[SWEEP]["handles"]
-    return [
-        h if handle.done() else pd.DataFrame(columns=h.columns)
-        for h, handle in zip(batch_runs.histories(SWEEP), handles, strict=True)
-    ]
+def _batch() -> Batch | None:
+    return st.session_state.get(SWEEP)
+
+
+def _running() -> bool:
+    return _batch() is not None and _batch().running
+
+
+def _start(plan: list) -> None:
+    """Stop this session's sweep if one is going, then queue all of its runs."""
+    if _batch() is not None:
+        _batch().stop()
+    st.session_state[SWEEP] = Batch.start(training_service(), plan, [p.job for p in plan])
+
+
+def _stop() -> None:
+    if _batch() is not None:
+        _batch().stop()
 
 
 def _summary() -> pd.DataFrame:
-    points = st.session_state[SWEEP]["items"]
-    return compare.sweep_summary(compare.sweep_table(points, _sweep_histories()))
+    batch = _batch()  # only finished runs count: no half-trained points
+    table = sweep.sweep_table(batch.items, batch.histories(finished_only=True))
+    return sweep.sweep_summary(table)
 
 
 def _figure(summary: pd.DataFrame, key: str) -> None:
@@ -51,31 +66,32 @@ def _figure(summary: pd.DataFrame, key: str) -> None:
     )
 
 
+@guarded("live sweep")
 def _live() -> None:
     """Polled while the sweep runs: overall progress and the points finished so far."""
-    if not batch_runs.running(SWEEP):
+    if not _running():
         return
-    handles = st.session_state[SWEEP]["handles"]
+    handles = _batch().handles
     done = sum(h.done() for h in handles)
     st.progress(done / len(handles), text=f"Sweep: {done} of {len(handles)} runs done")
     _figure(_summary(), "sweep_live")
-    if batch_runs.collect_if_done(SWEEP):
+    if _batch().collect_if_done():
         st.rerun(scope="app")
 
 
 def _results() -> None:
-    batch = st.session_state.get(SWEEP)
-    if batch is None or batch["outcomes"] is None:
+    batch = _batch()
+    if batch is None or batch.running:
         return
-    problems = [s for s, _ in batch_runs.statuses(SWEEP) if s != "finished"]
+    problems = [s.status for s in batch.statuses() if not s.finished]
     if problems:
         st.warning(f"{len(problems)} run(s) did not finish: {problems[0]}", icon="⚠️")
     summary = _summary()
     _figure(summary, "sweep_final")
-    st.markdown(compare.sweep_reading(summary))
-    seconds = [s for _, s in batch_runs.statuses(SWEEP) if s is not None]
+    st.markdown(sweep.sweep_reading(summary))
+    seconds = [s.seconds for s in batch.statuses() if s.seconds is not None]
     st.caption(
-        f"{len(batch['handles'])} runs, {sum(seconds):.1f} s of training in total "
+        f"{len(batch.handles)} runs, {sum(seconds):.1f} s of training in total "
         "(runs wait for a free worker)."
     )
     losses = [c for c in summary.columns if c != "Relatedness"]
@@ -93,26 +109,25 @@ def render_sweep(spec: ModelSpec) -> None:
         st.caption("The sweep varies how related the toy series are, so it always runs on them.")
     data_spec, config = training_settings()
     try:
-        plan = compare.sweep_plan(spec, data_spec.validate(), config.validate())
+        plan = sweep.sweep_plan(spec, data_spec.validate(), config.validate())
         problem = None
     except SpecError as error:
         plan, problem = [], str(error)
-    running = batch_runs.running(SWEEP)
+    running = _running()
     start, stop = st.columns([3, 1])
     start.button(
         SWEEP_BUTTON,
         key="sweep_start",
         disabled=problem is not None,
-        on_click=batch_runs.start_batch,
-        args=(SWEEP, plan, [p.job for p in plan], {}),
+        on_click=_start,
+        args=(plan,),
         width="stretch",
     )
     stop.button(
         "Stop sweep",
         key="sweep_stop",
         disabled=not running,
-        on_click=batch_runs.stop_batch,
-        args=(SWEEP,),
+        on_click=_stop,
         width="stretch",
     )
     if problem:

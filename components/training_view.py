@@ -19,7 +19,7 @@ from components.run_insights import (
     render_mixing,
 )
 from components.state import training_settings
-from models.experiments.compare import short_name
+from models.experiments.configurations import short_name
 from models.spec import ModelSpec, SpecError
 from models.training import history as losses
 from models.training.batch import Batch

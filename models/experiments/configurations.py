@@ -1,0 +1,109 @@
+"""The configurations a comparison trains: which models, on which sizes, in which colours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from models.analysis.palette import OKABE_ITO
+from models.architectures.presets import MODEL_1, MODEL_2, NOTHING_SHARED, Preset
+from models.architectures.variants import VARIANTS, clamp_k, validate
+from models.spec import ModelSpec, SpecError
+from models.training.jobs import TrainJob
+
+MAX_CONFIGURATIONS = 6
+# Yellow last: it is the palette's weakest colour for a thin line on a white page, and with
+# at most MAX_CONFIGURATIONS (< 7) lines at once it is never needed.
+LINE_COLOURS = tuple(c for c in OKABE_ITO if c != "#F0E442") + ("#F0E442",)
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One model to compare: a label for people and the spec that builds it."""
+
+    label: str
+    spec: ModelSpec
+
+
+def short_name(spec: ModelSpec) -> str:
+    """`variant, k = n` — a label for a spec that has no better name."""
+    return f"{spec.variant}, k = {spec.shared_layers}"
+
+
+def on_sizes(variant: str, shared_layers: int, sizes: ModelSpec) -> ModelSpec:
+    """`sizes` with this variant and k (clipped to what the sizes allow); SpecError if invalid."""
+    if variant not in VARIANTS:
+        raise SpecError(f"Unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}.")
+    probe = sizes.replace(variant=variant)
+    VARIANTS[variant].check(probe)
+    return validate(clamp_k(probe.replace(shared_layers=shared_layers)))
+
+
+def configuration(
+    variant: str, shared_layers: int, sizes: ModelSpec, label: str | None = None
+) -> Configuration:
+    """A configuration on `sizes`; the label defaults to `variant, k = n`."""
+    spec = on_sizes(variant, shared_layers, sizes)
+    return Configuration(label or short_name(spec), spec)
+
+
+def preset_configuration(preset: Preset, sizes: ModelSpec, label: str = "") -> Configuration:
+    """A preset on `sizes`, labelled with its name (or `label`); SpecError if it cannot be."""
+    return Configuration(label or preset.label, preset.on(sizes))
+
+
+def default_configurations(sizes: ModelSpec) -> list[Configuration]:
+    """The question's two models and the no-sharing baseline, on `sizes` (skipping any invalid)."""
+    chosen = []
+    for preset in (MODEL_1, NOTHING_SHARED, MODEL_2):
+        try:
+            chosen.append(preset_configuration(preset, sizes))
+        except SpecError:
+            continue
+    return chosen
+
+
+def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Configuration], list]:
+    """Every configuration moved onto `sizes`, duplicates dropped; messages for dropped ones."""
+    kept, messages, seen = [], [], set()
+    for config in configs:
+        try:
+            spec = on_sizes(config.spec.variant, config.spec.shared_layers, sizes)
+        except SpecError as error:
+            messages.append(f"{config.label} left out: {error}")
+            continue
+        if spec not in seen:
+            seen.add(spec)
+            kept.append(Configuration(config.label, spec))
+    return kept, messages
+
+
+def add(configs: Sequence[Configuration], new: Configuration) -> tuple[list, str | None]:
+    """`configs` plus `new`, or unchanged with a message if it is already there or at the cap."""
+    if any(c.spec == new.spec for c in configs):
+        return list(configs), f"{short_name(new.spec)} is already in the comparison."
+    if len(configs) >= MAX_CONFIGURATIONS:
+        return list(configs), (
+            f"At most {MAX_CONFIGURATIONS} configurations at once: remove one to add another."
+        )
+    return [*configs, new], None
+
+
+def colours_for(
+    specs: Iterable[ModelSpec], previous: Mapping[ModelSpec, str]
+) -> dict[ModelSpec, str]:
+    """A line colour per spec: a spec keeps its previous colour, a new one the first free one."""
+    specs = list(specs)
+    colours = {s: previous[s] for s in specs if s in previous}
+    for spec in specs:
+        if spec not in colours:
+            used = set(colours.values())
+            free = [c for c in LINE_COLOURS if c not in used] or list(LINE_COLOURS)
+            colours[spec] = free[0]
+    return colours
+
+
+def build_jobs(configs: Iterable[Configuration], data: object, train_config) -> list[TrainJob]:
+    """One job per configuration, all on the same data (a `DataSpec` or uploaded `OwnData`)
+    and training settings (so the same seed)."""
+    return [TrainJob(c.spec, data, train_config) for c in configs]
