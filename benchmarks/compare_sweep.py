@@ -26,9 +26,7 @@ from models.training.toy_data import DataSpec  # noqa: E402
 
 def run_sweep(service: TrainingService, seed: int, epochs: int):
     """(seconds from submit to the last result, summary table) of one sweep."""
-    plan = sweep.sweep_plan(
-        ModelSpec(), DataSpec(seed=seed), TrainConfig(seed=seed), epochs=epochs
-    )
+    plan = sweep.sweep_plan(ModelSpec(), DataSpec(seed=seed), TrainConfig(seed=seed), epochs=epochs)
     start = time.perf_counter()
     handles = [service.submit(point.job) for point in plan]
     outcomes = [h.future.result() for h in handles]

@@ -69,7 +69,7 @@ def _path_without_dot() -> str:
 
 def test_page_shows_code_and_download_buttons(monkeypatch):
     monkeypatch.setenv("PATH", _path_without_dot())
-    at = run_app({"variant": "towers", "k": "1"})
+    at = run_app({"variant": "towers", "k": "1"}, tab="Model")
     assert not at.exception
     expander = next(e for e in at.expander if e.label.startswith("Show code"))
     code = expander.code[0]
@@ -82,7 +82,7 @@ def test_page_shows_code_and_download_buttons(monkeypatch):
 def test_page_offers_svg_and_png_when_graphviz_is_there(tmp_path, monkeypatch):
     _fake_dot(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + _path_without_dot())
-    at = run_app({"variant": "hard", "k": "2"})
+    at = run_app({"variant": "hard", "k": "2"}, tab="Model")
     assert not at.exception
     labels = [b.label for b in at.download_button]
     assert labels == ["Code (.py)", "Graph (.dot)", "Graph (.svg)", "Graph (.png)"]

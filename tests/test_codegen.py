@@ -59,9 +59,10 @@ def _spec_id(spec: ModelSpec) -> str:
 @pytest.fixture
 def clean_registry():
     """Exec'd custom classes register themselves; leave Keras' registry as it was."""
-    # Register the app's own layer before the snapshot: restoring a snapshot taken before
-    # its first import would unregister it for the rest of the session.
+    # Register the app's own layers before the snapshot: restoring a snapshot taken before
+    # their first import would unregister them for the rest of the session.
     import models.architectures.cross_stitch  # noqa: F401
+    import models.architectures.mmoe  # noqa: F401
 
     objects = dict(object_registration.GLOBAL_CUSTOM_OBJECTS)
     names = dict(object_registration.GLOBAL_CUSTOM_NAMES)

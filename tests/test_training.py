@@ -10,13 +10,8 @@ import pytest
 
 from models.architectures.variants import build_model
 from models.spec import ModelSpec, SpecError
-from models.training.engine import (
-    TrainConfig,
-    _run_chunks,
-    compiled_model,
-    predict,
-    train,
-)
+from models.training.compiled import compiled_model
+from models.training.engine import TrainConfig, _run_chunks, predict, train
 from models.training.toy_data import Dataset, DataSpec, make_dataset
 
 HARD = ModelSpec()  # the question's model 1

@@ -10,7 +10,9 @@ import pytest
 
 from models.architectures.variants import VARIANTS, Variant, build_model
 from models.spec import ModelSpec
-from models.training.engine import TrainConfig, compiled_model, history_csv, train
+from models.training.compiled import compiled_model
+from models.training.engine import TrainConfig, train
+from models.training.history import to_csv
 from models.training.toy_data import Dataset, DataSpec, make_dataset
 
 # Trunk conv1, conv2, (flatten), dense1 serves every task; the heads are per task.
@@ -86,7 +88,7 @@ def test_no_conflict_columns_without_task_shared_weights_or_tracking(data):
 
 def test_history_csv_parses_back_to_the_history(data):
     history = train(SMALL, data, TrainConfig(epochs=5)).history
-    parsed = pd.read_csv(io.StringIO(history_csv(history)))
+    parsed = pd.read_csv(io.StringIO(to_csv(history)))
     pd.testing.assert_frame_equal(parsed, history)
 
 

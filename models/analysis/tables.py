@@ -7,10 +7,13 @@ import pandas as pd
 from models.analysis.records import Analysis
 
 
-def _served(names: frozenset[str], every: tuple[str, ...], noun: str) -> str:
-    if len(every) > 1 and set(names) == set(every):
+def served(names, every: tuple[str, ...], noun: str, suffix: str = "") -> str:
+    """`names` in the order of `every`, or "all <n> <noun>" when that is every one of them;
+    `suffix` is cut from each name shown (task "task1_head" reads as "task1")."""
+    ordered = [n.removesuffix(suffix) if suffix else n for n in every if n in names]
+    if len(every) > 1 and len(ordered) == len(every):
         return f"all {len(every)} {noun}"
-    return ", ".join(n for n in every if n in names)
+    return ", ".join(ordered)
 
 
 def _shapes(analysis: Analysis, layer: str) -> str:
@@ -31,8 +34,8 @@ def layer_table(analysis: Analysis) -> pd.DataFrame:
             "Parameters": layer.params,
             "Weight shapes": ", ".join(layer.weight_shapes),
             "Role": layer.role,
-            "Tasks served": _served(layer.tasks, analysis.tasks, "tasks"),
-            "Inputs seen": _served(layer.inputs, analysis.inputs, "inputs"),
+            "Tasks served": served(layer.tasks, analysis.tasks, "tasks"),
+            "Inputs seen": served(layer.inputs, analysis.inputs, "inputs"),
         }
         for layer in analysis.layers
         if not layer.is_input
@@ -49,8 +52,8 @@ def call_table(analysis: Analysis) -> pd.DataFrame:
             "Layer object": c.layer,
             "Input shape": ", ".join(c.input_shapes),
             "Output shape": c.output_shape,
-            "Inputs seen": _served(c.inputs, analysis.inputs, "inputs"),
-            "Tasks served": _served(c.tasks, analysis.tasks, "tasks"),
+            "Inputs seen": served(c.inputs, analysis.inputs, "inputs"),
+            "Tasks served": served(c.tasks, analysis.tasks, "tasks"),
         }
         for c in analysis.calls
         if not by_name[c.layer].is_input

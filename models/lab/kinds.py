@@ -9,6 +9,7 @@ import pandas as pd
 from models.analysis.palette import layer_colours
 from models.analysis.records import Analysis, Totals
 from models.analysis.sharing import analyse
+from models.analysis.tables import served
 from models.architectures.presets import MODEL_1, MODEL_2
 from models.architectures.variants import build_model
 from models.lab.common import SEED, seed_keras
@@ -32,17 +33,9 @@ class SharingKinds:
     explanation: str
 
 
-def _who(names, everything: tuple[str, ...], what: str) -> str:
-    """Names in model order, or "all n <what>" when that is every one of them."""
-    ordered = [n.removesuffix("_head") for n in everything if n in names]
-    if len(everything) > 1 and len(ordered) == len(everything):
-        return f"all {len(everything)} {what}"
-    return ", ".join(ordered)
-
-
 def _called_on(calls, inputs: tuple[str, ...]) -> str:
     """What each call reads; many calls on one input each are summarised."""
-    per_call = [_who(c.inputs, inputs, "inputs") for c in calls]
+    per_call = [served(c.inputs, inputs, "inputs") for c in calls]
     if len(per_call) > 2 and all(len(c.inputs) == 1 for c in calls):
         return f"{per_call[0]} … {per_call[-1]}, one per call"
     return " | ".join(per_call)
@@ -55,7 +48,7 @@ def _calls_table(analysis: Analysis) -> pd.DataFrame:
             continue
         calls = analysis.calls_of(layer.name)
         on = _called_on(calls, analysis.inputs)
-        serves = _who(layer.tasks, analysis.tasks, "tasks")
+        serves = served(layer.tasks, analysis.tasks, "tasks", "_head")
         rows.append([layer.name, layer.params, layer.n_calls, on, serves, layer.role])
     return pd.DataFrame(
         rows, columns=["Layer object", "Params", "Calls", "Called on", "Serves", "Role"]
