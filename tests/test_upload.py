@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -17,7 +15,6 @@ from models.uploads.loader import (
     ModelUploadError,
     analyse_model_file,
 )
-from models.uploads.outcome import analysis_outcome
 
 
 def by_name(analysis):
@@ -195,35 +192,6 @@ def test_too_many_calls_is_refused(monkeypatch):
 
 
 # --- the page's side: what a worker's outcome becomes ----------------------------------------
-
-
-def _failed(error: BaseException):
-    def submit(fn, *args) -> Future:
-        future = Future()
-        future.set_exception(error)
-        return future
-
-    return submit
-
-
-def test_outcome_of_a_good_file_is_its_analysis():
-    data = model_file_bytes(siamese())
-    with ThreadPoolExecutor(1) as pool:
-        outcome = analysis_outcome(pool.submit, data)
-    assert outcome.error is None and outcome.analysis.totals.total == 73
-
-
-@pytest.mark.parametrize(
-    ("error", "shown"),
-    [
-        (ModelUploadError("This is not a `.keras` file"), "This is not a `.keras` file"),
-        (BrokenProcessPool("gone"), "stopped (killed or out of memory)"),
-        (RuntimeError("odd"), "could not be analysed: RuntimeError: odd"),
-    ],
-)
-def test_outcome_of_a_failure_is_a_message(error, shown):
-    outcome = analysis_outcome(_failed(error), b"whatever")
-    assert outcome.analysis is None and shown in outcome.error
 
 
 def test_analysis_is_plain_data_that_pickles():
