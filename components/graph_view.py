@@ -19,23 +19,17 @@ def render_toggles(
     """View and layout switches; their values live in session state (and the URL). Compact
     (presenter mode): side by side without their labels, the options say what they are."""
     labels = "collapsed" if compact else "visible"
+    switches = (("Graph view", VIEW_LABELS, view_key), ("Layout", LAYOUT_LABELS, layout_key))
     with st.container(horizontal=True, wrap=True, gap="medium"):
-        st.segmented_control(
-            "Graph view",
-            list(VIEW_LABELS),
-            key=view_key,
-            format_func=VIEW_LABELS.get,
-            required=True,
-            label_visibility=labels,
-        )
-        st.segmented_control(
-            "Layout",
-            list(LAYOUT_LABELS),
-            key=layout_key,
-            format_func=LAYOUT_LABELS.get,
-            required=True,
-            label_visibility=labels,
-        )
+        for label, options, key in switches:
+            st.segmented_control(
+                label,
+                list(options),
+                key=key,
+                format_func=options.get,
+                required=True,
+                label_visibility=labels,
+            )
 
 
 def _swatch(colour: str, text: str) -> str:

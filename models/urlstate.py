@@ -34,39 +34,34 @@ class Param:
     format: Callable[[object], str] = str
 
 
-def integer(low: int, high: int) -> Callable[[str], int]:
-    """Parser for a whole number in [low, high]; out of range clamps (with a warning)."""
+def _bounded(convert, kind: str, low, high, show) -> Callable[[str], object]:
+    """Parser for a finite `kind` in [low, high]; out of range clamps (with a warning)."""
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            value = int(text.strip())
+            value = convert(text.strip())
         except ValueError:
-            raise BadValue(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            nearest = min(max(value, low), high)
-            raise BadValue(f"{value} is outside {low}–{high}", fallback=nearest)
-        return value
-
-    return parse
-
-
-def number(low: float, high: float) -> Callable[[str], float]:
-    """Parser for a finite number in [low, high]; out of range clamps (with a warning)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise BadValue(f"{text!r} is not a number") from None
+            raise BadValue(f"{text!r} is not a {kind}") from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise BadValue(f"{text!r} is not a finite number")
+            raise BadValue(f"{text!r} is not a finite {kind}")
         if not low <= value <= high:
             raise BadValue(
-                f"{value:g} is outside {low:g}–{high:g}", fallback=min(max(value, low), high)
+                f"{show(value)} is outside {show(low)}–{show(high)}",
+                fallback=min(max(value, low), high),
             )
         return value
 
     return parse
+
+
+def integer(low: int, high: int) -> Callable[[str], int]:
+    """Parser for a whole number in [low, high]."""
+    return _bounded(int, "whole number", low, high, str)
+
+
+def number(low: float, high: float) -> Callable[[str], float]:
+    """Parser for a finite number in [low, high]."""
+    return _bounded(float, "number", low, high, lambda v: f"{v:g}")
 
 
 def integer_list(low: int, high: int, min_len: int, max_len: int) -> Callable[[str], tuple]:
@@ -136,18 +131,30 @@ SPEC_PARAMS = (
 )
 
 
+def _parse_each(raw: Mapping, schema, name_of) -> list[tuple[Param, object, BadValue | None]]:
+    """(param, parsed value or None, the problem or None) for each param of `schema` that
+    `raw` holds under `name_of(param)`."""
+    parsed = []
+    for p in schema:
+        if name_of(p) not in raw:
+            continue
+        try:
+            parsed.append((p, p.parse(str(raw[name_of(p)])), None))
+        except BadValue as error:
+            parsed.append((p, None, error))
+    return parsed
+
+
 def decode(params: Mapping[str, str], schema, defaults: Mapping[str, object]):
     """Read `schema` from `params`: (values by field, warnings). Missing keys take defaults."""
     values, warnings = dict(defaults), []
-    for p in schema:
-        if p.key not in params:
+    for p, value, error in _parse_each(params, schema, lambda p: p.key):
+        if error is None:
+            values[p.field] = value
             continue
-        try:
-            values[p.field] = p.parse(str(params[p.key]))
-        except BadValue as error:
-            if error.fallback is not None:
-                values[p.field] = error.fallback
-            warnings.append(f"URL parameter `{p.key}`: {error}; using {p.format(values[p.field])}.")
+        if error.fallback is not None:
+            values[p.field] = error.fallback
+        warnings.append(f"URL parameter `{p.key}`: {error}; using {p.format(values[p.field])}.")
     return values, warnings
 
 
@@ -199,15 +206,14 @@ def spec_from_settings(
     other value is used as it is.
     """
     spec_values, problems = dict(values), []
-    for p in SPEC_PARAMS:
-        if p.field not in LIST_FIELDS:
+    lists = [p for p in SPEC_PARAMS if p.field in LIST_FIELDS]
+    for p, value, error in _parse_each(values, lists, lambda p: p.field):
+        if error is None:
+            spec_values[p.field] = value
             continue
-        try:
-            spec_values[p.field] = p.parse(str(values[p.field]))
-        except BadValue as error:
-            kept = getattr(last_good, p.field)
-            problems.append(f"{p.key.capitalize()}: {error}; keeping {join(kept)}.")
-            spec_values[p.field] = kept
+        kept = getattr(last_good, p.field)
+        problems.append(f"{p.key.capitalize()}: {error}; keeping {join(kept)}.")
+        spec_values[p.field] = kept
     return ModelSpec(**spec_values), problems
 
 

@@ -123,16 +123,19 @@ def _count_edge(counts: dict, plan: FoldPlan, src: str, dst: str) -> None:
     counts[key] = counts.get(key, 0) + (0 if stands_for and key in counts else 1)
 
 
+def _begin(analysis: Analysis, layout: str, compact: bool, planner) -> tuple:
+    """(an empty graph, each layer's fill, the folding plan: `planner`'s, or none)."""
+    plan = planner(analysis) if planner else NO_FOLDING
+    return _new_graph(layout, compact), layer_colours(analysis), plan
+
+
 def layers_dot(
     analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
 ) -> str:
     """One node per layer object; edges between layer objects, with call counts."""
-    graph = _new_graph(layout, compact)
-    fills = layer_colours(analysis)
+    graph, fills, plan = _begin(analysis, layout, compact, layer_plan if fold else None)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
-    tasks = analysis.output_layers
-    plan = layer_plan(analysis) if fold else NO_FOLDING
-    nodes = []
+    tasks, nodes = analysis.output_layers, []
     for layer in analysis.layers:
         if layer.name in plan.hidden:
             continue
@@ -160,13 +163,10 @@ def calls_dot(
     analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
 ) -> str:
     """One node per call; the calls of a tied layer share a colour and a dashed tie."""
-    graph = _new_graph(layout, compact)
-    fills = layer_colours(analysis)
+    graph, fills, plan = _begin(analysis, layout, compact, call_plan if fold else None)
     ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
-    tasks = analysis.output_layers
     by_name = {layer.name: layer for layer in analysis.layers}
-    plan = call_plan(analysis) if fold else NO_FOLDING
-    nodes = []
+    tasks, nodes = analysis.output_layers, []
     for call in analysis.calls:
         if call.id in plan.hidden:
             continue
