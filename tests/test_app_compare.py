@@ -7,10 +7,15 @@ import os
 import time
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.training.pool import ReplacingProcessPool
 from test_app import button, run_app
+
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
 
 TINY = {"epochs": "15", "filters": "4,8", "units": "16", "samples": "40"}
 

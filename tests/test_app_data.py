@@ -6,11 +6,15 @@ import time
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from test_app import metric
 from test_app_training import TINY, _app, _click, _finish
+
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
 
 
 def _csv(rows: int = 120, columns: int = 3) -> bytes:

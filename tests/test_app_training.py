@@ -10,6 +10,10 @@ from streamlit.testing.v1 import AppTest
 from models.training.history import has_conflict
 from test_app import button, run_app
 
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
+
 TINY = {"epochs": "25", "filters": "4,8", "units": "16", "samples": "40"}
 
 

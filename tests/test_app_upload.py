@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.uploads.examples import model_file_bytes, siamese
 from test_app import run_app
+
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
 
 
 def _metrics(at: AppTest, label: str) -> list[str]:

@@ -7,12 +7,17 @@ clear message saying why this combination cannot be built).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.state import PAGE_PARAMS
 from models.urlstate import SPEC_PARAMS, TRAIN_PARAMS, BadValue
 from test_app import run_app
+
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
 
 PARAMS = {p.key: p for p in (*SPEC_PARAMS, *PAGE_PARAMS, *TRAIN_PARAMS)}
 

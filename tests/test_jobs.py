@@ -15,6 +15,10 @@ from models.training.engine import TrainConfig
 from models.training.jobs import WORKER_DIED, TrainingService, TrainJob
 from models.training.toy_data import DataSpec, make_dataset
 
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
+
 SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
 
 

@@ -14,6 +14,10 @@ from models.training.compiled import compiled_model
 from models.training.engine import TrainConfig, _run_chunks, predict, train
 from models.training.toy_data import Dataset, DataSpec, make_dataset
 
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
+
 HARD = ModelSpec()  # the question's model 1
 TOWERS = ModelSpec(variant="towers", shared_layers=1)  # the question's model 2
 

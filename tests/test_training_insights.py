@@ -15,6 +15,10 @@ from models.training.engine import TrainConfig, train
 from models.training.history import to_csv
 from models.training.toy_data import Dataset, DataSpec, make_dataset
 
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
+
 # Trunk conv1, conv2, (flatten), dense1 serves every task; the heads are per task.
 SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
 TRUNK = ("conv1", "conv2", "dense1")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import functools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.analysis.records import Analysis
 from models.uploads.examples import model_file_bytes, siamese
 from models.uploads.loader import ModelUploadError, analyse_model_file
+
+# Trains in worker processes or drives many page runs: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEEN: dict[str, list[int]] = {}  # kind -> [analysed, refused]: tried inputs, for the report
