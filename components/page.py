@@ -63,7 +63,8 @@ def main() -> None:
     else:
         st.session_state["last_good_spec"] = spec
         write_url(spec)
-        render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
+        if st.session_state.get(TAB_KEY) != UPLOAD:  # that tab shows its own model's figures
+            render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
     with link_slot.container():
         render_share_link()
 

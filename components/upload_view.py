@@ -16,6 +16,7 @@ from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
 from models.uploads.loader import LIMITS_TEXT, MAX_MODEL_MB
 from models.uploads.outcome import WAIT_SECONDS, AnalysedFile, analysis_outcome
 
+FOLD_FROM = 60  # layer objects: a model larger than this starts with its repeats folded
 HOW_TO_SAVE = """\
 ```python
 model.save("model.keras")  # Keras 3; then upload model.keras here
@@ -100,7 +101,13 @@ def _render_analysis(analysed: AnalysedFile) -> None:
     st.session_state.setdefault("upload_view", "layers")
     st.session_state.setdefault("upload_layout", "TB")
     render_toggles("upload_view", "upload_layout")
+    fold = st.toggle(
+        "Fold repeated blocks",
+        value=analysed.analysis.n_layer_objects > FOLD_FROM,  # a backbone's stages, drawn once
+        key=f"upload_fold_{analysed.key}",
+        help="Draw each run of identical blocks once, in a box marked '× r identical blocks'.",
+    )
     view, layout = st.session_state["upload_view"], st.session_state["upload_layout"]
-    render_graph(analysed.dot(view, layout), analysed.analysis)
+    render_graph(analysed.dot(view, layout, fold), analysed.analysis)
     st.subheader("Parameters per layer")
     render_tables(analysed.analysis, key="upload_layer_table")

@@ -27,15 +27,15 @@ def _open_tab() -> AppTest:
 
 def test_upload_shows_the_model_and_a_bad_file_only_an_error():
     at = _open_tab()
-    assert not at.exception and _metrics(at, "Total parameters") == ["52,012"]
+    # The figures follow what is shown: this tab shows its model's, not the sidebar's.
+    assert not at.exception and _metrics(at, "Total parameters") == []
     assert at.file_uploader(key="upload_file").allowed_type == [".keras"]
 
     _upload(at, "siamese.keras", model_file_bytes(siamese()))
     assert not at.exception and not at.error
-    # the app's own model first, then the uploaded one
-    assert _metrics(at, "Total parameters") == ["52,012", "73"]
-    assert _metrics(at, "Shared parameters") == ["47,972", "68"]
-    assert _metrics(at, "Layer calls")[1] == "8"  # 3 tied layers x 2 calls + difference + same
+    assert _metrics(at, "Total parameters") == ["73"]  # the uploaded model's own figures
+    assert _metrics(at, "Shared parameters") == ["68"]
+    assert _metrics(at, "Layer calls") == ["8"]  # 3 tied layers x 2 calls + difference + same
     tables = [df.value for df in at.dataframe if "Layer" in df.value.columns]
     layer_table = tables[0]  # the Model tab is closed: only the upload's tables are drawn
     tied = layer_table[layer_table["Calls"] == 2]["Layer"].tolist()
@@ -47,13 +47,15 @@ def test_upload_shows_the_model_and_a_bad_file_only_an_error():
         "This is not a `.keras` file: a `.keras` file is a zip archive written by "
         "`model.save('model.keras')`."
     ]
-    assert _metrics(at, "Total parameters") == ["52,012"]  # the rest of the page is unchanged
+    assert _metrics(at, "Total parameters") == []  # no figures of a model that is not shown
     assert [t.label for t in at.tabs][-1] == "Your model"
+    at.session_state["tab"] = "Model"
+    assert _metrics(at.run(), "Total parameters") == ["52,012"]  # the rest of the page works
 
 
 def test_example_button_analyses_the_shared_tower_model():
     at = _open_tab()
     next(b for b in at.button if b.label == "Try an example").click().run(timeout=180)
     assert not at.exception and not at.error
-    assert _metrics(at, "Total parameters") == ["52,012", "128,740"]
+    assert _metrics(at, "Total parameters") == ["128,740"]
     assert any(b.label == "Download the example file" for b in at.get("download_button"))

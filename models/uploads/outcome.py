@@ -63,14 +63,15 @@ class AnalysedFile:
     key: str  # which file: "example" or "upload:<file id>"
     analysis: Analysis | None
     error: str | None
-    dots: dict[tuple[str, str], str] = field(default_factory=dict)  # (view, layout) -> DOT
+    dots: dict[tuple, str] = field(default_factory=dict)  # (view, layout, fold) -> DOT
 
     @classmethod
     def of(cls, key: str, outcome: UploadOutcome) -> AnalysedFile:
         return cls(key, outcome.analysis, outcome.error)
 
-    def dot(self, view: str, layout: str) -> str:
-        """The graph's DOT text for one view and layout (needs an analysis)."""
-        if (view, layout) not in self.dots:
-            self.dots[(view, layout)] = to_dot(self.analysis, view, layout)
-        return self.dots[(view, layout)]
+    def dot(self, view: str, layout: str, fold: bool = False) -> str:
+        """The graph's DOT text for one view and layout, runs of identical blocks folded or
+        not (needs an analysis)."""
+        if (view, layout, fold) not in self.dots:
+            self.dots[(view, layout, fold)] = to_dot(self.analysis, view, layout, fold=fold)
+        return self.dots[(view, layout, fold)]
