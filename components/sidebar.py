@@ -8,7 +8,7 @@ from components.data_source import render_data_settings, sync_features, using_cs
 from components.state import load_spec_into_widgets, spec_from_widgets
 from models import spec as limits
 from models.architectures.presets import PRESETS
-from models.architectures.variants import VARIANTS
+from models.architectures.variants import VARIANTS, clamp_k
 from models.spec import ModelSpec
 from models.training.engine import MAX_EPOCHS
 from models.training.toy_data import MAX_SAMPLES
@@ -79,7 +79,8 @@ def _shared_slider(variant: str) -> None:
     state = st.session_state
     probe = spec_from_widgets()[0].replace(variant=variant)
     low, high = VARIANTS[variant].shared_range(probe)
-    state["k"] = min(max(int(state["k"]), low), high)  # the range follows the variant
+    # The range follows the variant (and the sizes): the one clamp the registry defines.
+    state["k"] = clamp_k(probe.replace(shared_layers=int(state["k"]))).shared_layers
     if high == low:
         st.caption(f"Shared layers: {low} (this variant has nothing else to share).")
         return

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 
 from models import spec as limits
-from models.architectures.variants import VARIANTS
+from models.architectures.variants import VARIANTS, clamp_k
 from models.spec import ModelSpec
 from models.training.engine import MAX_EPOCHS, TrainConfig
 from models.training.toy_data import MAX_SAMPLES, DataSpec
@@ -113,7 +113,8 @@ def join(values) -> str:
 
 SPEC_PARAMS = (
     Param("variant", "variant", choice(tuple(VARIANTS))),
-    Param("k", "shared_layers", integer(0, limits.MAX_CONV_LAYERS + limits.MAX_DENSE_LAYERS)),
+    # Any whole number here: its range depends on the variant (see `spec_from_query`).
+    Param("k", "shared_layers", integer(-(2**31), 2**31)),
     Param("features", "n_features", integer(1, limits.MAX_FEATURES)),
     Param("timesteps", "timesteps", integer(2, limits.MAX_TIMESTEPS)),
     Param("horizon", "horizon", integer(1, limits.MAX_HORIZON)),
@@ -171,21 +172,22 @@ def spec_to_query(spec: ModelSpec) -> dict[str, str]:
 def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
     """A spec from URL parameters, and a warning for every parameter that had to be replaced.
 
-    Combinations that no single value explains (a kernel too long for the sequence, too many
-    parameters) are left for `ModelSpec.validate()`, whose error says what to change.
+    `k` is checked against its own variant's range (hard's 0–5, not a range for every
+    variant). Combinations that no single value explains (a kernel too long for the sequence,
+    too many parameters) are left for `models.architectures.variants.validate`, whose error
+    says what to change.
     """
     defaults = {f.name: getattr(ModelSpec(), f.name) for f in fields(ModelSpec)}
     values, warnings = decode(params, SPEC_PARAMS, defaults)
     spec = ModelSpec(**values)
-    low, high = VARIANTS[spec.variant].shared_range(spec)
-    if not low <= spec.shared_layers <= high:
-        nearest = min(max(spec.shared_layers, low), high)
+    nearest = clamp_k(spec)
+    if nearest.shared_layers != spec.shared_layers:
+        low, high = VARIANTS[spec.variant].shared_range(spec)
         warnings.append(
             f"URL parameter `k`: {spec.shared_layers} is outside {low}–{high} for the "
-            f"{spec.variant} variant; using {nearest}."
+            f"{spec.variant} variant; using {nearest.shared_layers}."
         )
-        spec = spec.replace(shared_layers=nearest)
-    return spec, warnings
+    return nearest, warnings
 
 
 # The settings edited as comma text in the page ("8, 16, 32"), the rest as they are.

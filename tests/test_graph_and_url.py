@@ -97,3 +97,17 @@ def test_bad_url_values_warn_and_fall_back(query, key, expect):
     assert len(warnings) == 1 and f"`{key}`" in warnings[0]
     for field, value in expect.items():
         assert getattr(spec, field) == value
+
+
+@pytest.mark.parametrize(
+    ("query", "k", "warning"),
+    [
+        ({"variant": "foo", "k": "-3"}, 0, "`k`: -3 is outside 0–5 for the hard variant"),
+        ({"variant": "towers", "k": "9"}, 3, "`k`: 9 is outside 0–3 for the towers variant"),
+        ({"variant": "mmoe", "k": "0"}, 1, "`k`: 0 is outside 1–8 for the mmoe variant"),
+    ],
+)
+def test_a_bad_k_is_checked_against_its_own_variants_range(query, k, warning):
+    spec, warnings = spec_from_query(query)
+    assert spec.shared_layers == k
+    assert any(warning in w for w in warnings), warnings
