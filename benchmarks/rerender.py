@@ -53,12 +53,12 @@ def _sweep(page, spec: ModelSpec = SPEC) -> list[float]:
 
 def main() -> None:
     with running_app() as url, browser_page() as page:
-        page.goto(f"{url}/?variant=hard&k=0")
+        page.goto(f"{url}/?variant=hard&k=0&tab=model")
         wait_for_app_idle(page)
         _sweep(page)  # warm-up: every k built and cached once
         warm = _sweep(page) + _sweep(page)
         print("warm steps (ms):", [round(t) for t in warm])
-        page.goto(f"{url}/?variant=hard&k=0&units=201,100")  # new sizes: nothing cached
+        page.goto(f"{url}/?variant=hard&k=0&units=201,100&tab=model")  # new sizes: nothing cached
         wait_for_app_idle(page)
         cold = _sweep(page, SPEC.replace(dense_units=(201, 100)))[:5]
         print("cold steps (ms):", [round(t) for t in cold])

@@ -14,6 +14,16 @@ QUESTION, MODEL, TRAIN, COMPARE, LAB, UPLOAD = (
     "Your model",
 )
 TABS = (QUESTION, MODEL, TRAIN, COMPARE, LAB, UPLOAD)
+# The open tab in a link: `?tab=compare` reopens the Compare tab.
+TAB_SLUGS = {
+    "question": QUESTION,
+    "model": MODEL,
+    "train": TRAIN,
+    "compare": COMPARE,
+    "lab": LAB,
+    "upload": UPLOAD,
+}
+SLUG_OF = {label: slug for slug, label in TAB_SLUGS.items()}
 
 
 def open_tab(label: str) -> None:

@@ -6,6 +6,7 @@ from dataclasses import fields
 
 import streamlit as st
 
+from components.navigation import QUESTION, SLUG_OF, TAB_KEY, TAB_SLUGS
 from models.analysis.graph import LAYOUTS, VIEWS
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig
@@ -28,12 +29,18 @@ from models.urlstate import (
     training_to_query,
 )
 
+
+def _tab(text: str) -> str:
+    return TAB_SLUGS[choice(tuple(TAB_SLUGS))(text)]
+
+
 PAGE_PARAMS = (
     Param("view", "view", choice(VIEWS)),
     Param("layout", "layout", choice(LAYOUTS)),
     Param("present", "present", flag, flag_text),
+    Param("tab", TAB_KEY, _tab, lambda label: SLUG_OF.get(label, "question")),
 )
-PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False}
+PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False, TAB_KEY: QUESTION}
 
 # Each widget's session-state key is its URL parameter's key; lists are edited as comma text.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
@@ -57,7 +64,9 @@ def init_from_url() -> None:
     page, page_warnings = decode(params, PAGE_PARAMS, PAGE_DEFAULTS)
     training, train_warnings = training_from_query(params)
     load_spec_into_widgets(spec)
-    st.session_state.update({p.field: page[p.field] for p in PAGE_PARAMS})
+    # A page setting the link does not name keeps a value already set (a test opening a tab).
+    chosen = {p.field for p in PAGE_PARAMS if p.key in params or p.field not in st.session_state}
+    st.session_state.update({field: page[field] for field in chosen})
     st.session_state.update({key: training[field] for field, key in TRAIN_KEYS.items()})
     # The link's warnings stay on the page until the settings change.
     st.session_state["url_warnings"] = warnings + page_warnings + train_warnings
@@ -84,8 +93,9 @@ def write_url(spec: ModelSpec) -> None:
     """Mirror the current settings into the query string, so a copied link reproduces them."""
     query = spec_to_query(spec) | encode(st.session_state, PAGE_PARAMS)
     query |= training_to_query(training_values())
-    if not st.session_state["present"]:
-        del query["present"]  # the usual view keeps its links short
+    for key, default in (("present", "0"), ("tab", SLUG_OF[QUESTION])):
+        if query[key] == default:
+            del query[key]  # the usual view keeps its links short
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
 

@@ -132,3 +132,12 @@ def test_bad_list_text_in_sidebar_keeps_last_good_value():
     assert not at.exception
     assert any("Filters" in w.value for w in at.warning)
     assert metric(at, "Total parameters") == "52,012"
+
+
+def test_the_link_reopens_the_open_tab():
+    at = run_app({"tab": "compare"})
+    assert at.session_state["tab"] == "Compare" and at.query_params["tab"] == "compare"
+    assert "tab" not in run_app().query_params  # the Question tab keeps links short
+    bad = run_app({"tab": "nowhere"})
+    assert not bad.exception and bad.session_state["tab"] == "Question"
+    assert any("`tab`" in w.value for w in bad.warning)

@@ -22,7 +22,7 @@ def _graph_text(page) -> str:
 
 
 def test_slider_changes_graph_and_totals(app_url, page):
-    page.goto(f"{app_url}/?variant=towers&k=1")
+    page.goto(f"{app_url}/?variant=towers&k=1&tab=model")
     assert wait_for_app_idle(page) == "notRunning"
     assert _metric(page, "Total parameters") == "134,644"
     assert "32 params · ×4 calls" in _graph_text(page)
@@ -47,7 +47,7 @@ def test_slider_changes_graph_and_totals(app_url, page):
 
 
 def test_calls_view_shows_every_call_and_survives_reload(app_url, page):
-    page.goto(f"{app_url}/?variant=towers&k=1")
+    page.goto(f"{app_url}/?variant=towers&k=1&tab=model")
     wait_for_app_idle(page)
     page.get_by_text("One node per call", exact=True).click()
     wait_for_app_idle(page)

@@ -26,7 +26,7 @@ def test_app_loads_without_exception(app_url, page):
     assert APP_NAME.lower() in f"{page.title()} {heading.inner_text()}".lower()
 
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
-        page.goto(f"{app_url}/?variant=towers&k=1&view=calls")
+        page.goto(f"{app_url}/?variant=towers&k=1&view=calls&tab=model")
         wait_for_app_idle(page)
         page.wait_for_selector('[data-testid="stGraphVizChart"] svg g.node')
         target = REPO_ROOT / "docs" / "screenshot.png"
