@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from models.analysis.palette import colour
+from models.analysis.palette import line_colour
 from models.training import history as losses
 
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
@@ -47,7 +47,7 @@ def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figu
                     x=epochs,
                     y=history[losses.task(split, t)],
                     name=f"{split} task {t + 1}",
-                    line=dict(color=colour(t), width=1.8, dash=dash),
+                    line=dict(color=line_colour(t), width=1.8, dash=dash),
                 )
             )
     fig.update_xaxes(title="epoch")
@@ -77,7 +77,9 @@ def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.
     for f in range(n):
         cell, first = (f // cols + 1, f % cols + 1), f == 0
         fig.add_trace(_line(past, x[:, f], "input", "input", first, TOTAL_COLOUR), *cell)
-        fig.add_trace(_line(future, y[f], "truth", "truth", first, colour(f), width=2.5), *cell)
+        fig.add_trace(
+            _line(future, y[f], "truth", "truth", first, line_colour(f), width=2.5), *cell
+        )
         fig.add_trace(
             _line(
                 future,
@@ -85,7 +87,7 @@ def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.
                 "forecast",
                 "forecast",
                 first,
-                colour(f),
+                line_colour(f),
                 width=2.5,
                 dash="dash",
             ),
@@ -104,9 +106,9 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
     for w in range(windows):
         for f in range(x.shape[2]):
             name, group = f"feature {f + 1}", str(f)
-            fig.add_trace(_line(past, x[w, :, f], name, group, w == 0, colour(f)), 1, w + 1)
+            fig.add_trace(_line(past, x[w, :, f], name, group, w == 0, line_colour(f)), 1, w + 1)
             fig.add_trace(
-                _line(future, y[w, f], name, group, False, colour(f), dash="dash"), 1, w + 1
+                _line(future, y[w, f], name, group, False, line_colour(f), dash="dash"), 1, w + 1
             )
     return chart_layout(fig, 240, titled=True)
 
@@ -137,8 +139,9 @@ def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figur
                     x=epochs,
                     y=history[losses.pair(i, j)],
                     name=f"tasks {i + 1} & {j + 1}",
+                    connectgaps=True,  # measured on a schedule: the epochs between are NaN
                     # Task i's colour; the dash tells its partners apart.
-                    line=dict(color=colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
+                    line=dict(color=line_colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
                 )
             )
     fig.add_trace(
@@ -146,6 +149,7 @@ def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figur
             x=epochs,
             y=history[losses.CONFLICT_MEAN],
             name="mean",
+            connectgaps=True,
             line=dict(color=TOTAL_COLOUR, width=3),
         )
     )

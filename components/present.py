@@ -23,8 +23,10 @@ html { font-size: clamp(16px, 0.6vw + 11px, 21px); }
 [data-testid="stMetricLabel"] { font-size: 0.8rem; }
 [data-testid="stMetricValue"] { font-size: 1.5rem; }
 /* The graph fits what is left of the screen below the header, figures, tabs and switches. */
+/* The graph fits the height left below the header, figures and tabs. It is never shrunk to
+   the width: a wide (left-right) graph scrolls sideways rather than shrink past reading. */
 [data-testid="stGraphVizChart"] svg {
-  max-width: 100%; max-height: calc(100vh - 19rem); width: auto; height: auto;
+  max-width: none; max-height: calc(100vh - 19rem); width: auto; height: auto;
 }
 [data-testid="stElementToolbar"] { opacity: 1 !important; }
 </style>"""

@@ -6,14 +6,16 @@ import streamlit as st
 
 from components.charts import conflict_figure, mixing_figure
 from models.training.compiled import PROBE_SAMPLES
-from models.training.engine import TrainResult
+from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
 from models.training.history import has_conflict, to_csv
 from models.training.jobs import JobHandle
 
 CONFLICT_EXPLAINED = (
-    "Each epoch ends by measuring, on up to {n} training windows, the cosine similarity between "
-    "two tasks' loss gradients on the weights they share: near 1 they pull those weights the "
-    "same way, below 0 they pull against each other (conflict)."
+    "On up to {points} evenly spread epochs, each ends by measuring, on up to {n} training "
+    "windows, the cosine similarity between "
+    "every two tasks' loss gradients on the weights they share: near 1 a pair pulls those "
+    "weights the same way, below 0 against each other (conflict). The thick line is the mean "
+    "over all {pairs} pairs; *Show every task pair* draws each one."
 )
 
 
@@ -21,10 +23,11 @@ def conflict_options(container) -> bool:
     """The gradient-conflict settings in a popover; returns whether to measure it."""
     with container.popover("Gradient conflict", icon=":material/tune:", width="stretch"):
         track = st.toggle(
-            "Measure after every epoch",
+            "Measure it",
             value=True,
             key="track_conflict",
-            help="For model 1 this roughly doubles the time per epoch; applies to the next run.",
+            help=f"On up to {MAX_CONFLICT_POINTS} epochs of a run, evenly spread, and its last: "
+            "a smooth curve for a small share of the run's time. Applies to the next run.",
         )
         st.toggle(
             "Show every task pair",
@@ -41,7 +44,8 @@ def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -
         st.caption(f"No gradient-conflict chart: {_why_no_conflict(config, n_tasks)}")
         return
     st.markdown("**Gradient conflict between tasks**")
-    st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES))
+    pairs = n_tasks * (n_tasks - 1) // 2
+    st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES, pairs=pairs, points=MAX_CONFLICT_POINTS))
     st.plotly_chart(conflict_figure(history, show_pairs), key=key, config={"displayModeBar": False})
 
 

@@ -99,7 +99,9 @@ def render_sidebar() -> None:
     with st.sidebar:
         st.header("Model")
         _presets()
-        variant = st.selectbox(
+        # Radio buttons, not a drop-down: every variant's full name shows (a select box cut
+        # them to "Hard sharing: one trunk, a head p").
+        variant = st.radio(
             "Variant", list(VARIANTS), key="variant", format_func=lambda v: VARIANTS[v].label
         )
         st.caption(VARIANTS[variant].summary)

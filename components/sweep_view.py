@@ -10,8 +10,8 @@ from components.compare_charts import sweep_figure
 from components.data_source import using_csv
 from components.resources import training_service
 from components.state import training_settings
+from models.analysis.palette import LINE_COLOURS
 from models.experiments import sweep
-from models.experiments.configurations import LINE_COLOURS
 from models.experiments.sweep import SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
 from models.spec import ModelSpec, SpecError
 from models.training.batch import Batch

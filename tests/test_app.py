@@ -74,7 +74,7 @@ def test_slider_range_follows_variant_and_changes_totals():
     slider.set_value(2).run()
     assert metric(at, "Total parameters") == "133,444"  # conv1 + conv2 tied
     assert at.query_params["k"] == "2"
-    at.selectbox(key="variant").set_value("hard").run()
+    at.radio(key="variant").set_value("hard").run()
     assert len(at.select_slider(key="k").options) == 6
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from histories import history_of
-from models.analysis.palette import OKABE_ITO
+from models.analysis.palette import DARK_YELLOW, OKABE_ITO
 from models.analysis.records import Totals
 from models.experiments import configurations as cf
 from models.experiments import results
@@ -86,7 +86,7 @@ def test_add_refuses_duplicates_and_more_than_the_cap():
 def test_colours_stay_with_their_configuration_and_avoid_yellow():
     specs = [SIZES.replace(shared_layers=k) for k in range(6)]
     first = cf.colours_for(specs, {})
-    assert len(set(first.values())) == 6 and "#F0E442" not in first.values()
+    assert len(set(first.values())) == 6 and not {"#F0E442", DARK_YELLOW} & set(first.values())
     assert set(first.values()) <= set(OKABE_ITO)
     kept = cf.colours_for(specs[:2] + specs[3:], first)  # remove k = 2
     assert all(kept[s] == first[s] for s in kept)

@@ -11,7 +11,7 @@ import pytest
 from models.architectures.variants import VARIANTS, Variant, build_model
 from models.spec import ModelSpec
 from models.training.compiled import compiled_model
-from models.training.engine import TrainConfig, train
+from models.training.engine import MAX_CONFLICT_POINTS, TrainConfig, conflict_every, train
 from models.training.history import to_csv
 from models.training.toy_data import Dataset, DataSpec, make_dataset
 
@@ -72,7 +72,7 @@ def test_tasks_with_identical_targets_and_heads_agree(data, monkeypatch):
     same_val = np.repeat(data.y_val[:, :1], 4, axis=1)
     twins = Dataset(data.x_train, same_y, data.x_val, same_val, data.mean, data.std)
     history = train(SMALL, twins, TrainConfig(epochs=4)).history
-    np.testing.assert_allclose(history.filter(like="gcos_"), 1.0, atol=1e-4)
+    np.testing.assert_allclose(history.filter(like="gcos_").dropna(), 1.0, atol=1e-4)
 
 
 def test_no_conflict_columns_without_task_shared_weights_or_tracking(data):
@@ -168,3 +168,13 @@ def test_conflict_and_mixing_figures():
     heatmaps = [t for t in fig.data if t.type == "heatmap"]
     assert len(heatmaps) == 2 and {(h.zmin, h.zmax) for h in heatmaps} == {(-2.0, 2.0)}
     assert list(heatmaps[1].z[0]) == [-2.0, 0.0, 0.0]
+
+
+def test_conflict_is_measured_on_a_schedule_and_on_the_last_epoch(data):
+    epochs = 3 * MAX_CONFLICT_POINTS + 7
+    history = train(SMALL, data, TrainConfig(epochs=epochs, batch_size=64)).history
+    measured = history.dropna(subset=["gcos_mean"])["epoch"].tolist()
+    every = conflict_every(epochs)
+    assert every == 4 and len(measured) <= MAX_CONFLICT_POINTS + 1
+    assert measured[:3] == [1, 1 + every, 1 + 2 * every] and measured[-1] == epochs
+    assert conflict_every(MAX_CONFLICT_POINTS) == 1  # a short run is measured every epoch

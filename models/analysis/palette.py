@@ -23,9 +23,20 @@ PLAIN_FILL = "#FFFFFF"
 EDGE_COLOUR = "#8C8C8C"  # mid grey: readable on light and dark backgrounds
 
 
+# For thin lines on a white page the palette's yellow is too faint: a darker gold takes its
+# place, last, so a chart needs it only with seven lines at once.
+DARK_YELLOW = "#B39B00"
+LINE_COLOURS = tuple(c for c in OKABE_ITO if c != "#F0E442") + (DARK_YELLOW,)
+
+
 def colour(index: int) -> str:
-    """The palette colour for the index-th item (wraps around)."""
+    """The palette colour for the index-th item (wraps around): fills and swatches."""
     return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+def line_colour(index: int) -> str:
+    """The colour of the index-th line of a chart (wraps around): no faint yellow."""
+    return LINE_COLOURS[index % len(LINE_COLOURS)]
 
 
 def text_colour(fill: str) -> str:

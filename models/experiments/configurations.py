@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from models.analysis.palette import OKABE_ITO
+from models.analysis.palette import LINE_COLOURS
 from models.architectures.presets import MODEL_1, MODEL_2, NOTHING_SHARED, Preset
 from models.architectures.variants import VARIANTS, clamp_k, validate
 from models.spec import ModelSpec, SpecError
 from models.training.jobs import TrainJob
 
 MAX_CONFIGURATIONS = 6
-# Yellow last: it is the palette's weakest colour for a thin line on a white page, and with
-# at most MAX_CONFIGURATIONS (< 7) lines at once it is never needed.
-LINE_COLOURS = tuple(c for c in OKABE_ITO if c != "#F0E442") + ("#F0E442",)
 
 
 @dataclass(frozen=True)

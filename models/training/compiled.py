@@ -50,9 +50,9 @@ class CompiledModel:
         self.pairs = task_pairs(spec.n_features) if self.shared_variables else []
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, f, h])
-        int_sig, bool_sig = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.bool)
+        int_sig = tf.TensorSpec([], tf.int32)
         self.run_chunk = tf.function(
-            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 4, bool_sig]
+            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 6]
         )
         self.predict = tf.function(self._predict, input_signature=[x_sig])
 
@@ -111,24 +111,29 @@ class CompiledModel:
         unit = grads / tf.norm(grads, axis=1, keepdims=True)  # a zero gradient gives NaN
         return tf.gather_nd(tf.matmul(unit, unit, transpose_b=True), self.pairs)
 
-    def _conflict_row(self, x_probe, y_probe, track):
-        """The probe's pair cosines, NaN when not tracking (empty if nothing is task-shared)."""
+    def _conflict_row(self, x_probe, y_probe, epoch, every, last_epoch):
+        """The probe's pair cosines on this epoch's schedule, else NaN (empty if nothing is
+        task-shared). Measured every `every` epochs (never when 0) and on the last epoch."""
         import tensorflow as tf
 
         if not self.pairs:
             return tf.zeros([0])
+        due = (every > 0) & ((epoch % tf.maximum(every, 1) == 0) | (epoch == last_epoch))
         return tf.cond(
-            track,
+            due,
             lambda: self._gradient_cosines(x_probe, y_probe),
             lambda: tf.fill([len(self.pairs)], float("nan")),
         )
 
-    def _chunk(self, x, y, x_val, y_val, seed, first_epoch, n_epochs, batch_size, track):
+    def _chunk(
+        self, x, y, x_val, y_val, seed, first_epoch, n_epochs, batch_size, every, last_epoch
+    ):
         """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row each.
 
         A row is [train loss per task, val loss per task, gradient cosine per task pair (see
-        `task_pairs`; none if no weight serves two tasks; NaN if `track` is false)]. Its losses
-        are NaN if a weight is no longer finite; stops after the first non-finite losses.
+        `task_pairs`; none if no weight serves two tasks; NaN on epochs off the conflict
+        schedule, see `_conflict_row`)]. Its losses are NaN if a weight is no longer finite;
+        stops after the first non-finite losses.
         """
         import tensorflow as tf
 
@@ -152,7 +157,7 @@ class CompiledModel:
             # kernels output 0 for NaN), so a non-finite weight also marks the epoch diverged.
             finite = [tf.reduce_all(tf.math.is_finite(v)) for v in self.model.trainable_variables]
             losses = tf.where(tf.reduce_all(finite), losses, float("nan"))
-            cosines = self._conflict_row(x_probe, y_probe, track)
+            cosines = self._conflict_row(x_probe, y_probe, first_epoch + i, every, last_epoch)
             rows = rows.write(i, tf.concat([losses, cosines], axis=0))
             if not tf.reduce_all(tf.math.is_finite(losses)):
                 break

@@ -33,6 +33,14 @@ from models.training.toy_data import Dataset
 MAX_EPOCHS = 5000
 CHUNK_SECONDS = 0.04  # per call: Stop lands within ~40 ms, progress ~25x/s, call overhead ~1 %
 MAX_CHUNK_EPOCHS = 100
+# Gradient conflict costs most of an epoch each time it is measured: measured on a schedule of
+# at most this many epochs per run (and the last), the curve stays smooth and the run fast.
+MAX_CONFLICT_POINTS = 80
+
+
+def conflict_every(epochs: int) -> int:
+    """Measure the conflict every this many epochs: at most MAX_CONFLICT_POINTS per run."""
+    return max(1, -(-epochs // MAX_CONFLICT_POINTS))
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class TrainConfig:
     learning_rate: float = 1e-3
     batch_size: int = 32
     seed: int = 0
-    track_conflict: bool = True  # measure gradient conflict after every epoch (costs time)
+    track_conflict: bool = True  # measure gradient conflict on a schedule (see conflict_every)
 
     def validate(self) -> TrainConfig:
         """Raise `SpecError` naming what to change if these settings cannot be used."""
@@ -110,8 +118,9 @@ def train(
         entry.reset(entry.initial_weights(config.seed), config.learning_rate)
         names = ("x_train", "y_train", "x_val", "y_val")
         arrays = [tf.constant(getattr(data, name), tf.float32) for name in names]
-        settings = [tf.constant(v, tf.int32) for v in (config.seed, config.batch_size)]
-        settings.append(tf.constant(config.track_conflict, tf.bool))
+        every = conflict_every(config.epochs) if config.track_conflict else 0
+        values = (config.seed, config.batch_size, every, config.epochs - 1)
+        settings = [tf.constant(v, tf.int32) for v in values]
         rows, status = _run_chunks(
             entry, arrays, settings, config.epochs, chunk_epochs, on_progress, should_stop
         )
@@ -146,7 +155,7 @@ def predict(spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray) -> np.nda
 def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, should_stop):
     """Call the compiled chunk until done, stopped or diverged; returns (rows, status)."""
     rows, losses = None, 2 * entry.spec.n_features  # rows are sized by the first chunk's width
-    track = bool(settings[2])  # untracked cosines are all NaN: their columns are left out
+    track = int(settings[2]) > 0  # untracked cosines are all NaN: their columns are left out
     done, size = 0, chunk_epochs or 1  # adaptive sizing starts small: a huge model stays stoppable
     while done < epochs:
         n = min(size, epochs - done)
