@@ -27,6 +27,9 @@ def test_an_exception_in_a_tab_stays_in_that_tab(tab, monkeypatch):
     assert any(f"This part of the page ({tab} tab) hit an error" in e for e in errors), errors
     shown = " ".join(errors)
     assert "RuntimeError: boom in …" in shown and "/srv/app" not in shown
+    if tab == "Your model":  # that tab shows its own figures: look at another tab's
+        at.session_state["tab"] = "Model"
+        at.run()
     assert metric(at, "Total parameters") == "52,012"  # the rest of the page still works
 
 

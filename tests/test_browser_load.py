@@ -53,7 +53,7 @@ def test_four_sessions_train_at_once_and_stay_apart():
         visitor.goto(url)
         assert wait_for_app_idle(visitor, settle_ms=200) == "notRunning"
         page_load = time.perf_counter() - load_start
-        assert visitor.locator('[data-testid="stMetric"]').count() > 0
+        visitor.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
         assert visitor.locator('[data-testid="stException"]').count() == 0
 
         curves = []

@@ -201,9 +201,9 @@ def test_url_round_trip():
 def test_page_selects_the_variant_and_shows_its_metrics():
     from test_app import metric, run_app
 
-    at = run_app()
+    at = run_app(tab="Model")
 
-    at.selectbox(key="variant").set_value("cross_stitch").run()
+    at.radio(key="variant").set_value("cross_stitch").run()
     assert not at.exception
     assert at.query_params["variant"] == "cross_stitch" and at.query_params["k"] == "5"
     assert metric(at, "Total parameters") == "196,008"
