@@ -35,7 +35,7 @@ CHUNK_SECONDS = 0.04  # per call: Stop lands within ~40 ms, progress ~25x/s, cal
 MAX_CHUNK_EPOCHS = 100
 # Gradient conflict costs most of an epoch each time it is measured: measured on a schedule of
 # at most this many epochs per run (and the last), the curve stays smooth and the run fast.
-MAX_CONFLICT_POINTS = 80
+MAX_CONFLICT_POINTS = 40
 
 
 def conflict_every(epochs: int) -> int:
