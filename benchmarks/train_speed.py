@@ -7,7 +7,8 @@ per-epoch train and validation losses, with and without gradient-conflict tracki
 on at most 40 epochs of a run, see `models.training.engine.conflict_every`); plus the wall
 time of 500 epochs through the engine when the spec is new to the process (cold) and when it
 is retrained (warm). The rates are measured in interleaved rounds and the median is reported,
-because other processes sharing the CPU slow everything down at random. The last line is one JSON object.
+because other processes sharing the CPU slow everything down at random. The last line is one
+JSON object.
 
 Options (both must act before TensorFlow starts, so they are flags, not code in the engine):
   --threads N     TF intra- and inter-op threads (the app's training workers use 1).
