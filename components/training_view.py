@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components.boundary import guarded
 from components.charts import data_figure, forecast_figure, loss_figure
 from components.data_source import training_data
 from components.progress import render_progress
@@ -72,6 +73,7 @@ def _describe(job: TrainJob) -> str:
     )
 
 
+@guarded("live training")
 def _live_panel(n_tasks: int) -> None:
     """Polled while a job runs: progress, the growing chart, and a full rerun at the end."""
     state = st.session_state
