@@ -190,3 +190,23 @@ def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
         fig.update_yaxes(autorange="reversed", row=1, col=col)
     fig.update_yaxes(title="to task i", row=1, col=1)
     return chart_layout(fig, 300, titled=True)
+
+
+def gates_figure(weights: np.ndarray) -> go.Figure:
+    """An annotated heatmap of each task's (row) mean gate weight on each expert (column)."""
+    weights = np.asarray(weights, dtype=float)
+    fig = go.Figure(
+        go.Heatmap(
+            z=weights,
+            x=[f"expert {e + 1}" for e in range(weights.shape[1])],
+            y=[f"task {t + 1}" for t in range(weights.shape[0])],
+            zmin=0.0,
+            zmax=1.0,
+            colorscale="Blues",
+            colorbar=dict(title="share"),
+            texttemplate="%{z:.0%}",
+            hovertemplate="%{y} uses %{x} for %{z:.1%} of its input<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return chart_layout(fig, 80 + 40 * weights.shape[0])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import conflict_figure, mixing_figure
+from components.charts import conflict_figure, gates_figure, mixing_figure
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
 from models.training.history import has_conflict, to_csv
+from models.training.insights import gate_reading
 from models.training.jobs import JobHandle
 
 CONFLICT_EXPLAINED = (
@@ -71,6 +72,19 @@ def render_mixing(result: TrainResult) -> None:
         "on every task j's activations. A diagonal matrix keeps the tasks apart."
     )
     st.plotly_chart(mixing_figure(result.mixing), key="mixing", config={"displayModeBar": False})
+
+
+def render_gates(result: TrainResult) -> None:
+    """MMoE: how much of each expert each task uses, as a heatmap and in words."""
+    if result.gates is None:
+        return
+    st.markdown("**How each task uses the experts**")
+    st.caption(
+        "Each task's gate weighs the shared experts for every input window; shown is its mean "
+        "weight on each expert over the validation windows (a row sums to 100 %). "
+        + gate_reading(result.gates)
+    )
+    st.plotly_chart(gates_figure(result.gates), key="gates", config={"displayModeBar": False})
 
 
 def render_downloads(handle: JobHandle, result: TrainResult) -> None:

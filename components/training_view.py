@@ -17,6 +17,7 @@ from components.run_insights import (
     conflict_options,
     render_conflict,
     render_downloads,
+    render_gates,
     render_mixing,
 )
 from components.state import training_settings
@@ -124,6 +125,7 @@ def _outcome(n_tasks: int) -> None:
             result.history, handle.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
         )
     render_mixing(result)
+    render_gates(result)
     if result.val_predictions is not None:
         _forecast(handle.job, result.val_predictions)
 

@@ -99,3 +99,12 @@ def test_bad_training_values_in_the_link_warn_and_fall_back():
     warnings = " ".join(w.value for w in at.warning)
     assert "`epochs`" in warnings and "`lr`" in warnings and "`relatedness`" in warnings
     assert at.session_state["epochs"] == 1 and at.session_state["relatedness"] == 1.0
+
+
+def test_an_mmoe_run_shows_how_each_task_uses_the_experts():
+    at = _app(TINY | {"variant": "mmoe", "k": "2", "epochs": "5"})
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception
+    assert any(m.value == "**How each task uses the experts**" for m in at.markdown)
+    assert any("Task 1 uses expert" in c.value for c in at.caption)

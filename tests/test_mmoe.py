@@ -10,6 +10,9 @@ from models.analysis.palette import GATE_FILL, layer_colours
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, clamp_k
 from models.spec import ModelSpec, SpecError
+from models.training.engine import TrainConfig, train
+from models.training.insights import gate_reading
+from models.training.toy_data import DataSpec
 from models.uploads.examples import model_file_bytes
 from models.uploads.loader import analyse_model_file
 
@@ -60,3 +63,17 @@ def test_a_saved_mmoe_loads_in_safe_mode_with_the_same_analysis():
     uploaded = analyse_model_file(model_file_bytes(model))
     assert uploaded.totals == analyse(model).totals
     assert sum(layer.gates_experts for layer in uploaded.layers) == 4
+
+
+def test_training_reports_how_much_of_each_expert_each_task_uses():
+    spec = ModelSpec(variant="mmoe", shared_layers=3, conv_filters=(4,), dense_units=(8,))
+    data = DataSpec(samples=20, val_samples=6).materialise(4, 10, 10)
+    result = train(spec, data, TrainConfig(epochs=3, track_conflict=False))
+    assert result.gates.shape == (4, 3)
+    np.testing.assert_allclose(result.gates.sum(axis=1), 1.0, atol=1e-5)
+    reading = gate_reading(np.array([[0.8, 0.2], [0.3, 0.7]]))
+    assert reading == "Task 1 uses expert 1 for 80%; Task 2 uses expert 2 for 70% of its input."
+    assert (
+        train(spec.replace(variant="hard", shared_layers=1), data, TrainConfig(epochs=1)).gates
+        is None
+    )

@@ -186,17 +186,6 @@ def task_shared_variables(model) -> list:
     return variables
 
 
-def mixing_matrices(model) -> dict[str, np.ndarray]:
-    """Layer name -> value of its `alpha` weight, for layers named cross_stitch*."""
-    return {
-        layer.name: np.asarray(weight.numpy())
-        for layer in model.layers
-        if layer.name.startswith("cross_stitch")
-        for weight in layer.weights
-        if weight.path.endswith("alpha") or weight.name.endswith("alpha")
-    }
-
-
 def _seeded_build(spec: ModelSpec, seed: int):
     """`build_model(spec)` as if after `keras.utils.set_random_seed(seed)`, without side effects."""
     # Keras' unseeded initializers draw their seeds from Python's `random`, so seeding only

@@ -27,7 +27,8 @@ import pandas as pd
 from models.architectures.variants import validate
 from models.spec import ModelSpec, SpecError
 from models.training import history
-from models.training.compiled import compiled_model, mixing_matrices
+from models.training.compiled import compiled_model
+from models.training.insights import gate_weights, mixing_matrices
 from models.training.toy_data import Dataset
 
 MAX_EPOCHS = 5000
@@ -91,6 +92,7 @@ class TrainResult:
     val_predictions: np.ndarray | None
     traced: bool
     mixing: dict[str, np.ndarray] = field(default_factory=dict)
+    gates: np.ndarray | None = None  # MMoE: each task's mean weight per expert (validation set)
 
 
 def train(
@@ -128,6 +130,7 @@ def train(
         weights = entry.model.get_weights() if done else None
         predictions = entry.predict(arrays[2]).numpy() if done else None
         mixing = mixing_matrices(entry.model) if done else {}
+        gates = gate_weights(entry.model, data.x_val) if done else None
         traced = entry.trace_count != traces
     return TrainResult(
         history=history.frame(rows, spec.n_features),
@@ -139,6 +142,7 @@ def train(
         val_predictions=predictions,
         traced=traced,
         mixing=mixing,
+        gates=gates,
     )
 
 

@@ -1,0 +1,35 @@
+"""What a trained model shows beyond its losses: cross-stitch mixing and MMoE gate weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def mixing_matrices(model) -> dict[str, np.ndarray]:
+    """Layer name -> value of its `alpha` weight, for layers named cross_stitch*."""
+    return {
+        layer.name: np.asarray(weight.numpy())
+        for layer in model.layers
+        if layer.name.startswith("cross_stitch")
+        for weight in layer.weights
+        if weight.path.endswith("alpha") or weight.name.endswith("alpha")
+    }
+
+
+def gate_weights(model, x: np.ndarray) -> np.ndarray | None:
+    """Each task's mean gate weight per expert over the windows `x`: (tasks, experts), rows
+    summing to 1; None for a model without MMoE gates. Gates read the flattened window."""
+    gates = [layer for layer in model.layers if getattr(layer, "gates_experts", False)]
+    if not gates:
+        return None
+    window = model.get_layer("window")(x)
+    return np.stack([np.asarray(gate.gate(window)).mean(axis=0) for gate in gates])
+
+
+def gate_reading(weights: np.ndarray) -> str:
+    """What the gate weights say, task by task: "Task 3 uses expert 2 for 80 % of its input"."""
+    parts = [
+        f"Task {t + 1} uses expert {int(np.argmax(row)) + 1} for {float(np.max(row)):.0%}"
+        for t, row in enumerate(np.asarray(weights, dtype=float))
+    ]
+    return "; ".join(parts) + " of its input."
