@@ -11,6 +11,10 @@ from models.analysis.palette import line_colour
 from models.training import history as losses
 
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
+# A log axis labelled at decades only (0.01, 0.1, 1): plotly's default crowds the minor
+# ticks with "5 2 1 5 2", which no one reads on a projector.
+LOG_AXIS = dict(type="log", dtick=1)
+LINEAR_AXIS = dict(type="linear")
 
 
 def chart_layout(fig: go.Figure, height: int, titled: bool = False) -> go.Figure:
@@ -51,7 +55,7 @@ def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figu
                 )
             )
     fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="MSE (standardised)", type="log" if log_scale else "linear")
+    fig.update_yaxes(title="MSE (standardised)", **(LOG_AXIS if log_scale else LINEAR_AXIS))
     return chart_layout(fig, 380)
 
 

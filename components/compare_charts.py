@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts import chart_layout
+from components.charts import LINEAR_AXIS, LOG_AXIS, chart_layout
 from models.training import history as losses
 
 LOSS_AXIS = "validation MSE (standardised)"
@@ -41,31 +41,30 @@ def curves_figure(
                 *cell,
             )
     fig.update_xaxes(title="epoch")
-    fig.update_yaxes(type="log" if log_scale else "linear")
+    fig.update_yaxes(**(LOG_AXIS if log_scale else LINEAR_AXIS))
     fig.update_yaxes(title=LOSS_AXIS, row=1, col=1)
     return chart_layout(fig, 380 if rows == 1 else 300 * rows, titled=True)
 
 
 def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:
-    """Total parameters (log x) vs final validation loss: one labelled point per configuration."""
+    """Total parameters (log x) vs final validation loss: one point per configuration, named
+    in the legend and on hover (labels on the plot overlapped when two points were close)."""
     fig = go.Figure()
     for (_, row), colour in zip(table.iterrows(), colours, strict=True):
         fig.add_trace(
             go.Scatter(
                 x=[row["Total parameters"]],
                 y=[row["Final val loss"]],
-                mode="markers+text",
+                mode="markers",
                 name=row["Configuration"],
                 text=[row["Configuration"]],
-                textposition="top center",
                 marker=dict(color=colour, size=14, line=dict(color="#7F7F7F", width=1)),
                 hovertemplate="%{text}<br>%{x:,} parameters<br>final val loss %{y:.4f}"
                 "<extra></extra>",
             )
         )
-    fig.update_xaxes(title="total parameters (log scale)", type="log")
+    fig.update_xaxes(title="total parameters (log scale)", tickformat="~s", **LOG_AXIS)
     fig.update_yaxes(title=f"final {LOSS_AXIS}")
-    fig.update_layout(showlegend=False)
     return chart_layout(fig, 380)
 
 
