@@ -33,8 +33,11 @@ def _remove(index: int) -> None:
 def current_configs(spec: ModelSpec) -> list[Configuration]:
     """The session's configurations on the sidebar's current sizes (defaults on first visit)."""
     state = st.session_state
-    if "cmp_configs" not in state:
-        state["cmp_configs"] = compare.default_configurations(spec)
+    if "cmp_configs" not in state:  # first visit: the link's list, or the defaults
+        linked, messages = compare.from_pairs(state.get("cmp_link", ()), spec)
+        for message in messages:
+            st.warning(message, icon="⚠️")
+        state["cmp_configs"] = linked or compare.default_configurations(spec)
     configs, messages = compare.resize(state["cmp_configs"], spec)
     for message in messages:
         st.warning(message, icon="⚠️")

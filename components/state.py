@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.navigation import QUESTION, SLUG_OF, TAB_KEY, TAB_SLUGS
 from models.analysis.graph import LAYOUTS, VIEWS
+from models.experiments.configurations import default_configurations, pairs_of
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig
 from models.training.toy_data import DataSpec
@@ -17,6 +18,8 @@ from models.urlstate import (
     TRAIN_PARAMS,
     Param,
     choice,
+    compare_list,
+    compare_text,
     decode,
     encode,
     flag,
@@ -34,13 +37,20 @@ def _tab(text: str) -> str:
     return TAB_SLUGS[choice(tuple(TAB_SLUGS))(text)]
 
 
+DEFAULT_LIST = "the default comparison"  # what an empty Compare list stands for
+
+
 PAGE_PARAMS = (
     Param("view", "view", choice(VIEWS)),
     Param("layout", "layout", choice(LAYOUTS)),
     Param("present", "present", flag, flag_text),
     Param("tab", TAB_KEY, _tab, lambda label: SLUG_OF.get(label, "question")),
+    # The Compare list as the link gave it: (variant, k) pairs, placed on the sizes when the
+    # Compare tab first draws them (components.compare_picker).
+    Param("compare", "cmp_link", compare_list, lambda pairs: compare_text(pairs) or DEFAULT_LIST),
 )
 PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False, TAB_KEY: QUESTION}
+PAGE_DEFAULTS["cmp_link"] = ()
 
 # Each widget's session-state key is its URL parameter's key; lists are edited as comma text.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
@@ -93,8 +103,16 @@ def write_url(spec: ModelSpec) -> None:
     """Mirror the current settings into the query string, so a copied link reproduces them."""
     query = spec_to_query(spec) | encode(st.session_state, PAGE_PARAMS)
     query |= training_to_query(training_values())
-    for key, default in (("present", "0"), ("tab", SLUG_OF[QUESTION])):
-        if query[key] == default:
+    configs = st.session_state.get("cmp_configs")
+    if configs is not None:  # the comparison this session is looking at, as it stands
+        query["compare"] = compare_text(pairs_of(configs))
+    defaults = pairs_of(default_configurations(spec))
+    for key, default in (
+        ("present", "0"),
+        ("tab", SLUG_OF[QUESTION]),
+        ("compare", compare_text(defaults)),
+    ):
+        if query[key] in (default, "", DEFAULT_LIST):
             del query[key]  # the usual view keeps its links short
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)

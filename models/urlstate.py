@@ -241,3 +241,24 @@ def training_from_query(params: Mapping[str, str]) -> tuple[dict, list[str]]:
 def training_to_query(values: Mapping[str, object]) -> dict[str, str]:
     """URL parameters for training and data settings given by field name."""
     return encode(values, TRAIN_PARAMS)
+
+
+MAX_COMPARED = 6  # the Compare tab's cap (models.experiments.configurations.MAX_CONFIGURATIONS)
+
+
+def compare_list(text: str) -> tuple[tuple[str, int], ...]:
+    """Parser for a Compare list such as "hard.5,towers.1": (variant, k) per configuration."""
+    pairs = []
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        variant, _, k = item.partition(".")
+        if variant not in VARIANTS or not k.lstrip("-").isdigit():
+            raise BadValue(f"{item!r} is not <variant>.<k> (e.g. towers.1)")
+        pairs.append((variant, int(k)))
+    if not 1 <= len(pairs) <= MAX_COMPARED:
+        raise BadValue(f"needs 1 to {MAX_COMPARED} configurations")
+    return tuple(pairs)
+
+
+def compare_text(pairs) -> str:
+    """A Compare list as its link writes it: "hard.5,towers.1"."""
+    return ",".join(f"{variant}.{k}" for variant, k in pairs)

@@ -141,3 +141,20 @@ def test_the_link_reopens_the_open_tab():
     bad = run_app({"tab": "nowhere"})
     assert not bad.exception and bad.session_state["tab"] == "Question"
     assert any("`tab`" in w.value for w in bad.warning)
+
+
+def _compared(at: AppTest) -> list[str]:
+    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("<span")]
+
+
+def test_the_link_reopens_the_compare_list():
+    at = run_app({"tab": "compare", "compare": "hard.5,towers.3,mmoe.2"})
+    assert not at.exception
+    assert _compared(at) == ["Question: model 1", "All conv layers shared", "mmoe, k = 2"]
+    assert at.query_params["compare"] == "hard.5,towers.3,mmoe.2"
+    at.button(key="cmp_remove_0").click().run()
+    assert at.query_params["compare"] == "towers.3,mmoe.2"  # the link follows the list
+    assert "compare" not in run_app({"tab": "compare"}).query_params  # the defaults: short
+    bad = run_app({"tab": "compare", "compare": "bogus.1"})
+    assert any("`compare`" in w.value and "default comparison" in w.value for w in bad.warning)
+    assert _compared(bad) == ["Question: model 1", "Nothing shared", "Question: model 2"]

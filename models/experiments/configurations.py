@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from models.analysis.palette import LINE_COLOURS
-from models.architectures.presets import MODEL_1, MODEL_2, NOTHING_SHARED, Preset
+from models.architectures.presets import MODEL_1, MODEL_2, NOTHING_SHARED, PRESETS, Preset
 from models.architectures.variants import VARIANTS, clamp_k, validate
 from models.spec import ModelSpec, SpecError
 from models.training.jobs import TrainJob
@@ -104,3 +104,33 @@ def build_jobs(configs: Iterable[Configuration], data: object, train_config) -> 
     """One job per configuration, all on the same data (a `DataSpec` or uploaded `OwnData`)
     and training settings (so the same seed)."""
     return [TrainJob(c.spec, data, train_config) for c in configs]
+
+
+def named(spec: ModelSpec, sizes: ModelSpec) -> Configuration:
+    """`spec` under its preset's name when it is one on these sizes, else `variant, k = n`."""
+    for preset in PRESETS:
+        try:
+            if preset.on(sizes) == spec:
+                return Configuration(preset.label, spec)
+        except SpecError:
+            continue
+    return Configuration(short_name(spec), spec)
+
+
+def from_pairs(pairs, sizes: ModelSpec) -> tuple[list[Configuration], list[str]]:
+    """Configurations for (variant, k) pairs on `sizes` (a link's Compare list), with a message
+    for each one these sizes cannot build; duplicates are dropped."""
+    configs, messages = [], []
+    for variant, k in pairs:
+        try:
+            config = named(on_sizes(variant, k, sizes), sizes)
+        except SpecError as error:
+            messages.append(f"{variant}, k = {k} left out of the comparison: {error}")
+            continue
+        if all(c.spec != config.spec for c in configs):
+            configs.append(config)
+    return configs, messages
+
+
+def pairs_of(configs) -> tuple[tuple[str, int], ...]:
+    return tuple((c.spec.variant, c.spec.shared_layers) for c in configs)
