@@ -12,18 +12,13 @@ from models.experiments.configurations import default_configurations, pairs_of
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig
 from models.training.toy_data import DataSpec
+from models.urlcodec import Param, choice, decode, encode, flag, flag_text
 from models.urlstate import (
     LIST_FIELDS,
     SPEC_PARAMS,
     TRAIN_PARAMS,
-    Param,
-    choice,
     compare_list,
     compare_text,
-    decode,
-    encode,
-    flag,
-    flag_text,
     list_text,
     spec_from_query,
     spec_from_settings,

@@ -6,110 +6,26 @@ replaced by a valid value (the default, or the nearest allowed number).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import asdict, fields
 
 from models import spec as limits
 from models.architectures.variants import VARIANTS, clamp_k
 from models.spec import ModelSpec
 from models.training.engine import MAX_EPOCHS, TrainConfig
 from models.training.toy_data import MAX_SAMPLES, DataSpec
-
-
-class BadValue(ValueError):
-    """A URL value that cannot be used; `fallback` (if not None) replaces it."""
-
-    def __init__(self, message: str, fallback=None):
-        super().__init__(message)
-        self.fallback = fallback
-
-
-@dataclass(frozen=True)
-class Param:
-    """One URL parameter: its key, the setting it fills, and how to read and write it."""
-
-    key: str
-    field: str
-    parse: Callable[[str], object]
-    format: Callable[[object], str] = str
-
-
-def _bounded(convert, kind: str, low, high, show) -> Callable[[str], object]:
-    """Parser for a finite `kind` in [low, high]; out of range clamps (with a warning)."""
-
-    def parse(text: str):
-        try:
-            value = convert(text.strip())
-        except ValueError:
-            raise BadValue(f"{text!r} is not a {kind}") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise BadValue(f"{text!r} is not a finite {kind}")
-        if not low <= value <= high:
-            raise BadValue(
-                f"{show(value)} is outside {show(low)}–{show(high)}",
-                fallback=min(max(value, low), high),
-            )
-        return value
-
-    return parse
-
-
-def integer(low: int, high: int) -> Callable[[str], int]:
-    """Parser for a whole number in [low, high]."""
-    return _bounded(int, "whole number", low, high, str)
-
-
-def number(low: float, high: float) -> Callable[[str], float]:
-    """Parser for a finite number in [low, high]."""
-    return _bounded(float, "number", low, high, lambda v: f"{v:g}")
-
-
-def integer_list(low: int, high: int, min_len: int, max_len: int) -> Callable[[str], tuple]:
-    """Parser for a comma list like '8,16,32' of whole numbers in [low, high]."""
-    item = integer(low, high)
-
-    def parse(text: str) -> tuple[int, ...]:
-        parts = [p for p in text.split(",") if p.strip()]
-        if not min_len <= len(parts) <= max_len:
-            raise BadValue(f"needs {min_len} to {max_len} comma-separated whole numbers")
-        try:
-            return tuple(item(p) for p in parts)
-        except BadValue:
-            raise BadValue(f"{text!r} is not a list of whole numbers in {low}–{high}") from None
-
-    return parse
-
-
-def choice(options: tuple[str, ...]) -> Callable[[str], str]:
-    """Parser for one of a fixed set of names."""
-
-    def parse(text: str) -> str:
-        if text not in options:
-            raise BadValue(f"{text!r} is not one of {', '.join(options)}")
-        return text
-
-    return parse
-
-
-TRUE_WORDS = ("1", "true", "yes", "on")
-FALSE_WORDS = ("0", "false", "no", "off")
-
-
-def flag(text: str) -> bool:
-    """Parser for an on/off switch such as `present=1`."""
-    word = text.strip().lower()
-    if word not in TRUE_WORDS + FALSE_WORDS:
-        raise BadValue(f"{text!r} is not 1 or 0", fallback=False)
-    return word in TRUE_WORDS
-
-
-def flag_text(value: object) -> str:
-    return "1" if value else "0"
-
-
-def join(values) -> str:
-    return ",".join(str(v) for v in values)
-
+from models.urlcodec import (
+    BadValue,
+    Param,
+    choice,
+    decode,
+    encode,
+    integer,
+    integer_list,
+    join,
+    number,
+    parse_each,
+)
 
 SPEC_PARAMS = (
     Param("variant", "variant", choice(tuple(VARIANTS))),
@@ -130,38 +46,6 @@ SPEC_PARAMS = (
     ),
     Param("activation", "activation", choice(limits.ACTIVATIONS)),
 )
-
-
-def _parse_each(raw: Mapping, schema, name_of) -> list[tuple[Param, object, BadValue | None]]:
-    """(param, parsed value or None, the problem or None) for each param of `schema` that
-    `raw` holds under `name_of(param)`."""
-    parsed = []
-    for p in schema:
-        if name_of(p) not in raw:
-            continue
-        try:
-            parsed.append((p, p.parse(str(raw[name_of(p)])), None))
-        except BadValue as error:
-            parsed.append((p, None, error))
-    return parsed
-
-
-def decode(params: Mapping[str, str], schema, defaults: Mapping[str, object]):
-    """Read `schema` from `params`: (values by field, warnings). Missing keys take defaults."""
-    values, warnings = dict(defaults), []
-    for p, value, error in _parse_each(params, schema, lambda p: p.key):
-        if error is None:
-            values[p.field] = value
-            continue
-        if error.fallback is not None:
-            values[p.field] = error.fallback
-        warnings.append(f"URL parameter `{p.key}`: {error}; using {p.format(values[p.field])}.")
-    return values, warnings
-
-
-def encode(values: Mapping[str, object], schema) -> dict[str, str]:
-    """Write the fields of `schema` from `values` as URL strings."""
-    return {p.key: p.format(values[p.field]) for p in schema}
 
 
 def spec_to_query(spec: ModelSpec) -> dict[str, str]:
@@ -209,7 +93,7 @@ def spec_from_settings(
     """
     spec_values, problems = dict(values), []
     lists = [p for p in SPEC_PARAMS if p.field in LIST_FIELDS]
-    for p, value, error in _parse_each(values, lists, lambda p: p.field):
+    for p, value, error in parse_each(values, lists, lambda p: p.field):
         if error is None:
             spec_values[p.field] = value
             continue

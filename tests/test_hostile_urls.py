@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.state import PAGE_PARAMS
-from models.urlstate import SPEC_PARAMS, TRAIN_PARAMS, BadValue
+from models.urlcodec import BadValue
+from models.urlstate import SPEC_PARAMS, TRAIN_PARAMS
 from test_app import run_app
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.

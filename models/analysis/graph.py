@@ -7,17 +7,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pydot
 
+from models.analysis.boxes import add_boxed, box_of
 from models.analysis.folding import NO_FOLDING, FoldPlan, call_plan, layer_plan
-from models.analysis.nested import SEP
 from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
 from models.analysis.records import Analysis, LayerInfo
 
 VIEWS = ("layers", "calls")
-EXPERT = re.compile(r"expert(\d+)_")
 LAYOUTS = ("TB", "LR")
 
 
@@ -80,34 +77,6 @@ def _node(node_id: str, layer: LayerInfo, fill: str, label: str, is_task: bool) 
     return pydot.Node(node_id, **attrs)
 
 
-def _group(name: str, by_submodel: bool) -> str | None:
-    """The box a node is drawn in: an MMoE expert (`expert2_…`) or, per layer object, the
-    sub-model it belongs to (`encoder/conv1`); None for a node drawn on its own."""
-    expert = EXPERT.match(name)
-    if expert:
-        return f"expert {expert.group(1)}"
-    if by_submodel and SEP in name:
-        return name.split(SEP, 1)[0]
-    return None
-
-
-def _add_nodes(graph: pydot.Dot, nodes: list[tuple[str, pydot.Node]]) -> None:
-    """Add (layer name, node) pairs; nodes of one group go into one labelled, dashed box."""
-    boxes: dict[str, pydot.Cluster] = {}
-    for group, node in nodes:
-        if group is None:
-            graph.add_node(node)
-            continue
-        if group not in boxes:
-            boxes[group] = pydot.Cluster(
-                f"box{len(boxes)}", label=_text(group), style="rounded,dashed", color=EDGE_COLOUR
-            )
-            boxes[group].set_fontcolor(EDGE_COLOUR)
-        boxes[group].add_node(node)
-    for box in boxes.values():
-        graph.add_subgraph(box)
-
-
 def _add_edges(graph: pydot.Dot, counts: dict[tuple[str, str], int], ids: dict[str, str]) -> None:
     for (src, dst), count in counts.items():
         attrs = {"label": f"×{count}"} if count > 1 else {}
@@ -129,33 +98,58 @@ def _begin(analysis: Analysis, layout: str, compact: bool, planner) -> tuple:
     return _new_graph(layout, compact), layer_colours(analysis), plan
 
 
+def _layer_label(analysis: Analysis, layer: LayerInfo, compact: bool) -> str:
+    shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
+    calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
+    params = "" if layer.is_input else _params(layer.params) + calls
+    return _label(f"{layer.name} · {layer.type}", " | ".join(shapes), params, compact)
+
+
+def _edges(analysis: Analysis) -> list[tuple[str, str]]:
+    """(parent layer, layer) for every call's every parent."""
+    layer_of_call = {c.id: c.layer for c in analysis.calls}
+    return [(layer_of_call[p], c.layer) for c in analysis.calls for p in c.parents]
+
+
+def _add_ghosts(graph: pydot.Dot, analysis: Analysis, other: Analysis, ids: dict) -> None:
+    """What only `other` has, drawn invisible: both graphs then lay out alike, each layer in
+    the same place (a side-by-side comparison)."""
+    ghosts = {x.name: f"g{i}" for i, x in enumerate(other.layers) if x.name not in ids}
+    for layer in other.layers:
+        if layer.name in ghosts:
+            label = _layer_label(other, layer, False)
+            graph.add_node(pydot.Node(ghosts[layer.name], label=label, style="invis"))
+    every, own = {**ids, **ghosts}, set(_edges(analysis))
+    for src, dst in dict.fromkeys(_edges(other)):
+        if (src, dst) not in own:
+            graph.add_edge(pydot.Edge(every[src], every[dst], style="invis"))
+
+
 def layers_dot(
-    analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
+    analysis: Analysis,
+    layout: str = "TB",
+    fold: bool = False,
+    compact: bool = False,
+    align_with: Analysis | None = None,
 ) -> str:
-    """One node per layer object; edges between layer objects, with call counts."""
+    """One node per layer object; edges between layer objects, with call counts. With
+    `align_with`, that model's other layers are laid out too, invisibly (see `_add_ghosts`)."""
     graph, fills, plan = _begin(analysis, layout, compact, layer_plan if fold else None)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
     tasks, nodes = analysis.output_layers, []
     for layer in analysis.layers:
         if layer.name in plan.hidden:
             continue
-        shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
-        calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
-        label = _label(
-            f"{layer.name} · {layer.type}",
-            " | ".join(shapes),
-            "" if layer.is_input else _params(layer.params) + calls,
-            compact,
-        )
+        label = _layer_label(analysis, layer, compact)
         node = _node(ids[layer.name], layer, fills[layer.name], label, layer.name in tasks)
-        nodes.append((plan.boxes.get(layer.name) or _group(layer.name, by_submodel=True), node))
-    _add_nodes(graph, nodes)
+        nodes.append((plan.boxes.get(layer.name) or box_of(layer.name, by_submodel=True), node))
+    add_boxed(graph, nodes, _text)
     counts: dict[tuple[str, str], int] = {}
-    layer_of_call = {c.id: c.layer for c in analysis.calls}
-    for call in analysis.calls:
-        for parent in call.parents:
-            _count_edge(counts, plan, layer_of_call[parent], call.layer)
+    for src, dst in _edges(analysis):
+        _count_edge(counts, plan, src, dst)
     _add_edges(graph, counts, ids)
+    if align_with is not None:
+        _add_ghosts(graph, analysis, align_with, ids)
     return graph.to_string()
 
 
@@ -178,8 +172,8 @@ def calls_dot(
         label = _label(title, call.output_shape, params, compact)
         node = _node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks)
         # Calls of a sub-model's layers stay unboxed: one box would merge its separate calls.
-        nodes.append((plan.boxes.get(call.id) or _group(layer.name, by_submodel=False), node))
-    _add_nodes(graph, nodes)
+        nodes.append((plan.boxes.get(call.id) or box_of(layer.name, by_submodel=False), node))
+    add_boxed(graph, nodes, _text)
     counts: dict[tuple[str, str], int] = {}
     for call in analysis.calls:
         for parent in call.parents:
