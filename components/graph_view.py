@@ -46,8 +46,9 @@ def render_legend(analysis: Analysis) -> None:
     st.html('<div style="font-size:0.85rem;line-height:1.8">' + " &nbsp; ".join(items) + "</div>")
 
 
-def render_graph(dot: str, analysis: Analysis) -> None:
-    """The DOT graph, drawn in the browser."""
+def render_graph(dot: str, analysis: Analysis, fit: bool = False) -> None:
+    """The DOT graph, drawn in the browser at its own size, or (`fit`) scaled to the column:
+    two graphs side by side are each seen whole (full screen shows them larger)."""
     with st.container(border=True):
-        st.graphviz_chart(dot, width="content")
+        st.graphviz_chart(dot, width="stretch" if fit else "content")
     render_legend(analysis)

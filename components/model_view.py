@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.code_view import render_code
+from components.diff_view import render_diff
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_explanation
 from components.present import presenting
@@ -22,7 +23,11 @@ def render_model_tab(spec: ModelSpec) -> None:
     if not presenter:
         render_explanation(analysis)
         render_toggles()
-    render_graph(dot_for(spec, state["view"], state["layout"], compact=presenter), analysis)
+    # "Compare with…": the graph beside another configuration's, and what changes.
+    if st.toggle("Compare with another configuration", key="diff_on"):
+        render_diff(spec, state["layout"])
+    else:
+        render_graph(dot_for(spec, state["view"], state["layout"], compact=presenter), analysis)
     if presenter:  # the switches under the graph: the picture starts right under the tabs
         render_toggles(compact=True)
         with st.expander("What this setting means"):

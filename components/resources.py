@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.analysis.graph import to_dot
+from models.analysis.graph import aligned_layers_dot, to_dot
 from models.analysis.records import Analysis
 from models.inspect import inspect_spec
 from models.lab.runner import LabResult, run_lab
@@ -33,6 +33,13 @@ def analysis_for(spec: ModelSpec) -> Analysis:
 def dot_for(spec: ModelSpec, view: str, layout: str, compact: bool = False) -> str:
     """The graph's DOT text for one spec, view and layout (compact: for presenter mode)."""
     return to_dot(analysis_for(spec), view, layout, compact=compact)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def aligned_dot_for(spec: ModelSpec, other: ModelSpec, layout: str) -> str:
+    """`spec`'s graph (one node per layer object) laid out with `other`'s layers too,
+    invisibly, so the two graphs drawn side by side keep each layer in the same place."""
+    return aligned_layers_dot(analysis_for(spec), analysis_for(other), layout)
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the equivalence lab (builds a few models)…")

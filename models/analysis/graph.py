@@ -11,7 +11,7 @@ import pydot
 
 from models.analysis.boxes import add_boxed, box_of
 from models.analysis.folding import NO_FOLDING, FoldPlan, call_plan, layer_plan
-from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
+from models.analysis.palette import EDGE_COLOUR, PLAIN_FILL, layer_colours, text_colour
 from models.analysis.records import Analysis, LayerInfo
 
 VIEWS = ("layers", "calls")
@@ -111,29 +111,10 @@ def _edges(analysis: Analysis) -> list[tuple[str, str]]:
     return [(layer_of_call[p], c.layer) for c in analysis.calls for p in c.parents]
 
 
-def _add_ghosts(graph: pydot.Dot, analysis: Analysis, other: Analysis, ids: dict) -> None:
-    """What only `other` has, drawn invisible: both graphs then lay out alike, each layer in
-    the same place (a side-by-side comparison)."""
-    ghosts = {x.name: f"g{i}" for i, x in enumerate(other.layers) if x.name not in ids}
-    for layer in other.layers:
-        if layer.name in ghosts:
-            label = _layer_label(other, layer, False)
-            graph.add_node(pydot.Node(ghosts[layer.name], label=label, style="invis"))
-    every, own = {**ids, **ghosts}, set(_edges(analysis))
-    for src, dst in dict.fromkeys(_edges(other)):
-        if (src, dst) not in own:
-            graph.add_edge(pydot.Edge(every[src], every[dst], style="invis"))
-
-
 def layers_dot(
-    analysis: Analysis,
-    layout: str = "TB",
-    fold: bool = False,
-    compact: bool = False,
-    align_with: Analysis | None = None,
+    analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
 ) -> str:
-    """One node per layer object; edges between layer objects, with call counts. With
-    `align_with`, that model's other layers are laid out too, invisibly (see `_add_ghosts`)."""
+    """One node per layer object; edges between layer objects, with call counts."""
     graph, fills, plan = _begin(analysis, layout, compact, layer_plan if fold else None)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
     tasks, nodes = analysis.output_layers, []
@@ -148,8 +129,38 @@ def layers_dot(
     for src, dst in _edges(analysis):
         _count_edge(counts, plan, src, dst)
     _add_edges(graph, counts, ids)
-    if align_with is not None:
-        _add_ghosts(graph, analysis, align_with, ids)
+    return graph.to_string()
+
+
+def aligned_layers_dot(analysis: Analysis, other: Analysis, layout: str = "TB") -> str:
+    """`analysis`'s graph laid out together with `other`'s layers and edges, those drawn
+    invisible. Both models' graphs drawn this way declare the same nodes, of the same sizes,
+    and edges in the same order, so graphviz places each layer alike in both."""
+    graph, fills, _ = _begin(analysis, layout, False, None)
+    own = {layer.name: layer for layer in analysis.layers}
+    theirs = {layer.name: layer for layer in other.layers}
+    names = sorted(own.keys() | theirs.keys())
+    labels = {}
+    for side, layers in ((analysis, own), (other, theirs)):
+        for name, layer in layers.items():
+            labels.setdefault(name, []).append(_layer_label(side, layer, False))
+    for i, name in enumerate(names):
+        mine = name in own
+        layer = own[name] if mine else theirs[name]
+        fill = fills[name] if mine else PLAIN_FILL
+        label = labels[name][0] if mine else labels[name][-1]
+        node = _node(f"n{i}", layer, fill, label, mine and name in analysis.output_layers)
+        # One width for a layer on both sides (the wider label's): the layouts then match.
+        longest = max(len(line) for text in labels[name] for line in text.split("\n"))
+        node.set("width", f"{0.3 + 0.085 * longest:.2f}")
+        if not mine:
+            node.set("style", "invis")
+        graph.add_node(node)
+    ids = {name: f"n{i}" for i, name in enumerate(names)}
+    drawn = set(_edges(analysis))
+    for src, dst in sorted(drawn | set(_edges(other))):
+        style = {} if (src, dst) in drawn else {"style": "invis"}
+        graph.add_edge(pydot.Edge(ids[src], ids[dst], **style))
     return graph.to_string()
 
 
