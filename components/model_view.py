@@ -14,6 +14,10 @@ from components.tables_view import render_tables
 from models.spec import ModelSpec
 
 
+def _diff_switch() -> None:
+    st.toggle("Compare with another configuration", key="diff_on")
+
+
 def render_model_tab(spec: ModelSpec) -> None:
     """Everything about the built model. In presenter mode the graph comes first, compact, and
     the sentences and tables fold away: the picture must fit the projector's first screen."""
@@ -23,13 +27,15 @@ def render_model_tab(spec: ModelSpec) -> None:
     if not presenter:
         render_explanation(analysis)
         render_toggles()
+        _diff_switch()
     # "Compare with…": the graph beside another configuration's, and what changes.
-    if st.toggle("Compare with another configuration", key="diff_on"):
+    if state.get("diff_on"):
         render_diff(spec, state["layout"])
     else:
         render_graph(dot_for(spec, state["view"], state["layout"], compact=presenter), analysis)
     if presenter:  # the switches under the graph: the picture starts right under the tabs
         render_toggles(compact=True)
+        _diff_switch()
         with st.expander("What this setting means"):
             render_explanation(analysis)
     render_code(spec, analysis, dot_for(spec, state["view"], state["layout"]))
