@@ -48,7 +48,10 @@ def _valid(spec: ModelSpec) -> bool:
 
 
 DEFAULT_SPECS = _specs(ModelSpec())
-ALL_SPECS = DEFAULT_SPECS + [s for s in _specs(OTHER_SIZES) if _valid(s)]
+# The other sizes repeat every round trip: the quick loop leaves them to the full run.
+ALL_SPECS = DEFAULT_SPECS + [
+    pytest.param(s, marks=pytest.mark.slow) for s in _specs(OTHER_SIZES) if _valid(s)
+]
 
 
 def _spec_id(spec: ModelSpec) -> str:

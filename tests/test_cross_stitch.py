@@ -171,6 +171,7 @@ def test_keras_save_and_safe_load_round_trip(tmp_path):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_short_training_run_learns_alpha():
     from models.training.engine import TrainConfig, train
     from models.training.toy_data import DataSpec, make_dataset

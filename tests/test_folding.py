@@ -75,6 +75,7 @@ def test_the_calls_view_folds_too():
     assert "× 3 identical blocks" in folded and "block3_add" not in folded
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "runs"),
     [("ResNet50", {2, 3, 5}), ("ConvNeXtTiny", {3, 9})],

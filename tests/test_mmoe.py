@@ -65,6 +65,7 @@ def test_a_saved_mmoe_loads_in_safe_mode_with_the_same_analysis():
     assert sum(layer.gates_experts for layer in uploaded.layers) == 4
 
 
+@pytest.mark.slow  # trains
 def test_training_reports_how_much_of_each_expert_each_task_uses():
     spec = ModelSpec(variant="mmoe", shared_layers=3, conv_filters=(4,), dense_units=(8,))
     data = DataSpec(samples=20, val_samples=6).materialise(4, 10, 10)
