@@ -30,6 +30,13 @@ def _remove(index: int) -> None:
     st.session_state["cmp_configs"] = configs[:index] + configs[index + 1 :]
 
 
+def planned_specs(spec: ModelSpec) -> list[ModelSpec]:
+    """The specs Train all would train now (no messages: for compiling ahead of the click)."""
+    state = st.session_state
+    configs = state.get("cmp_configs") or compare.default_configurations(spec)
+    return [c.spec for c in compare.resize(configs, spec)[0]]
+
+
 def current_configs(spec: ModelSpec) -> list[Configuration]:
     """The session's configurations on the sidebar's current sizes (defaults on first visit)."""
     state = st.session_state

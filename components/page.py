@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.boundary import render_guarded
+from components.compare_picker import planned_specs
 from components.compare_view import render_compare
 from components.lab_view import render_lab
 from components.model_view import render_model_tab
@@ -17,14 +18,15 @@ from components.present import (
     sidebar_state,
 )
 from components.question_view import render_question
-from components.resources import analysis_for
+from components.resources import analysis_for, training_service
 from components.runtime import keep_keras_state
 from components.sidebar import render_sidebar
 from components.state import init_from_url, keep_url_widgets, spec_from_widgets, write_url
 from components.training_view import render_training
 from components.upload_view import render_upload
 from models.architectures.variants import validate
-from models.spec import SpecError
+from models.experiments.sweep import sweep_configurations
+from models.spec import ModelSpec, SpecError
 
 SPEC_TABS = {
     QUESTION: render_question,
@@ -33,6 +35,16 @@ SPEC_TABS = {
     COMPARE: render_compare,
     LAB: render_lab,
 }
+
+
+def prepare_workers(spec: ModelSpec) -> None:
+    """Idle workers compile what a click may train next, so the click does not wait for it:
+    this spec first, then Compare's list, then the sweep's two models."""
+    try:
+        sweep = [c.spec for c in sweep_configurations(spec)]
+    except SpecError:  # sizes the sweep's models cannot take: the sweep says so itself
+        sweep = []
+    training_service().prepare(*sweep, *planned_specs(spec), spec)  # the last goes first
 
 
 def main() -> None:
@@ -63,6 +75,7 @@ def main() -> None:
     else:
         st.session_state["last_good_spec"] = spec
         write_url(spec)
+        render_guarded("training workers", prepare_workers, spec)
         if st.session_state.get(TAB_KEY) != UPLOAD:  # that tab shows its own model's figures
             render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
     with link_slot.container():

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from models.training.pool import ReplacingProcessPool
 from test_app import button, run_app
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
@@ -18,15 +15,6 @@ pytestmark = pytest.mark.slow
 
 
 TINY = {"epochs": "15", "filters": "4,8", "units": "16", "samples": "40"}
-
-
-def test_pool_replaces_retired_workers_while_jobs_are_queued():
-    # Stock 3.11 ProcessPoolExecutor hangs here (CPython gh-115634).
-    context = multiprocessing.get_context("spawn")
-    with ReplacingProcessPool(1, mp_context=context, max_tasks_per_child=2) as pool:
-        futures = [pool.submit(os.getpid) for _ in range(5)]
-        pids = [f.result(timeout=60) for f in futures]
-    assert len(set(pids)) == 3  # workers served 2, 2 and 1 jobs
 
 
 def _app(query: dict[str, str]) -> AppTest:

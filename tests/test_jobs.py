@@ -24,7 +24,7 @@ SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
 
 @pytest.fixture(scope="module")
 def service():
-    svc = TrainingService(workers=1, max_tasks_per_child=50)
+    svc = TrainingService(workers=1)
     yield svc
     svc.shutdown()
 
@@ -123,3 +123,15 @@ def test_downloaded_model_loads_safely_and_reproduces_the_forecasts(service, tmp
     data = make_dataset(job.data, spec.n_features, spec.timesteps, spec.horizon)
     outputs = model.predict(VARIANTS[variant].split_inputs(spec, data.x_val), verbose=0)
     np.testing.assert_allclose(np.stack(outputs, axis=1), result.val_predictions, atol=1e-5)
+
+
+def test_a_prepared_spec_trains_without_compiling(service):
+    spec = SMALL.replace(kernel_size=2)  # a spec no other test here trains
+    service.prepare(spec)
+    deadline = time.time() + 120
+    while not service.compiled_in(spec):
+        assert time.time() < deadline, "the spec was never prepared"
+        time.sleep(0.05)
+    handle = service.submit(TrainJob(spec, DataSpec(samples=40), TrainConfig(epochs=10)))
+    result, error = _wait(handle)
+    assert error is None and not result.traced

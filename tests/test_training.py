@@ -207,3 +207,33 @@ def test_importing_the_settings_does_not_load_tensorflow():
     )
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_fused_adam_takes_the_steps_keras_adam_takes():
+    import keras
+    import tensorflow as tf
+
+    from models.training.adam import FusedAdam
+
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=(3, 4)).astype(np.float32)
+    gradients = [rng.normal(size=(3, 4)).astype(np.float32) for _ in range(5)]
+    theirs, ours = keras.Variable(start), keras.Variable(start)
+    reference = keras.optimizers.Adam(learning_rate=0.01)
+    fused = FusedAdam([ours])
+    fused.reset(0.01)
+    for gradient in gradients:
+        reference.apply([tf.constant(gradient)], [theirs])
+        fused.apply([tf.constant(gradient)])
+        np.testing.assert_allclose(
+            ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-6
+        )  # float rounding of 0.01 steps
+    assert not np.allclose(ours.numpy(), start)  # the steps did move the weights
+    fused.reset(0.01)  # a new run starts from zero moments and step count, as Keras' would
+    ours.assign(start)
+    fused.apply([tf.constant(gradients[0])])
+    first = keras.Variable(start)
+    keras.optimizers.Adam(learning_rate=0.01).apply([tf.constant(gradients[0])], [first])
+    np.testing.assert_allclose(
+        ours.numpy(), first.numpy(), rtol=1e-5, atol=1e-6
+    )  # float rounding of 0.01 steps

@@ -20,10 +20,11 @@ import numpy as np
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.spec import ModelSpec
+from models.training.adam import FusedAdam
 from models.training.history import task_pairs
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
-CACHE_SIZE = 6  # compiled specs kept per process; each holds a model, optimizer and graphs
+CACHE_SIZE = 8  # compiled specs kept per process: the page's spec, Compare's and the sweep's
 _CACHE: OrderedDict[ModelSpec, CompiledModel] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _SEED_LOCK = threading.Lock()  # Python's `random` is global: seed and build as one step
@@ -33,7 +34,6 @@ class CompiledModel:
     """One spec's model, optimizer and compiled functions. Use it under `lock`."""
 
     def __init__(self, spec: ModelSpec):
-        import keras
         import tensorflow as tf
 
         self.spec = spec
@@ -43,8 +43,7 @@ class CompiledModel:
         # The last seed's initial weights: seed 0's come free with the build above, and a
         # retrain with the same seed needs no build at all (`reset` copies them in).
         self._initial = (0, self.model.get_weights())
-        self.optimizer = keras.optimizers.Adam(learning_rate=1e-3)
-        self.optimizer.build(self.model.trainable_variables)
+        self.optimizer = FusedAdam(self.model.trainable_variables)
         self._split = VARIANTS[spec.variant].split_inputs
         self.shared_variables = task_shared_variables(self.model)
         self.pairs = task_pairs(spec.n_features) if self.shared_variables else []
@@ -79,9 +78,7 @@ class CompiledModel:
         # ~0.3 s of tracing on a spec's first run.
         for variable, value in zip(self.model.weights, weights, strict=True):
             variable.assign(value)
-        for variable in self.optimizer.variables:
-            variable.assign(np.zeros(variable.shape, variable.dtype))
-        self.optimizer.learning_rate.assign(learning_rate)
+        self.optimizer.reset(learning_rate)
 
     def _task_losses(self, y, predictions):
         import tensorflow as tf
@@ -95,7 +92,7 @@ class CompiledModel:
         with tf.GradientTape() as tape:
             losses = self._task_losses(y, self._forward(x, training=True))
             total = tf.reduce_sum(losses)
-        self.optimizer.apply(tape.gradient(total, variables), variables)
+        self.optimizer.apply(tape.gradient(total, variables))
         return losses
 
     def _gradient_cosines(self, x, y):

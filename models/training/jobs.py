@@ -1,23 +1,24 @@
 """Training in worker processes: the Streamlit server never trains.
 
-TensorFlow leaks ~20-25 MB per build + compile + train that it never frees, so every run goes
-to a `concurrent.futures.ProcessPoolExecutor` (spawned workers, replaced after
-`max_tasks_per_child` jobs; the whole pool is recycled while idle if a worker passes a memory
-cap). A job streams its losses to a small file in its own folder, one CSV line per epoch, and
-stops when a `stop` file appears there: plain files survive a worker that dies mid-run. A run
-that finishes or is stopped also leaves its trained model there as `model.keras`.
+TensorFlow keeps ~30 MB per spec it compiles and never frees it (its function registry grows
+~10 entries per new spec, even with every model dropped), so every run goes to a warm worker of
+`models.training.pool.WorkerPool`: a job goes to a worker that has its spec compiled, the page
+asks idle workers to compile what it shows (`prepare`), and a worker that has grown is replaced
+by a spare warmed up before it leaves. A job streams its losses to a small file in its own
+folder, one CSV line per epoch, and stops when a `stop` file appears there: plain files survive
+a worker that dies mid-run. A run that finishes or is stopped also leaves its trained model
+there as `model.keras`.
 """
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
 import time
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,17 @@ import numpy as np
 import pandas as pd
 
 from models.spec import ModelSpec
-from models.training.pool import ReplacingProcessPool
-from models.training.worker import MODEL_ERROR_FILE, MODEL_FILE, TrainJob, init_worker, run_job
+from models.training.compiled import CACHE_SIZE
+from models.training.pool import WorkerPool
+from models.training.processes import memory_mb
+from models.training.worker import (
+    MODEL_ERROR_FILE,
+    MODEL_FILE,
+    TrainJob,
+    init_worker,
+    run_job,
+    warm_up,
+)
 
 __all__ = [
     "WORKER_DIED",
@@ -123,11 +133,35 @@ class JobHandle:
 
 
 WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
+WORKER_MB = 450  # a worker's own memory (PSS) after a few specs, before it is replaced
+SERVER_MB = 450  # the Streamlit server's, with the page's caches
+
+
+def default_workers(cores: int | None = None, memory_mb_available: float | None = None) -> int:
+    """One worker per core the machine can also hold in memory (at least one)."""
+    cores = cores or len(os.sched_getaffinity(0))
+    memory = memory_mb_available if memory_mb_available is not None else _memory_limit_mb()
+    return max(1, min(cores, int((memory - SERVER_MB) // WORKER_MB)))
+
+
+def _memory_limit_mb() -> float:
+    """The container's memory limit (cgroup v2 or v1), else the machine's available memory."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:  # "max" or a huge number: no limit
+            return int(text) / 2**20
+    with open("/proc/meminfo", encoding="ascii") as info:
+        fields = dict(line.split(":", 1) for line in info)
+    return int(fields["MemAvailable"].split()[0]) / 1024
 
 
 def service_from_environment() -> TrainingService:
-    """The server's service: `LSE_TRAIN_WORKERS` workers (default 1), warmed on `ModelSpec()`."""
-    workers = int(os.environ.get(WORKERS_VARIABLE, "1"))
+    """The server's service: `LSE_TRAIN_WORKERS` workers (default: from cores and memory),
+    each warmed on `ModelSpec()` as it starts."""
+    workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers()
     return TrainingService(workers=workers, warm_spec=ModelSpec())
 
 
@@ -137,71 +171,53 @@ class TrainingService:
     def __init__(
         self,
         workers: int = 1,
-        max_tasks_per_child: int = 3,  # ~25 MB leaks per job: a worker grows <= ~75 MB
-        memory_cap_mb: float = 1500.0,
+        growth_cap_mb: float = 300.0,  # ~30 MB per new spec: replaced after ~10 of them
         warm_spec: ModelSpec | None = None,
     ):
-        self.workers, self.max_tasks = workers, max_tasks_per_child
-        self.memory_cap_mb, self.warm_spec = memory_cap_mb, warm_spec
+        self.workers = workers
         self.root = Path(tempfile.mkdtemp(prefix="lse-jobs-"))
         self._ids, self._lock = itertools.count(1), threading.Lock()
         self._handles: list[JobHandle] = []
-        self.recycles = 0
-        self._executor = self._new_executor()
-
-    def _new_executor(self) -> ProcessPoolExecutor:
-        executor = ReplacingProcessPool(
-            self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+        self._pool = WorkerPool(
+            workers,
             initializer=init_worker,
-            initargs=(self.warm_spec,),
-            max_tasks_per_child=self.max_tasks,
+            initargs=(warm_spec,),
+            growth_cap_mb=growth_cap_mb,
+            keys_kept=CACHE_SIZE,
         )
-        # Every worker, the replacements included, compiles warm_spec as it starts: start one
-        # now, so the first click of a session does not wait for TensorFlow to load.
-        executor.submit(os.getpid)
-        return executor
+
+    @property
+    def replacements(self) -> int:
+        """Workers started to replace one that grew past the cap or died."""
+        return self._pool.replacements
 
     def worker_pids(self) -> list[int]:
-        return list(getattr(self._executor, "_processes", None) or {})
+        return self._pool.pids()
 
-    def _recycle_if_needed(self) -> None:
-        """Replace a broken pool at once, and an idle one whose worker outgrew the memory cap."""
-        broken = getattr(self._executor, "_broken", False)
-        too_big = not self.active() and any(
-            memory_mb(pid) > self.memory_cap_mb for pid in self.worker_pids()
-        )
-        if broken or too_big:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._new_executor()
-            self.recycles += 1
+    def compiled_in(self, spec: ModelSpec) -> list[int]:
+        """The workers (pids) that have `spec` compiled."""
+        return self._pool.knowing(spec)
 
     def submit(self, job: TrainJob) -> JobHandle:
         """Queue `job`; a free worker starts it (jobs run in submission order)."""
         with self._lock:
             self._handles = [h for h in self._handles if not h.done()]
-            self._recycle_if_needed()
             job_id = next(self._ids)
             folder = self.root / f"job{job_id}"
             folder.mkdir()
-            future = self._submit(run_job, job, str(folder))
+            future = self._pool.submit(run_job, job, str(folder), key=job.spec)
             handle = JobHandle(job_id, job, folder, future)
             self._handles.append(handle)
             return handle
 
+    def prepare(self, *specs: ModelSpec) -> None:
+        """Compile `specs` in idle workers before anyone presses Train (the last one first)."""
+        for spec in specs:
+            self._pool.prepare(spec, warm_up, spec)
+
     def call(self, fn, *args) -> Future:
         """Run the picklable `fn(*args)` in a worker (queued with the training jobs)."""
-        with self._lock:
-            self._recycle_if_needed()
-            return self._submit(fn, *args)
-
-    def _submit(self, fn, *args) -> Future:
-        """Submit under the lock; a pool that broke since the last check is replaced once."""
-        try:
-            return self._executor.submit(fn, *args)
-        except BrokenProcessPool:
-            self._executor = self._new_executor()
-            return self._executor.submit(fn, *args)
+        return self._pool.submit(fn, *args)
 
     def queue_position(self, handle: JobHandle) -> int:
         """How many jobs wait before `handle` (0 when it is running or done)."""
@@ -220,25 +236,5 @@ class TrainingService:
         return sum(1 for h in self._handles if not h.done())
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown()
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-_MEMORY_FIELDS = {"rss": ("status", "VmRSS:"), "pss": ("smaps_rollup", "Pss:")}
-
-
-def memory_mb(pid: int, kind: str = "rss") -> float:
-    """A process's resident ("rss") or proportional ("pss") memory in MB; 0 if it is gone.
-
-    PSS splits shared pages (TensorFlow's ~470 MB of libraries) among the processes using
-    them, so summing PSS over a process tree counts them once.
-    """
-    name, key = _MEMORY_FIELDS[kind]
-    try:
-        with open(f"/proc/{pid}/{name}", encoding="ascii") as source:
-            for line in source:
-                if line.startswith(key):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0

@@ -1,26 +1,246 @@
-"""A process pool that replaces a worker leaving at `max_tasks_per_child` even with a backlog.
+"""Warm worker processes that nobody waits for: jobs go where their spec is compiled, a worker
+that has grown is replaced by a spare started before it leaves, and idle workers compile ahead.
 
-CPython 3.11-3.13 (gh-115634, fixed upstream by gh-140900): when a worker exits at its task
-limit, the stock pool only replaces it if its idle-worker semaphore holds no token; tokens are
-released per finished task but only taken by `submit()`, so with jobs queued a stale token
-remains, no replacement is spawned and every queued job waits forever. The Compare tab queues
-several jobs at once, so it hits this on the first batch with one worker.
+Why not `concurrent.futures` or loky: both pick a worker blindly and start a replacement only
+once the old worker has gone, so the next job waits ~4 s for TensorFlow to load and warm up.
+Here a job with a `key` (its spec) goes to an idle worker that ran that key before; a worker
+whose memory grew by `growth_cap_mb` since it was ready keeps serving until its replacement
+reports ready, then leaves; `prepare(key, fn, *args)` runs `fn` on an idle worker when no job
+waits and no worker knows `key` yet.
+
+Each worker writes temporary files into its own folder, removed when it leaves whatever the
+way (TensorFlow's autograph leaves a `.py` per traced function that only a clean interpreter
+exit would delete, and a spawned worker never runs that exit).
 """
 
 from __future__ import annotations
 
+import itertools
+import shutil
+import tempfile
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections import OrderedDict, deque
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing import connection, get_context
+from pathlib import Path
+
+from models.training.processes import memory_mb, worker_main
+
+POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
 
 
-class ReplacingProcessPool(ProcessPoolExecutor):
-    """`ProcessPoolExecutor` whose manager thread always replaces a worker that left."""
+@dataclass
+class _Task:
+    fn: object
+    args: tuple
+    key: object = None  # affinity: a worker that ran this key has it compiled
+    future: Future = field(default_factory=Future)
 
-    def _adjust_process_count(self) -> None:
-        # The manager thread calls this only after a worker exited: replace it, as upstream's
-        # fix does, whatever the semaphore says. submit() keeps the stock behaviour.
-        if threading.current_thread() is self._executor_manager_thread:
-            if len(self._processes) < self._max_workers:
-                self._spawn_process()
-            return
-        super()._adjust_process_count()
+
+@dataclass
+class _Worker:
+    number: int
+    process: object
+    conn: object
+    tmp: Path
+    ready: bool = False
+    baseline_mb: float = 0.0
+    task: _Task | None = None
+    keys: OrderedDict = field(default_factory=OrderedDict)  # most recently used last
+    retiring: bool = False
+
+
+class WorkerPool:
+    """`size` warm workers (briefly one more while a grown worker is being replaced)."""
+
+    def __init__(self, size, initializer=None, initargs=(), growth_cap_mb=300.0, keys_kept=8):
+        self.size, self.growth_cap_mb, self.keys_kept = size, growth_cap_mb, keys_kept
+        self._init = (initializer, initargs)
+        self._context = get_context("spawn")
+        self._root = Path(tempfile.mkdtemp(prefix="lse-workers-"))
+        self._numbers = itertools.count(1)
+        self._lock = threading.Lock()
+        self._jobs: deque[_Task] = deque()
+        self._prepares: dict[object, _Task] = {}
+        self._workers: list[_Worker] = []
+        self._wake_reader, self._wake_writer = self._context.Pipe(duplex=False)
+        self._closed = False
+        self.replacements = 0  # workers started to replace one that grew or died
+        with self._lock:
+            for _ in range(size):
+                self._start_worker()
+        self._manager = threading.Thread(target=self._manage, name="worker-pool", daemon=True)
+        self._manager.start()
+
+    # -- the caller's side ------------------------------------------------------------------
+
+    def submit(self, fn, *args, key=None) -> Future:
+        """Run the picklable `fn(*args)` in a worker; jobs start in submission order."""
+        task = _Task(fn, args, key)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the worker pool is shut down")
+            self._jobs.append(task)
+        self._wake()
+        return task.future
+
+    def prepare(self, key, fn, *args) -> None:
+        """Run `fn(*args)` ahead of need on an idle worker, unless a worker knows `key`."""
+        with self._lock:
+            known = any(key in w.keys for w in self._workers) or key in self._prepares
+            if not known and not self._closed:
+                self._prepares[key] = _Task(fn, args, key)
+        self._wake()
+
+    def knowing(self, key) -> list[int]:
+        """The pids of the workers that ran `key` (compiled it) and still remember it."""
+        with self._lock:
+            return [w.process.pid for w in self._workers if key in w.keys]
+
+    def pids(self, ready_only: bool = False) -> list[int]:
+        """Every worker's pid (`ready_only`: of those warmed up and taking jobs)."""
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.ready or not ready_only]
+
+    def shutdown(self) -> None:
+        """Cancel what has not started, let running tasks end, and remove every worker."""
+        with self._lock:
+            self._closed = True
+            for task in self._jobs:
+                task.future.cancel()
+            self._jobs.clear()
+            self._prepares.clear()
+        self._wake()
+        self._manager.join(timeout=30)
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    # -- the manager thread -----------------------------------------------------------------
+
+    def _wake(self) -> None:
+        self._wake_writer.send_bytes(b"!")
+
+    def _manage(self) -> None:
+        while True:
+            with self._lock:
+                if self._closed and not any(w.task for w in self._workers):
+                    break
+                waits = [self._wake_reader]
+                for worker in self._workers:
+                    waits += [worker.conn, worker.process.sentinel]
+            for ready in connection.wait(waits, timeout=POLL_SECONDS):
+                if ready is self._wake_reader:
+                    self._wake_reader.recv_bytes()
+            with self._lock:
+                for worker in list(self._workers):
+                    self._hear(worker)
+                self._replace_grown()
+                self._dispatch()
+        for worker in list(self._workers):
+            self._leave(worker)
+
+    def _hear(self, worker: _Worker) -> None:
+        """Take a worker's messages; a worker that died fails its task and is replaced."""
+        try:
+            while worker.conn.poll():
+                kind, payload = worker.conn.recv()
+                if kind == "ready":
+                    worker.ready, worker.baseline_mb = True, memory_mb(worker.process.pid)
+                    for key in payload:
+                        self._remember(worker, key)
+                else:
+                    self._finish(worker, *payload)
+        except (EOFError, OSError):
+            pass
+        if not worker.process.is_alive():
+            if worker.task is not None:
+                worker.task.future.set_exception(
+                    BrokenProcessPool("the worker stopped (killed or out of memory)")
+                )
+                worker.task = None
+            self._leave(worker)
+            if not self._closed and len(self._workers) < self.size:
+                self._start_worker()
+                self.replacements += 1
+
+    def _finish(self, worker: _Worker, ok: bool, value) -> None:
+        task, worker.task = worker.task, None
+        if ok and task.key is not None:
+            self._remember(worker, task.key)
+        grown = memory_mb(worker.process.pid) - worker.baseline_mb
+        if grown > self.growth_cap_mb and not worker.retiring:
+            worker.retiring = True
+            self._start_worker()  # the spare: it warms up while this one keeps serving
+            self.replacements += 1
+        if ok:
+            task.future.set_result(value)
+        else:
+            task.future.set_exception(value)
+
+    def _remember(self, worker: _Worker, key) -> None:
+        worker.keys[key] = True
+        worker.keys.move_to_end(key)
+        while len(worker.keys) > self.keys_kept:
+            worker.keys.popitem(last=False)
+
+    def _replace_grown(self) -> None:
+        """A retiring worker leaves once it is idle and enough others are ready to serve."""
+        for worker in list(self._workers):
+            serving = [w for w in self._workers if w.ready and not w.retiring]
+            if worker.retiring and worker.task is None and len(serving) >= self.size:
+                self._leave(worker)
+
+    def _dispatch(self) -> None:
+        """Give waiting jobs (then prepares) to idle workers, preferring one that knows the key."""
+        while True:
+            idle = [w for w in self._workers if w.ready and w.task is None]
+            if not idle or self._closed:
+                return
+            if self._jobs:
+                task = self._jobs.popleft()
+                if not task.future.set_running_or_notify_cancel():
+                    continue  # cancelled while it waited
+            elif self._prepares:
+                key, task = self._prepares.popitem()  # newest first: what the page shows now
+                if any(key in w.keys for w in self._workers):
+                    continue
+                task.future.set_running_or_notify_cancel()
+            else:
+                return
+            knows = [w for w in idle if task.key is not None and task.key in w.keys]
+            worker = (knows or sorted(idle, key=lambda w: (w.retiring, len(w.keys))))[0]
+            worker.task = task
+            try:
+                worker.conn.send((task.fn, task.args))
+            except Exception as error:  # unpicklable arguments: the caller's mistake
+                worker.task = None
+                task.future.set_exception(error)
+
+    def _start_worker(self) -> None:
+        number = next(self._numbers)
+        tmp = self._root / f"worker{number}"
+        tmp.mkdir()
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=worker_main, args=(theirs, str(tmp), *self._init), daemon=True
+        )
+        process.start()
+        theirs.close()
+        self._workers.append(_Worker(number, process, ours, tmp))
+
+    def _leave(self, worker: _Worker) -> None:
+        """Ask a worker to exit (kill it if it will not), then remove its temporary folder."""
+        if worker.process.is_alive():
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.process.join(timeout=10)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+        worker.conn.close()
+        shutil.rmtree(worker.tmp, ignore_errors=True)
+        if worker in self._workers:
+            self._workers.remove(worker)
