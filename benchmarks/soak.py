@@ -24,7 +24,7 @@ import psutil  # noqa: E402
 from models.inspect import inspect_spec  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
-from models.training.jobs import TrainingService, TrainJob, memory_mb  # noqa: E402
+from models.training.jobs import TrainJob, memory_mb, service_from_environment  # noqa: E402
 from models.training.toy_data import DataSpec  # noqa: E402
 
 TRAININGS = int(os.environ.get("SOAK_TRAININGS", "100"))
@@ -48,7 +48,7 @@ def specs():
 
 
 def main() -> None:
-    service = TrainingService(workers=int(os.environ.get("LSE_TRAIN_WORKERS", "1")))
+    service = service_from_environment()  # as the app: LSE_TRAIN_WORKERS or cores and memory
     baseline = tree_pss_mb()
     samples, start = [], time.time()
     for i, spec in zip(range(TRAININGS), specs(), strict=False):
@@ -73,7 +73,8 @@ def main() -> None:
         "peak_pss_mb": round(max(samples), 1),
         "growth_last20_mb": round(last20[-1] - last20[0], 1),
         "max_in_last20_minus_first_mb": round(max(last20) - last20[0], 1),
-        "recycles": service.recycles,
+        "workers": service.workers,
+        "replacements": service.replacements,
         "minutes": round((time.time() - start) / 60, 1),
     }
     print(

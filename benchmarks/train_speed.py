@@ -1,8 +1,11 @@
 """How fast is the training engine? Run: python benchmarks/train_speed.py
 
-Model 1 (ModelSpec() defaults), 100 samples, batch 32. Measures ms/epoch after warm-up of
-(a) keras fit(epochs=1) called once per epoch, (b) the simplest hand-written compiled loop
-(a chunk of epochs per call, no validation, no per-epoch reporting) and (c) our engine with
+First every variant at the question's sizes (model 1, nothing shared, model 2, cross-stitch
+k = 5, MMoE k = 5): 500 epochs cold (spec new to the process) and warm, with and without
+conflict tracking. Then model 1 (ModelSpec() defaults), 100 samples, batch 32, in detail:
+ms/epoch after warm-up of (a) keras fit(epochs=1) called once per epoch, (b) the simplest
+hand-written compiled loop (a chunk of epochs per call, no validation, no per-epoch reporting)
+and (c) our engine with
 per-epoch train and validation losses, with and without gradient-conflict tracking (measured
 on at most 40 epochs of a run, see `models.training.engine.conflict_every`); plus the wall
 time of 500 epochs through the engine when the spec is new to the process (cold) and when it
@@ -10,8 +13,10 @@ is retrained (warm). The rates are measured in interleaved rounds and the median
 because other processes sharing the CPU slow everything down at random. The last line is one
 JSON object.
 
-Options (both must act before TensorFlow starts, so they are flags, not code in the engine):
-  --threads N     TF intra- and inter-op threads (the app's training workers use 1).
+Options (all must act before TensorFlow starts, so they are flags, not code in the engine):
+  --threads N     TF intra- and inter-op threads (0: TensorFlow's default).
+  --inter-op N    TF inter-op threads only, after --threads (the app's workers: --threads 1
+                  --inter-op 2 on a machine with 2 or more cores).
   --onednn off    sets TF_ENABLE_ONEDNN_OPTS=0: plain Eigen kernels, ~2x faster for these
                   tiny models on this machine.
 """
@@ -31,6 +36,7 @@ def _configure() -> argparse.Namespace:
     """Parse flags and apply them before TensorFlow is imported."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=0, help="0 = TensorFlow's default")
+    parser.add_argument("--inter-op", type=int, default=0, help="0 = as --threads")
     parser.add_argument("--onednn", choices=("default", "on", "off"), default="default")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -47,6 +53,8 @@ import tensorflow as tf  # noqa: E402
 if ARGS is not None and ARGS.threads:  # as the app's training workers do, before any op runs
     tf.config.threading.set_intra_op_parallelism_threads(ARGS.threads)
     tf.config.threading.set_inter_op_parallelism_threads(ARGS.threads)
+if ARGS is not None and ARGS.inter_op:
+    tf.config.threading.set_inter_op_parallelism_threads(ARGS.inter_op)
 
 from models.architectures.variants import VARIANTS, build_model  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
@@ -54,6 +62,13 @@ from models.training.engine import TrainConfig, train  # noqa: E402
 from models.training.toy_data import DataSpec, make_dataset, task_targets  # noqa: E402
 
 SPEC = ModelSpec()
+VARIANT_SPECS = {  # every variant at the question's sizes
+    "model 1 (hard, all shared)": SPEC,
+    "nothing shared (hard, k=0)": SPEC.replace(shared_layers=0),
+    "model 2 (towers, k=1)": SPEC.replace(variant="towers", shared_layers=1),
+    "cross-stitch k=5": SPEC.replace(variant="cross_stitch", shared_layers=5),
+    "MMoE k=5": SPEC.replace(variant="mmoe", shared_layers=5),
+}
 BATCH = 32
 FIT_EPOCHS = 20
 LOOP_EPOCHS = 250
@@ -132,10 +147,27 @@ def ms_per_epoch(run, count: int) -> float:
     return (time.perf_counter() - start) / count * 1000
 
 
+def every_variant(data) -> dict:
+    """500 epochs of each variant: cold, then the best of 3 warm runs with and without
+    conflict tracking (seconds)."""
+    figures = {}
+    for name, spec in VARIANT_SPECS.items():
+        cold = engine(spec, data, 500)
+        warm = min(engine(spec, data, 500) for _ in range(3))
+        plain = min(engine(spec, data, 500, conflict=False) for _ in range(3))
+        figures[name] = {"cold_500_s": cold, "warm_500_s": warm, "warm_500_no_conflict_s": plain}
+        print(
+            f"{name:>28}: 500 epochs cold {cold:5.2f} s, warm {warm:5.2f} s, "
+            f"warm without conflict tracking {plain:5.2f} s",
+            flush=True,
+        )
+    return {n: {k: round(v, 3) for k, v in f.items()} for n, f in figures.items()}
+
+
 def main() -> None:
     data = make_dataset(DataSpec(samples=100), SPEC.n_features, SPEC.timesteps, SPEC.horizon)
-    # Cold first, so that nothing of the engine's is compiled yet.
-    cold = engine(SPEC, data, 500)
+    variants = every_variant(data)
+    cold = variants[next(iter(VARIANT_SPECS))]["cold_500_s"]  # before anything was compiled
     warm = engine(SPEC, data, 500)
     warm_plain = engine(SPEC, data, 500, conflict=False)
     print(
@@ -179,7 +211,9 @@ def main() -> None:
         "warm_500_s": round(warm, 3),
         "warm_500_no_conflict_s": round(warm_plain, 3),
         "engine_chunk_epochs": chunk,
+        "variants": variants,
         "threads": ARGS.threads or "default",
+        "inter_op_threads": ARGS.inter_op or ARGS.threads or "default",
         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
         "load_average": [round(v, 2) for v in os.getloadavg()],
         "cpu_count": os.cpu_count(),

@@ -12,6 +12,7 @@ from components.progress import render_progress
 from components.resources import analysis_for, training_service
 from components.state import training_settings
 from components.sweep_view import render_sweep
+from components.training_view import LIVE_CHART
 from models.experiments import configurations as compare
 from models.experiments.configurations import Configuration
 from models.experiments.results import (
@@ -22,6 +23,7 @@ from models.experiments.results import (
     results_table,
 )
 from models.spec import ModelSpec, SpecError
+from models.training import history
 from models.training.batch import Batch
 
 BATCH = "cmp_batch"
@@ -66,10 +68,9 @@ def _live() -> None:
     labels = [c.label for c in batch.items]
     render_progress(batch.progress(training_service(), labels, [len(h) for h in histories]))
     n_tasks = batch.items[0].spec.n_features
-    figure = curves_figure(
-        _lines(batch, histories), n_tasks, state["cmp_per_task"], state["cmp_log"]
-    )
-    st.plotly_chart(figure, key="cmp_live", config=CHART)
+    thin = [history.thinned(h) for h in histories]
+    figure = curves_figure(_lines(batch, thin), n_tasks, state["cmp_per_task"], state["cmp_log"])
+    st.plotly_chart(figure, key="cmp_live", config=LIVE_CHART)
     if batch.collect_if_done():
         st.rerun(scope="app")
 

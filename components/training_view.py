@@ -28,7 +28,10 @@ from models.training.batch import Batch
 from models.training.history import has_conflict
 from models.training.jobs import TrainJob
 
-POLL_SECONDS = 0.25  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
+POLL_SECONDS = 0.2  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
+# While it grows, a chart is a picture: no hover layer to rebuild 5 times a second. On this
+# 2-core machine the browser's redraws take a core from training (model 1: 4.7 s -> 2.6 s).
+LIVE_CHART = {"staticPlot": True}
 
 
 def poll_seconds() -> float:
@@ -87,13 +90,15 @@ def _live_panel(n_tasks: int) -> None:
         render_progress(batch.progress(training_service(), [""], [len(history)]))
         if len(history):
             st.plotly_chart(
-                loss_figure(history, n_tasks, state["log_scale"]),
+                loss_figure(losses.thinned(history), n_tasks, state["log_scale"]),
                 key="live_loss",
-                config={"displayModeBar": False},
+                config=LIVE_CHART,
             )
             if has_conflict(history):  # a few hundred points: cheap to redraw live
                 config = batch.handles[0].job.config
-                render_conflict(history, config, n_tasks, state["conflict_pairs"], "live_conflict")
+                render_conflict(
+                    history, config, n_tasks, state["conflict_pairs"], "live_conflict", LIVE_CHART
+                )
         if batch.collect_if_done():
             st.rerun(scope="app")
 

@@ -64,7 +64,8 @@ def test_a_grown_worker_keeps_serving_until_its_spare_is_ready():
     pool = WorkerPool(1, growth_cap_mb=-1)  # every worker counts as grown after each job
     try:
         first = pool.submit(os.getpid).result(timeout=60)
-        assert pool.replacements == 1 and first in pool.pids(ready_only=True)
+        _until(lambda: pool.replacements == 1)
+        assert first in pool.pids(ready_only=True)  # alone, it serves until the spare is ready
         _until(lambda: first not in pool.pids())  # it left once the spare was ready
         second = pool.submit(os.getpid).result(timeout=60)
         assert second != first and len(pool.pids(ready_only=True)) == 1
@@ -99,3 +100,25 @@ def test_an_error_in_a_job_reaches_its_caller_and_the_worker_goes_on(pool):
     with pytest.raises(ValueError):
         pool.submit(int, "not a number").result(timeout=30)
     assert pool.submit(int, "7").result(timeout=30) == 7
+
+
+def test_workers_that_cannot_start_fail_the_jobs_instead_of_respawning_forever():
+    pool = WorkerPool(1, initializer=os._exit, initargs=(3,))  # every worker dies at once
+    try:
+        with pytest.raises(BrokenProcessPool, match="cannot start"):
+            pool.submit(os.getpid).result(timeout=60)
+        assert pool.replacements < 5
+    finally:
+        pool.shutdown()
+
+
+def test_with_two_workers_a_grown_one_leaves_before_its_replacement_starts():
+    pool = WorkerPool(2, growth_cap_mb=-1)
+    try:
+        _until(lambda: len(pool.pids(ready_only=True)) == 2)
+        first = pool.submit(os.getpid).result(timeout=60)
+        _until(lambda: first not in pool.pids())
+        assert len(pool.pids()) == 2  # never three processes: the other served meanwhile
+        _until(lambda: len(pool.pids(ready_only=True)) == 2)
+    finally:
+        pool.shutdown()

@@ -4,9 +4,9 @@ that has grown is replaced by a spare started before it leaves, and idle workers
 Why not `concurrent.futures` or loky: both pick a worker blindly and start a replacement only
 once the old worker has gone, so the next job waits ~4 s for TensorFlow to load and warm up.
 Here a job with a `key` (its spec) goes to an idle worker that ran that key before; a worker
-whose memory grew by `growth_cap_mb` since it was ready keeps serving until its replacement
-reports ready, then leaves; `prepare(key, fn, *args)` runs `fn` on an idle worker when no job
-waits and no worker knows `key` yet.
+whose memory grew by `growth_cap_mb` is replaced while another serves (see `_replace_grown`);
+`prepare(key, fn, *args)` runs `fn` on an idle worker when no job waits and no worker knows
+`key` yet.
 
 Each worker writes temporary files into its own folder, removed when it leaves whatever the
 way (TensorFlow's autograph leaves a `.py` per traced function that only a clean interpreter
@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
 from pathlib import Path
 
-from models.training.processes import memory_mb, worker_main
+from models.training.processes import end_process, memory_mb, start_process
 
 POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
+MAX_FAILED_STARTS = 3  # workers dying before ready, in a row: the pool stops starting more
 
 
 @dataclass
@@ -36,12 +37,12 @@ class _Task:
     fn: object
     args: tuple
     key: object = None  # affinity: a worker that ran this key has it compiled
+    ahead: bool = False  # a prepare: run ahead of need, its result unused
     future: Future = field(default_factory=Future)
 
 
 @dataclass
 class _Worker:
-    number: int
     process: object
     conn: object
     tmp: Path
@@ -53,28 +54,27 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` warm workers (briefly one more while a grown worker is being replaced)."""
+    """`size` warm workers (one more while a lone grown worker's spare warms up)."""
 
     def __init__(self, size, initializer=None, initargs=(), growth_cap_mb=300.0, keys_kept=8):
         self.size, self.growth_cap_mb, self.keys_kept = size, growth_cap_mb, keys_kept
         self._init = (initializer, initargs)
         self._context = get_context("spawn")
         self._root = Path(tempfile.mkdtemp(prefix="lse-workers-"))
-        self._numbers = itertools.count(1)
+        self._numbers = itertools.count(1)  # names the workers' temporary folders
         self._lock = threading.Lock()
         self._jobs: deque[_Task] = deque()
         self._prepares: dict[object, _Task] = {}
         self._workers: list[_Worker] = []
         self._wake_reader, self._wake_writer = self._context.Pipe(duplex=False)
         self._closed = False
+        self._failed_starts = 0  # workers in a row that died before they were ready
         self.replacements = 0  # workers started to replace one that grew or died
         with self._lock:
             for _ in range(size):
                 self._start_worker()
         self._manager = threading.Thread(target=self._manage, name="worker-pool", daemon=True)
         self._manager.start()
-
-    # -- the caller's side ------------------------------------------------------------------
 
     def submit(self, fn, *args, key=None) -> Future:
         """Run the picklable `fn(*args)` in a worker; jobs start in submission order."""
@@ -83,6 +83,10 @@ class WorkerPool:
             if self._closed:
                 raise RuntimeError("the worker pool is shut down")
             self._jobs.append(task)
+            if self._failed_starts >= MAX_FAILED_STARTS:  # try again for a new job
+                self._failed_starts = 0
+                while len(self._workers) < self.size:
+                    self._start_worker()
         self._wake()
         return task.future
 
@@ -91,7 +95,7 @@ class WorkerPool:
         with self._lock:
             known = any(key in w.keys for w in self._workers) or key in self._prepares
             if not known and not self._closed:
-                self._prepares[key] = _Task(fn, args, key)
+                self._prepares[key] = _Task(fn, args, key, ahead=True)
         self._wake()
 
     def knowing(self, key) -> list[int]:
@@ -100,7 +104,7 @@ class WorkerPool:
             return [w.process.pid for w in self._workers if key in w.keys]
 
     def pids(self, ready_only: bool = False) -> list[int]:
-        """Every worker's pid (`ready_only`: of those warmed up and taking jobs)."""
+        """Every worker's pid (`ready_only`: of those warmed up)."""
         with self._lock:
             return [w.process.pid for w in self._workers if w.ready or not ready_only]
 
@@ -110,13 +114,10 @@ class WorkerPool:
             self._closed = True
             for task in self._jobs:
                 task.future.cancel()
-            self._jobs.clear()
-            self._prepares.clear()
+            self._jobs, self._prepares = deque(), {}
         self._wake()
         self._manager.join(timeout=30)
         shutil.rmtree(self._root, ignore_errors=True)
-
-    # -- the manager thread -----------------------------------------------------------------
 
     def _wake(self) -> None:
         self._wake_writer.send_bytes(b"!")
@@ -160,19 +161,25 @@ class WorkerPool:
                 )
                 worker.task = None
             self._leave(worker)
-            if not self._closed and len(self._workers) < self.size:
+            self._failed_starts = 0 if worker.ready else self._failed_starts + 1
+            if self._failed_starts >= MAX_FAILED_STARTS:  # it cannot start: say so, stop trying
+                self._fail_waiting(BrokenProcessPool("training workers cannot start"))
+            elif not self._closed and len(self._workers) < self.size:
                 self._start_worker()
                 self.replacements += 1
+
+    def _fail_waiting(self, error: Exception) -> None:
+        for task in self._jobs:
+            if task.future.set_running_or_notify_cancel():
+                task.future.set_exception(error)
+        self._jobs.clear()
 
     def _finish(self, worker: _Worker, ok: bool, value) -> None:
         task, worker.task = worker.task, None
         if ok and task.key is not None:
             self._remember(worker, task.key)
         grown = memory_mb(worker.process.pid) - worker.baseline_mb
-        if grown > self.growth_cap_mb and not worker.retiring:
-            worker.retiring = True
-            self._start_worker()  # the spare: it warms up while this one keeps serving
-            self.replacements += 1
+        worker.retiring = worker.retiring or grown > self.growth_cap_mb
         if ok:
             task.future.set_result(value)
         else:
@@ -185,11 +192,21 @@ class WorkerPool:
             worker.keys.popitem(last=False)
 
     def _replace_grown(self) -> None:
-        """A retiring worker leaves once it is idle and enough others are ready to serve."""
-        for worker in list(self._workers):
+        """Replace each grown worker, so that a job never waits for one to start and no more
+        than one TensorFlow process is added at a time: once idle, it leaves if another worker
+        serves meanwhile (then a replacement starts) or once its spare is ready."""
+        for worker in [w for w in self._workers if w.retiring and w.task is None]:
             serving = [w for w in self._workers if w.ready and not w.retiring]
-            if worker.retiring and worker.task is None and len(serving) >= self.size:
+            starting = any(not w.ready for w in self._workers)
+            if len(serving) >= self.size:  # its spare is ready
                 self._leave(worker)
+            elif serving and not starting:
+                self._leave(worker)
+                self._start_worker()
+                self.replacements += 1
+            elif not starting:  # nobody else serves: it keeps serving while a spare warms up
+                self._start_worker()
+                self.replacements += 1
 
     def _dispatch(self) -> None:
         """Give waiting jobs (then prepares) to idle workers, preferring one that knows the key."""
@@ -197,11 +214,16 @@ class WorkerPool:
             idle = [w for w in self._workers if w.ready and w.task is None]
             if not idle or self._closed:
                 return
-            if self._jobs:
-                task = self._jobs.popleft()
+            # A job whose key a worker is compiling ahead waits for it: compiling it again
+            # elsewhere would take as long and slow both down.
+            compiling = {w.task.key for w in self._workers if w.task and w.task.ahead}
+            ready = [t for t in self._jobs if t.key is None or t.key not in compiling]
+            if ready:
+                task = ready[0]
+                self._jobs.remove(task)
                 if not task.future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
-            elif self._prepares:
+            elif self._prepares and (len(idle) > 1 or self.size == 1):  # one stays free for clicks
                 key, task = self._prepares.popitem()  # newest first: what the page shows now
                 if any(key in w.keys for w in self._workers):
                     continue
@@ -218,29 +240,11 @@ class WorkerPool:
                 task.future.set_exception(error)
 
     def _start_worker(self) -> None:
-        number = next(self._numbers)
-        tmp = self._root / f"worker{number}"
-        tmp.mkdir()
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=worker_main, args=(theirs, str(tmp), *self._init), daemon=True
-        )
-        process.start()
-        theirs.close()
-        self._workers.append(_Worker(number, process, ours, tmp))
+        tmp = self._root / f"worker{next(self._numbers)}"
+        process, conn = start_process(self._context, tmp, *self._init)
+        self._workers.append(_Worker(process, conn, tmp))
 
     def _leave(self, worker: _Worker) -> None:
-        """Ask a worker to exit (kill it if it will not), then remove its temporary folder."""
-        if worker.process.is_alive():
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-            worker.process.join(timeout=10)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
-        worker.conn.close()
-        shutil.rmtree(worker.tmp, ignore_errors=True)
+        end_process(worker.process, worker.conn, worker.tmp)
         if worker in self._workers:
             self._workers.remove(worker)

@@ -1,27 +1,67 @@
-"""One worker process's side of `models.training.pool`, and how much memory a process holds."""
+"""Worker processes of `models.training.pool`: their start, their life and their end, and how
+much memory a process holds."""
 
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 import tempfile
+from pathlib import Path
 
 
 def worker_main(conn, tmp: str, initializer, initargs) -> None:
-    """A worker's life: initialise, say which keys it has warmed, then run tasks until told."""
+    """A worker's life: initialise, say which keys it has warmed, then run tasks until told.
+    A server that has gone away (closed pipe) ends it quietly."""
     os.environ["TMPDIR"] = tmp  # before TensorFlow loads: its temporary files go here
     tempfile.tempdir = tmp
-    warmed = initializer(*initargs) if initializer else ()
-    conn.send(("ready", list(warmed or ())))
-    while (message := conn.recv()) is not None:
-        fn, args = message
+    try:
+        warmed = initializer(*initargs) if initializer else ()
+        conn.send(("ready", list(warmed or ())))
+        while (message := conn.recv()) is not None:
+            conn.send(("done", _run(*message)))
+    except (EOFError, OSError):  # BrokenPipeError included
+        return
+
+
+def _run(fn, args) -> tuple[bool, object]:
+    """(True, result) or (False, the error), in a form the pipe can always carry."""
+    try:
+        outcome = (True, fn(*args))
+    except Exception as error:  # the caller sees it through the task's future
+        outcome = (False, error)
+    try:
+        pickle.dumps(outcome)
+    except Exception as error:  # an unpicklable result or error
+        outcome = (False, RuntimeError(f"{type(error).__name__}: {error}"))
+    return outcome
+
+
+def start_process(context, tmp: Path, initializer, initargs):
+    """Spawn a worker whose temporary files go to `tmp`; returns (process, our pipe end)."""
+    tmp.mkdir()
+    ours, theirs = context.Pipe()
+    process = context.Process(
+        target=worker_main, args=(theirs, str(tmp), initializer, initargs), daemon=True
+    )
+    process.start()
+    theirs.close()
+    return process, ours
+
+
+def end_process(process, conn, tmp: Path) -> None:
+    """Ask a worker to exit (kill it if it will not), then remove its temporary folder."""
+    if process.is_alive():
         try:
-            reply = ("done", (True, fn(*args)))
-        except Exception as error:  # the caller sees it through the task's future
-            reply = ("done", (False, error))
-        try:
-            conn.send(reply)
-        except Exception as error:  # an unpicklable result or error
-            conn.send(("done", (False, RuntimeError(f"{type(error).__name__}: {error}"))))
+            conn.send(None)
+        except OSError:
+            pass
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    conn.close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 _MEMORY_FIELDS = {"rss": ("status", "VmRSS:"), "pss": ("smaps_rollup", "Pss:")}
