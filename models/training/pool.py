@@ -163,16 +163,12 @@ class WorkerPool:
             self._leave(worker)
             self._failed_starts = 0 if worker.ready else self._failed_starts + 1
             if self._failed_starts >= MAX_FAILED_STARTS:  # it cannot start: say so, stop trying
-                self._fail_waiting(BrokenProcessPool("training workers cannot start"))
+                jobs, self._jobs = self._jobs, deque()
+                for task in (t for t in jobs if t.future.set_running_or_notify_cancel()):
+                    task.future.set_exception(BrokenProcessPool("training workers cannot start"))
             elif not self._closed and len(self._workers) < self.size:
                 self._start_worker()
                 self.replacements += 1
-
-    def _fail_waiting(self, error: Exception) -> None:
-        for task in self._jobs:
-            if task.future.set_running_or_notify_cancel():
-                task.future.set_exception(error)
-        self._jobs.clear()
 
     def _finish(self, worker: _Worker, ok: bool, value) -> None:
         task, worker.task = worker.task, None
@@ -224,6 +220,8 @@ class WorkerPool:
                 if not task.future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
             elif self._prepares and (len(idle) > 1 or self.size == 1):  # one stays free for clicks
+                if not (idle := [w for w in idle if not w.retiring]):  # it would take it away
+                    return
                 key, task = self._prepares.popitem()  # newest first: what the page shows now
                 if any(key in w.keys for w in self._workers):
                     continue
