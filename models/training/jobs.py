@@ -171,7 +171,7 @@ class TrainingService:
     def __init__(
         self,
         workers: int = 1,
-        growth_cap_mb: float = 80.0,  # ~30 MB per new spec: replaced after ~3 of them
+        growth_cap_mb: float = 150.0,  # ~30 MB per new spec: the page's few specs fit
         warm_spec: ModelSpec | None = None,
     ):
         self.workers = workers

@@ -1,12 +1,11 @@
-"""Warm worker processes that nobody waits for: jobs go where their spec is compiled, a worker
-that has grown is replaced by a spare started before it leaves, and idle workers compile ahead.
+"""Warm worker processes that nobody waits for: jobs go where their spec is compiled, a grown
+worker is replaced while another serves, and idle workers compile ahead.
 
 Why not `concurrent.futures` or loky: both pick a worker blindly and start a replacement only
 once the old worker has gone, so the next job waits ~4 s for TensorFlow to load and warm up.
 Here a job with a `key` (its spec) goes to an idle worker that ran that key before; a worker
 whose memory grew by `growth_cap_mb` is replaced while another serves (see `_replace_grown`);
-`prepare(key, fn, *args)` runs `fn` on an idle worker when no job waits and no worker knows
-`key` yet.
+`prepare(key, fn, *args)` runs `fn` on an idle worker while no job runs and none knows `key`.
 
 Each worker writes temporary files into its own folder, removed when it leaves whatever the
 way (TensorFlow's autograph leaves a `.py` per traced function that only a clean interpreter
@@ -188,9 +187,8 @@ class WorkerPool:
             worker.keys.popitem(last=False)
 
     def _replace_grown(self) -> None:
-        """Replace each grown worker, so that a job never waits for one to start and no more
-        than one TensorFlow process is added at a time: once idle, it leaves if another worker
-        serves meanwhile (then a replacement starts) or once its spare is ready."""
+        """Replace each grown worker, never making a job wait: once idle, it leaves if another
+        serves meanwhile (then its replacement starts) or once its spare is ready."""
         for worker in [w for w in self._workers if w.retiring and w.task is None]:
             serving = [w for w in self._workers if w.ready and not w.retiring]
             starting = any(not w.ready for w in self._workers)
@@ -219,7 +217,7 @@ class WorkerPool:
                 self._jobs.remove(task)
                 if not task.future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
-            elif self._prepares and (len(idle) > 1 or self.size == 1):  # one stays free for clicks
+            elif self._prepares and self._quiet(idle):
                 if not (idle := [w for w in idle if not w.retiring]):  # it would take it away
                     return
                 key, task = self._prepares.popitem()  # newest first: what the page shows now
@@ -236,6 +234,11 @@ class WorkerPool:
             except Exception as error:  # unpicklable arguments: the caller's mistake
                 worker.task = None
                 task.future.set_exception(error)
+
+    def _quiet(self, idle: list[_Worker]) -> bool:
+        """No job runs (it would lose CPU to a compile) and one worker stays free for a click."""
+        running = any(w.task and not w.task.ahead for w in self._workers)
+        return not running and (len(idle) > 1 or self.size == 1)
 
     def _start_worker(self) -> None:
         tmp = self._root / f"worker{next(self._numbers)}"
