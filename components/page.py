@@ -39,12 +39,16 @@ SPEC_TABS = {
 
 def prepare_workers(spec: ModelSpec) -> None:
     """Idle workers compile what a click may train next, so the click does not wait for it:
-    this spec first, then Compare's list, then the sweep's two models."""
-    try:
-        sweep = [c.spec for c in sweep_configurations(spec)]
-    except SpecError:  # sizes the sweep's models cannot take: the sweep says so itself
-        sweep = []
-    training_service().prepare(*sweep, *planned_specs(spec), spec)  # the last goes first
+    this spec, and once the Compare tab is open its list, then the sweep's two models (not
+    before: their compiles would take CPU from a run on the Train tab)."""
+    ahead = []
+    if st.session_state.get(TAB_KEY) == COMPARE:
+        try:
+            ahead = [c.spec for c in sweep_configurations(spec)]
+        except SpecError:  # sizes the sweep's models cannot take: the sweep says so itself
+            pass
+        ahead += planned_specs(spec)
+    training_service().prepare(*ahead, spec)  # the last goes first
 
 
 def main() -> None:

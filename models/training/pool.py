@@ -66,8 +66,7 @@ class WorkerPool:
         self._prepares: dict[object, _Task] = {}
         self._workers: list[_Worker] = []
         self._wake_reader, self._wake_writer = self._context.Pipe(duplex=False)
-        self._closed = False
-        self._failed_starts = 0  # workers in a row that died before they were ready
+        self._closed, self._failed_starts = False, 0  # failed: died before ready, in a row
         self.replacements = 0  # workers started to replace one that grew or died
         with self._lock:
             for _ in range(size):
