@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=sweep.SWEEP_EPOCHS)
     parser.add_argument("--seeds", default="0")
     args = parser.parse_args()
-    service = TrainingService(workers=args.workers, warm_spec=ModelSpec())
+    service = TrainingService(workers=args.workers, warm_specs=(ModelSpec(),))
     try:
         warm = time.perf_counter()
         tiny = TrainJob(ModelSpec(), DataSpec(samples=8, val_samples=4), TrainConfig(epochs=1))

@@ -28,7 +28,7 @@ class TrainJob:
     config: TrainConfig
 
 
-def init_worker(warm_spec: ModelSpec | None = None) -> list[ModelSpec]:
+def init_worker(warm_specs: tuple[ModelSpec, ...] = ()) -> list[ModelSpec]:
     """Runs once per worker, before its first job: threads, quiet logs, a warm compile.
     Returns the specs it compiled."""
     # Read by TensorFlow when it loads. One thread inside an op: the layers are too small to
@@ -43,10 +43,9 @@ def init_worker(warm_spec: ModelSpec | None = None) -> list[ModelSpec]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # Below the server in CPU priority: with every core training, pages still draw at once.
     os.nice(WORKER_NICENESS)
-    if warm_spec is None:
-        return []
-    warm_up(warm_spec)
-    return [warm_spec]
+    for spec in warm_specs:
+        warm_up(spec)
+    return list(warm_specs)
 
 
 def warm_up(spec: ModelSpec) -> None:
