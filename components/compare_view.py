@@ -25,6 +25,7 @@ from models.experiments.results import (
 from models.spec import ModelSpec, SpecError
 from models.training import history
 from models.training.batch import Batch
+from models.training.csv_write import safe_csv
 
 BATCH = "cmp_batch"
 POLL_SECONDS = 0.5
@@ -110,7 +111,7 @@ def _results() -> None:
     )
     st.download_button(
         "Download the results (CSV)",
-        table.to_csv(index=False),
+        safe_csv(table),
         file_name="comparison.csv",
         mime="text/csv",
         key="cmp_download",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.training.csv_write import safe_csv
+
 EPOCH = "epoch"
 SPLITS = ("train", "val")
 CONFLICT_MEAN = "gcos_mean"
@@ -86,7 +88,7 @@ def thinned(history: pd.DataFrame, points: int = 250) -> pd.DataFrame:
 
 def to_csv(history: pd.DataFrame) -> str:
     """The history as CSV text that `pandas.read_csv` turns back into the same table."""
-    return history.to_csv(index=False, float_format="%.17g")
+    return safe_csv(history, float_format="%.17g")
 
 
 def final(history: pd.DataFrame, column: str) -> float:
