@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_app import metric
+from realistic_csv import realistic_csvs
+from test_app import button, metric
 from test_app_training import TINY, _app, _click, _finish
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
@@ -100,3 +101,23 @@ def test_compare_trains_every_configuration_on_the_uploaded_series():
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Configuration" in d.value.columns)
     assert len(table) == 3 and set(table["Status"]) == {"finished"}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(realistic_csvs(min_rows=20, max_rows=120))
+def test_a_realistic_file_offers_its_series_and_trains_or_says_why_not(csv):
+    at = _use_csv(_app({**TINY, "timesteps": "6", "horizon": "2"}), "data.csv", csv.data)
+    assert not at.exception, (csv.describe, at.exception)
+    picker = next(m for m in at.multiselect if m.label == "Series to forecast")
+    assert list(picker.options) == list(csv.series), csv.describe  # never a time column
+    if csv.gaps:
+        next(r for r in at.radio if r.label == "Missing values").set_value("fill").run()
+    train = button(at, "Train")
+    if train.disabled:  # too short for these windows: the page says what to change
+        assert at.error and "validation window" in " ".join(e.value for e in at.error)
+        return
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception, (csv.describe, at.exception)
+    said = [s.value for s in at.success] + [e.value for e in at.error]
+    assert any(s.startswith("Finished 25 epochs") for s in said) or at.error, csv.describe

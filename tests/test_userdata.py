@@ -129,3 +129,23 @@ def test_a_series_constant_over_its_training_stretch_stays_finite():
     frame = pd.DataFrame({"a": np.r_[np.ones(50), np.arange(10.0)], "b": np.arange(60.0)})
     data = make_windows(read_csv(csv_bytes(frame)), ["a", "b"], 5, 2)
     assert np.isfinite(data.x_train).all() and np.isfinite(data.y_val).all()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # European thousands dots on every value: no plain "1,5" to give the decimal comma away
+        (b"a;b\n1.234,5;2.000,25\n2.345,5;3.100,5\n3.456,5;1.000,75\n", [1234.5, 2345.5, 3456.5]),
+        (b"a\n1,5\n2,25\n0,75\n", [1.5, 2.25, 0.75]),  # one column: nothing to split on ","
+        (b'a\n"5.062,86"\n"4.996,81"\n"5.317,02"\n', [5062.86, 4996.81, 5317.02]),
+        (b"a\n1,234\n2,345\n3,456\n", [1234.0, 2345.0, 3456.0]),  # ambiguous: read as thousands
+    ],
+)
+def test_decimal_marks_of_one_column_and_thousands_grouped_files(data, expected):
+    np.testing.assert_allclose(read_csv(data).values["a"], expected)
+
+
+def test_a_running_index_saved_out_of_order_orders_the_rows_and_is_no_series():
+    table = read_csv(b"obs,sales\n3,30.5\n1,10.5\n2,20.5\n4,15.0\n")
+    assert list(table.values.columns) == ["sales"]
+    assert table.values["sales"].tolist() == [10.5, 20.5, 30.5, 15.0]

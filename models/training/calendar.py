@@ -74,8 +74,8 @@ def parse_times(column: pd.Series) -> pd.Series | None:
 
 
 def _is_index(column: pd.Series) -> bool:
-    numbers = pd.to_numeric(column, errors="coerce")
-    return _whole_numbers(column, -1e12, 1e12) and bool(numbers.is_monotonic_increasing)
+    """Distinct whole numbers: a running index, even when the rows were saved out of order."""
+    return _whole_numbers(column, -1e12, 1e12) and bool(column.is_unique)
 
 
 def _time_columns(frame: pd.DataFrame, calendar: dict[str, str]) -> list[str]:

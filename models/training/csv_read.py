@@ -26,7 +26,9 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 64  # in the file; at most MAX_FEATURES of them are used at once
 MIN_ROWS = 3
 GAPS = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL", "None", ".", "-", "--", "?")
-DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+# 1,5 or 1.234,5 (dots grouping thousands); in a one-column file "1,234" stays ambiguous.
+DECIMAL_COMMA = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+US_THOUSANDS = re.compile(r"^\s*-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?\s*$")  # "0,999" is not one
 LIMITS_TEXT = (
     f"CSV text, up to {MAX_UPLOAD_MB} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS} columns; "
     f"one numeric column per series (use up to {MAX_FEATURES}), optional time columns."
@@ -98,11 +100,14 @@ def _dialect(text: str) -> tuple[str, str, str | None]:
         separator = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         separator = ";" if sample.count(";") > sample.count(",") else ","
+    lines = sample.splitlines()
+    one_column = bool(lines) and not any(mark in lines[0] for mark in ",;\t|")
+    if one_column:  # nothing to split: the sniffer's guess would cut "1,5" in two
+        separator = ";"
     if separator != ",":
-        cells = [
-            c.strip().strip('"') for line in sample.splitlines()[1:] for c in line.split(separator)
-        ]
-        if any(DECIMAL_COMMA.match(c) for c in cells):
+        cells = [c.strip().strip('"') for line in lines[1:] for c in line.split(separator)]
+        european = [c for c in cells if DECIMAL_COMMA.match(c)]
+        if european and not (one_column and all(US_THOUSANDS.match(c) for c in european)):
             return separator, ",", "."  # 1.234,5: the European way
         return separator, ".", ","
     return separator, ".", ","  # "1,234.5" can only be a quoted number in a comma file
