@@ -96,3 +96,24 @@ def test_stop_reaches_only_unfinished_jobs_and_collect_waits_for_all():
         ("Stopped before it started.", None, False),
     ]
     assert [r is not None for r in batch.results()] == [True, False]
+
+
+def test_the_largest_models_are_queued_first_and_each_handle_stays_with_its_item():
+    sizes = ModelSpec()
+    specs = [
+        sizes,
+        sizes.replace(shared_layers=0),
+        sizes.replace(variant="towers", shared_layers=1),
+    ]
+    jobs = [TrainJob(s, DataSpec(), TrainConfig(epochs=10)) for s in specs]
+    service = FakeService()
+    batch = Batch.start(service, ["model 1", "nothing shared", "model 2"], jobs)
+    submitted = [h.job.spec for h in service.submitted]
+    assert submitted == [specs[1], specs[2], specs[0]]  # 195,928 > 134,644 > 52,012 parameters
+    assert [h.job.spec for h in batch.handles] == specs  # in the items' order, as drawn
+
+
+def test_jobs_of_one_size_are_queued_in_their_order():
+    service = FakeService()
+    Batch.start(service, ["a", "b", "c"], _jobs(3))
+    assert [h.job.data.seed for h in service.submitted] == [0, 1, 2]
