@@ -63,6 +63,10 @@ def test_four_sessions_train_at_once_and_stay_apart():
             assert page.locator('[data-testid="stException"]').count() == 0
             run_captions = page.locator("text=/^Run [0-9]+: /").all_inner_texts()
             assert len(run_captions) == 1 and caption in run_captions[0], run_captions
+            # Plotly draws after the page is idle: wait for the final chart's data (a timeout
+            # fails the test), then read it.
+            drawn = f"() => {{ const c = ({VAL_TOTAL_JS})(); return c && c.length === {epochs}; }}"
+            page.wait_for_function(drawn, timeout=30_000, polling=100)
             curve = page.evaluate(VAL_TOTAL_JS)
             assert curve is not None and len(curve) == epochs  # its own run, every epoch
             curves.append(curve)
