@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
 from pathlib import Path
 
-from models.training.processes import end_process, memory_mb, start_process
+from models.training import processes
 
 POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
 MAX_FAILED_STARTS = 3  # workers dying before ready, in a row: the pool stops starting more
@@ -123,6 +123,7 @@ class WorkerPool:
     def _manage(self) -> None:
         while True:
             with self._lock:
+                self._closed = self._closed or processes.INTERPRETER_EXITING.is_set()
                 if self._closed and not any(w.task for w in self._workers):
                     break
                 waits = [self._wake_reader]
@@ -145,7 +146,7 @@ class WorkerPool:
             while worker.conn.poll():
                 kind, payload = worker.conn.recv()
                 if kind == "ready":
-                    worker.ready, worker.baseline_mb = True, memory_mb(worker.process.pid)
+                    worker.ready, worker.baseline_mb = True, processes.memory_mb(worker.process.pid)
                     for key in payload:
                         self._remember(worker, key)
                 else:
@@ -172,7 +173,7 @@ class WorkerPool:
         task, worker.task = worker.task, None
         if ok and task.key is not None:
             self._remember(worker, task.key)
-        grown = memory_mb(worker.process.pid) - worker.baseline_mb
+        grown = processes.memory_mb(worker.process.pid) - worker.baseline_mb
         worker.retiring = worker.retiring or grown > self.growth_cap_mb
         if ok:
             task.future.set_result(value)
@@ -186,8 +187,7 @@ class WorkerPool:
             worker.keys.popitem(last=False)
 
     def _replace_grown(self) -> None:
-        """Replace each grown worker, never making a job wait: once idle, it leaves if another
-        serves meanwhile (then its replacement starts) or once its spare is ready."""
+        """An idle grown worker leaves if another serves meanwhile, or once its spare is ready."""
         for worker in [w for w in self._workers if w.retiring and w.task is None]:
             serving = [w for w in self._workers if w.ready and not w.retiring]
             starting = any(not w.ready for w in self._workers)
@@ -241,10 +241,10 @@ class WorkerPool:
 
     def _start_worker(self) -> None:
         tmp = self._root / f"worker{next(self._numbers)}"
-        process, conn = start_process(self._context, tmp, *self._init)
+        process, conn = processes.start_process(self._context, tmp, *self._init)
         self._workers.append(_Worker(process, conn, tmp))
 
     def _leave(self, worker: _Worker) -> None:
-        end_process(worker.process, worker.conn, worker.tmp)
+        processes.end_process(worker.process, worker.conn, worker.tmp)
         if worker in self._workers:
             self._workers.remove(worker)

@@ -3,11 +3,18 @@ much memory a process holds."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import shutil
 import tempfile
+import threading
 from pathlib import Path
+
+# Set as the interpreter exits, before multiprocessing's own exit handler (registered earlier,
+# so run later) stops the workers: a pool must not take those deaths for crashes and respawn.
+INTERPRETER_EXITING = threading.Event()
+atexit.register(INTERPRETER_EXITING.set)
 
 
 def worker_main(conn, tmp: str, initializer, initargs) -> None:
