@@ -24,7 +24,8 @@ import psutil  # noqa: E402
 from models.inspect import inspect_spec  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
-from models.training.jobs import TrainJob, memory_mb, service_from_environment  # noqa: E402
+from models.training.jobs import TrainJob, service_from_environment  # noqa: E402
+from models.training.processes import memory_mb  # noqa: E402
 from models.training.toy_data import DataSpec  # noqa: E402
 
 TRAININGS = int(os.environ.get("SOAK_TRAININGS", "100"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.boundary import guarded
+from components.charts import CHART, LIVE_CHART
 from components.compare_charts import curves_figure, scatter_figure
 from components.compare_picker import current_configs, render_picker
 from components.data_source import training_data
@@ -12,7 +13,6 @@ from components.progress import render_progress
 from components.resources import analysis_for, training_service
 from components.state import training_settings
 from components.sweep_view import render_sweep
-from components.training_view import LIVE_CHART
 from models.experiments import configurations as compare
 from models.experiments.configurations import Configuration
 from models.experiments.results import (
@@ -29,7 +29,6 @@ from models.training.csv_write import safe_csv
 
 BATCH = "cmp_batch"
 POLL_SECONDS = 0.5
-CHART = {"displayModeBar": False}
 
 
 def _batch() -> Batch | None:

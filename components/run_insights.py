@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import conflict_figure, gates_figure, mixing_figure
+from components.charts import CHART, conflict_figure, gates_figure, mixing_figure
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
 from models.training.history import has_conflict, to_csv
@@ -39,16 +39,17 @@ def conflict_options(container) -> bool:
     return track
 
 
-def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str, chart=None) -> None:
-    """The gradient-conflict chart, or one line saying why this run has none (`chart`: Plotly
-    config, default without the mode bar)."""
+def render_conflict(
+    history, config, n_tasks: int, show_pairs: bool, key: str, chart: dict = CHART
+) -> None:
+    """The gradient-conflict chart (with Plotly config `chart`), or one line saying why this
+    run has none."""
     if not has_conflict(history):
         st.caption(f"No gradient-conflict chart: {_why_no_conflict(config, n_tasks)}")
         return
     st.markdown("**Gradient conflict between tasks**")
     pairs = n_tasks * (n_tasks - 1) // 2
     st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES, pairs=pairs, points=MAX_CONFLICT_POINTS))
-    chart = chart or {"displayModeBar": False}
     st.plotly_chart(conflict_figure(history, show_pairs), key=key, config=chart)
 
 
@@ -73,7 +74,7 @@ def render_mixing(result: TrainResult) -> None:
         "Each unit blends the tasks' activations: row i is what task i receives, as weights "
         "on every task j's activations. A diagonal matrix keeps the tasks apart."
     )
-    st.plotly_chart(mixing_figure(result.mixing), key="mixing", config={"displayModeBar": False})
+    st.plotly_chart(mixing_figure(result.mixing), key="mixing", config=CHART)
 
 
 def render_gates(result: TrainResult) -> None:
@@ -86,7 +87,7 @@ def render_gates(result: TrainResult) -> None:
         "weight on each expert over the validation windows (a row sums to 100 %). "
         + gate_reading(result.gates)
     )
-    st.plotly_chart(gates_figure(result.gates), key="gates", config={"displayModeBar": False})
+    st.plotly_chart(gates_figure(result.gates), key="gates", config=CHART)
 
 
 def render_downloads(handle: JobHandle, result: TrainResult) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.boundary import guarded
+from components.charts import CHART
 from components.compare_charts import sweep_figure
 from components.data_source import using_csv
 from components.resources import training_service
@@ -62,7 +63,7 @@ def _figure(summary: pd.DataFrame, key: str) -> None:
     st.plotly_chart(
         sweep_figure(summary, SWEEP_LABELS, LINE_COLOURS[: len(SWEEP_LABELS)]),
         key=key,
-        config={"displayModeBar": False},
+        config=CHART,
     )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.boundary import guarded
-from components.charts import data_figure, forecast_figure, loss_figure
+from components.charts import CHART, LIVE_CHART, data_figure, forecast_figure, loss_figure
 from components.data_source import training_data
 from components.progress import render_progress
 from components.resources import dataset, training_service
@@ -29,9 +29,6 @@ from models.training.history import has_conflict
 from models.training.jobs import TrainJob
 
 POLL_SECONDS = 0.15  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
-# While it grows, a chart is a picture: no hover layer to rebuild 5 times a second. On this
-# 2-core machine the browser's redraws take a core from training (model 1: 4.7 s -> 2.6 s).
-LIVE_CHART = {"staticPlot": True}
 
 
 def poll_seconds() -> float:
@@ -122,7 +119,7 @@ def _outcome(n_tasks: int) -> None:
         st.plotly_chart(
             loss_figure(result.history, n_tasks, state["log_scale"]),
             key="final_loss",
-            config={"displayModeBar": False},
+            config=CHART,
         )
         _final_table(result.history, n_tasks)
         render_downloads(handle, result)
@@ -168,7 +165,7 @@ def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
     st.plotly_chart(
         forecast_figure(data.x_val[window - 1], data.y_val[window - 1], predictions[window - 1]),
         key="forecast",
-        config={"displayModeBar": False},
+        config=CHART,
     )
 
 
@@ -213,7 +210,7 @@ def render_training(spec: ModelSpec) -> None:
         st.plotly_chart(
             data_figure(data.x_train, data.y_train),
             key="data_preview",
-            config={"displayModeBar": False},
+            config=CHART,
         )
         st.caption(
             "Solid: a window's input steps; dashed: the next steps each task forecasts. "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -122,3 +123,9 @@ def test_with_two_workers_a_grown_one_leaves_before_its_replacement_starts():
         _until(lambda: len(pool.pids(ready_only=True)) == 2)
     finally:
         pool.shutdown()
+
+
+def test_a_result_the_pipe_cannot_carry_becomes_an_error_and_the_worker_goes_on(pool):
+    with pytest.raises(RuntimeError, match="pickle"):
+        pool.submit(threading.Lock).result(timeout=30)  # a lock cannot be pickled
+    assert pool.submit(int, "7").result(timeout=30) == 7

@@ -1,13 +1,13 @@
 """Training in worker processes: the Streamlit server never trains.
 
-TensorFlow keeps ~30 MB per spec it compiles and never frees it (its function registry grows
-~10 entries per new spec, even with every model dropped), so every run goes to a warm worker of
+TensorFlow keeps ~30 MB per spec it compiles and never frees it (the graphs of its training
+loop stay alive even with every model dropped), so every run goes to a warm worker of
 `models.training.pool.WorkerPool`: a job goes to a worker that has its spec compiled, the page
 asks idle workers to compile what it shows (`prepare`), and a worker that has grown is replaced
-by a spare warmed up before it leaves. A job streams its losses to a small file in its own
-folder, one CSV line per epoch, and stops when a `stop` file appears there: plain files survive
-a worker that dies mid-run. A run that finishes or is stopped also leaves its trained model
-there as `model.keras`.
+while another serves. A job streams its losses to a small file in its own folder, one CSV line
+per epoch, and stops when a `stop` file appears there: plain files survive a worker that dies
+mid-run. A run that finishes or is stopped also leaves its trained model there as
+`model.keras`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from models.architectures.presets import MODEL_1, MODEL_2
 from models.spec import ModelSpec
 from models.training.compiled import CACHE_SIZE
 from models.training.pool import WorkerPool
-from models.training.processes import memory_mb
 from models.training.worker import (
     MODEL_ERROR_FILE,
     MODEL_FILE,
@@ -45,7 +44,6 @@ __all__ = [
     "JobHandle",
     "TrainJob",
     "TrainingService",
-    "memory_mb",
     "service_from_environment",
 ]
 WORKER_DIED = (

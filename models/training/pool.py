@@ -91,9 +91,9 @@ class WorkerPool:
     def prepare(self, key, fn, *args) -> None:
         """Run `fn(*args)` ahead of need on an idle worker, unless a worker knows `key`."""
         with self._lock:
-            known = any(key in w.keys for w in self._workers) or key in self._prepares
-            if not known and not self._closed:
-                self._prepares[key] = _Task(fn, args, key, ahead=True)
+            if self._closed or key in self._prepares or any(key in w.keys for w in self._workers):
+                return
+            self._prepares[key] = _Task(fn, args, key, ahead=True)
         self._wake()
 
     def knowing(self, key) -> list[int]:
@@ -226,7 +226,7 @@ class WorkerPool:
             else:
                 return
             knows = [w for w in idle if task.key is not None and task.key in w.keys]
-            worker = (knows or sorted(idle, key=lambda w: (w.retiring, len(w.keys))))[0]
+            worker = knows[0] if knows else min(idle, key=lambda w: (w.retiring, len(w.keys)))
             worker.task = task
             try:
                 worker.conn.send((task.fn, task.args))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import pickle
 import shutil
 import tempfile
 import threading
@@ -26,22 +25,23 @@ def worker_main(conn, tmp: str, initializer, initargs) -> None:
         warmed = initializer(*initargs) if initializer else ()
         conn.send(("ready", list(warmed or ())))
         while (message := conn.recv()) is not None:
-            conn.send(("done", _run(*message)))
+            _reply(conn, *message)
     except (EOFError, OSError):  # BrokenPipeError included
         return
 
 
-def _run(fn, args) -> tuple[bool, object]:
-    """(True, result) or (False, the error), in a form the pipe can always carry."""
+def _reply(conn, fn, args) -> None:
+    """Send (True, result) or (False, the error): the caller sees it through its future."""
     try:
         outcome = (True, fn(*args))
-    except Exception as error:  # the caller sees it through the task's future
+    except Exception as error:
         outcome = (False, error)
     try:
-        pickle.dumps(outcome)
+        conn.send(("done", outcome))  # pickles first: a failure there writes nothing
+    except OSError:
+        raise
     except Exception as error:  # an unpicklable result or error
-        outcome = (False, RuntimeError(f"{type(error).__name__}: {error}"))
-    return outcome
+        conn.send(("done", (False, RuntimeError(f"{type(error).__name__}: {error}"))))
 
 
 def start_process(context, tmp: Path, initializer, initargs):
