@@ -76,15 +76,22 @@ def _steps(timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.Figure:
-    """One panel per feature: input steps, true next steps and the forecast, for one window."""
+    """One panel per feature: input steps, true next steps and the forecast, for one window.
+
+    The first len(y) features are forecast; any further ones are inputs only (no future drawn).
+    """
     timesteps, n = x.shape
+    tasks = len(y)
     cols = min(n, 4)
     rows = -(-n // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"feature {f + 1}" for f in range(n)])
+    titles = [_feature_title(f, tasks) for f in range(n)]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles)
     past, future = _steps(timesteps, y.shape[1])
     for f in range(n):
         cell, first = (f // cols + 1, f % cols + 1), f == 0
         fig.add_trace(_line(past, x[:, f], "input", "input", first, TOTAL_COLOUR), *cell)
+        if f >= tasks:
+            continue
         fig.add_trace(
             _line(future, y[f], "truth", "truth", first, line_colour(f), width=2.5), *cell
         )
@@ -104,8 +111,13 @@ def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.
     return chart_layout(fig, 260 * rows, titled=True)
 
 
+def _feature_title(f: int, tasks: int) -> str:
+    return f"feature {f + 1}" if f < tasks else f"feature {f + 1} (input only)"
+
+
 def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
-    """A few training windows: every feature's input (solid) and its target (dashed)."""
+    """A few training windows: every feature's input (solid) and, for a forecast feature, its
+    target (dashed)."""
     windows = min(windows, len(x))
     fig = make_subplots(
         rows=1, cols=windows, subplot_titles=[f"window {w + 1}" for w in range(windows)]
@@ -113,8 +125,10 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
     past, future = _steps(x.shape[1], y.shape[2])
     for w in range(windows):
         for f in range(x.shape[2]):
-            name, group = f"feature {f + 1}", str(f)
+            name, group = _feature_title(f, y.shape[1]), str(f)
             fig.add_trace(_line(past, x[w, :, f], name, group, w == 0, line_colour(f)), 1, w + 1)
+            if f >= y.shape[1]:
+                continue
             fig.add_trace(
                 _line(future, y[w, f], name, group, False, line_colour(f), dash="dash"), 1, w + 1
             )

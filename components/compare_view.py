@@ -67,7 +67,7 @@ def _live() -> None:
     histories = batch.histories()  # each progress file read once per poll
     labels = [c.label for c in batch.items]
     render_progress(batch.progress(training_service(), labels, [len(h) for h in histories]))
-    n_tasks = batch.items[0].spec.n_features
+    n_tasks = batch.items[0].spec.n_tasks
     thin = [history.thinned(h) for h in histories]
     figure = curves_figure(_lines(batch, thin), n_tasks, state["cmp_per_task"], state["cmp_log"])
     st.plotly_chart(figure, key="cmp_live", config=LIVE_CHART)
@@ -85,7 +85,7 @@ def _results() -> None:
         RunRecord(c, analysis_for(c.spec).totals, h, s.status, s.seconds)
         for c, h, s in zip(configs, histories, batch.statuses(), strict=True)
     ]
-    n_tasks = configs[0].spec.n_features
+    n_tasks = configs[0].spec.n_tasks
     table = results_table(records, n_tasks)
     per_task = state["cmp_per_task"]
     st.plotly_chart(

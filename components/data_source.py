@@ -27,9 +27,22 @@ def using_csv() -> bool:
 
 
 def sync_features() -> None:
-    """With a CSV, the model has one feature (and task) per picked column. Call before drawing."""
-    if using_csv() and st.session_state.get("csv_columns"):
-        st.session_state["features"] = len(st.session_state["csv_columns"])
+    """With a CSV, the model reads every picked column and forecasts the series picked to
+    forecast (one task each); the extra input series come last. Call before drawing."""
+    state = st.session_state
+    if using_csv() and state.get("csv_columns"):
+        extras = _extras_that_fit()
+        state["csv_extra"] = extras
+        state["features"] = len(state["csv_columns"]) + len(extras)
+        state["extra"] = len(extras)
+
+
+def _extras_that_fit() -> list[str]:
+    """The picked extra inputs, less any now picked to forecast, within the feature cap."""
+    state = st.session_state
+    targets = state.get("csv_columns") or []
+    extras = [c for c in state.get("csv_extra") or [] if c not in targets]
+    return extras[: max(0, limits.MAX_FEATURES - len(targets))]
 
 
 def _load_file() -> None:
@@ -51,6 +64,7 @@ def _load_file() -> None:
         csv_digest=hashlib.sha256(data).hexdigest(),
         csv_error=None,
         csv_columns=columns[: min(4, limits.MAX_FEATURES)],
+        csv_extra=[],
         csv_missing="fill",
     )
     sync_features()
@@ -104,6 +118,18 @@ def _csv_settings() -> None:
         help="Each picked column is an input feature and a forecasting task, as in the "
         "question. The model's feature count follows.",
     )
+    targets = state.get("csv_columns") or []
+    room = limits.MAX_FEATURES - len(targets)
+    st.multiselect(
+        "Extra input series",
+        [c for c in table.values.columns if c not in targets],
+        key="csv_extra",
+        max_selections=max(room, 1),
+        disabled=room < 1 or not targets,
+        on_change=sync_features,
+        help="Read by the model but not forecast: e.g. forecast unemployment from GDP, "
+        "consumption and investment. They add input features, not tasks.",
+    )
 
 
 def render_data_settings() -> None:
@@ -123,6 +149,7 @@ def render_data_settings() -> None:
 def _windows(
     digest: str,
     columns: tuple,
+    extras: tuple,
     missing: str,
     timesteps: int,
     horizon: int,
@@ -130,20 +157,21 @@ def _windows(
     name: str,
 ) -> OwnData:
     table = clean_missing(_table, missing) if _table.nan_counts else _table
-    dataset = make_windows(table, list(columns), timesteps, horizon)
-    return OwnData(
-        name, digest, columns, missing if _table.nan_counts else "none", timesteps, horizon, dataset
-    )
+    dataset = make_windows(table, list(columns), timesteps, horizon, extras)
+    missing = missing if _table.nan_counts else "none"
+    return OwnData(name, digest, columns, extras, missing, timesteps, horizon, dataset)
 
 
 def own_data(spec) -> tuple[OwnData | None, str | None]:
     """The uploaded series windowed for `spec`, or the reason it cannot be (for the page)."""
     state = st.session_state
     columns = tuple(state.get("csv_columns") or ())
+    extras = tuple(state.get("csv_extra") or ())
     try:
         data = _windows(
             state["csv_digest"],
             columns,
+            extras,
             state.get("csv_missing", "fill"),
             spec.timesteps,
             spec.horizon,
@@ -152,10 +180,11 @@ def own_data(spec) -> tuple[OwnData | None, str | None]:
         )
     except UploadError as error:
         return None, str(error)
-    if len(columns) != spec.n_features:
+    if (len(columns), len(extras)) != (spec.n_tasks, spec.extra_inputs):
         return None, (
-            f"The model has {spec.n_features} features but {len(columns)} columns are "
-            "picked; pick the columns again to match."
+            f"The model forecasts {spec.n_tasks} series from {spec.n_features} features but "
+            f"{len(columns)} columns are picked to forecast and {len(extras)} as extra inputs; "
+            "pick the columns again to match."
         )
     return data, None
 

@@ -102,7 +102,8 @@ def render_lab(spec: ModelSpec) -> None:
     sizes = lab_sizes(spec)
     result = lab_for(sizes)
     st.caption(
-        f"Live checks at the current sizes: {sizes.n_features} features × {sizes.timesteps} "
+        f"Live checks at the current sizes: {sizes.n_features} features ({sizes.n_tasks} "
+        f"forecast) × {sizes.timesteps} "
         f"steps, conv filters {', '.join(map(str, sizes.conv_filters)) or 'none'}, kernel "
         f"{sizes.kernel_size}; a seeded random batch, fixed weights. Computed in "
         f"{sum(result.seconds.values()):.1f} s the first time, cached after."

@@ -31,9 +31,16 @@ def _count(analysis: Analysis | None) -> str:
 
 
 def _context(sizes: ModelSpec, model1: Analysis | None, model2: Analysis | None) -> None:
+    which = (
+        f"forecasts {sizes.n_features} series: windows of {sizes.timesteps} steps in, the next "
+        f"{sizes.horizon} steps of each series out (one task per series). "
+        if not sizes.extra_inputs
+        else f"forecasts {sizes.n_tasks} of {sizes.n_features} series: windows of "
+        f"{sizes.timesteps} steps of all in, the next {sizes.horizon} steps of the first "
+        f"{sizes.n_tasks} out (one task each; the last {sizes.extra_inputs} are inputs only). "
+    )
     st.markdown(
-        f"A practitioner forecasts {sizes.n_features} series: windows of {sizes.timesteps} "
-        f"steps in, the next {sizes.horizon} steps of each series out (one task per series). "
+        f"A practitioner {which}"
         f"**Model 1** runs one Conv1D trunk on all features and gives each task a head "
         f"({_count(model1)}). **Model 2** gives each feature its own tower, whose first "
         f"Conv1D is one layer object called on every feature ({_count(model2)}). They asked:"

@@ -49,12 +49,13 @@ def lab_for(sizes: ModelSpec) -> LabResult:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _toy_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: int):
-    return data_spec.materialise(n_features, timesteps, horizon)
+def _toy_dataset(data_spec: DataSpec, spec: ModelSpec):
+    return data_spec.materialise(spec)
 
 
-def dataset(source, n_features: int, timesteps: int, horizon: int):
-    """The windows a run trains on (numpy only), for the data preview and forecast plots."""
+def dataset(source, spec: ModelSpec):
+    """The windows a run of `spec` trains on (numpy only), for the data preview and forecast
+    plots."""
     if isinstance(source, DataSpec):  # generated: cache it; own data already holds its windows
-        return _toy_dataset(source, n_features, timesteps, horizon)
-    return source.materialise(n_features, timesteps, horizon)
+        return _toy_dataset(source, spec)
+    return source.materialise(spec)

@@ -38,13 +38,23 @@ def _presets() -> None:
 
 def _advanced() -> None:
     with st.expander("Advanced: layer sizes"):
+        by_csv = "Set by the picked CSV columns." if using_csv() else None
         st.number_input(
-            "Features (= tasks)",
+            "Features (input series)",
             1,
             limits.MAX_FEATURES,
             key="features",
             disabled=using_csv(),
-            help="Set by the picked CSV columns." if using_csv() else None,
+            help=by_csv or "One task per feature forecasts each of them, as in the question.",
+        )
+        st.number_input(
+            "Of which inputs only",
+            0,
+            limits.MAX_FEATURES - 1,
+            key="extra",
+            disabled=using_csv(),
+            help=by_csv
+            or "The last features are read but not forecast: tasks = features − inputs only.",
         )
         st.number_input("Time steps in", 2, limits.MAX_TIMESTEPS, key="timesteps")
         st.number_input("Forecast horizon", 1, limits.MAX_HORIZON, key="horizon")

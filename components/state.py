@@ -104,6 +104,7 @@ def write_url(spec: ModelSpec) -> None:
     defaults = pairs_of(default_configurations(spec))
     for key, default in (
         ("present", "0"),
+        ("extra", "0"),
         ("tab", SLUG_OF[QUESTION]),
         ("compare", compare_text(defaults)),
     ):

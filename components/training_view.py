@@ -80,7 +80,7 @@ def _live_panel(n_tasks: int) -> None:
     state = st.session_state
     batch = _batch()
     if batch is None:
-        st.info("Press **Train** to fit this model on the toy data; the loss curves grow here.")
+        st.info("Press **Train** to fit this model on the sidebar's data; the loss curves grow here.")
         return
     if batch.running:
         (history,) = batch.histories()
@@ -157,7 +157,7 @@ def _final_table(history: pd.DataFrame, n_tasks: int) -> None:
 
 def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
     s = job.spec
-    data = dataset(job.data, s.n_features, s.timesteps, s.horizon)
+    data = dataset(job.data, s)
     st.markdown("**Forecasts on the validation set**")
     window = 1  # a slider needs two windows to choose between (Streamlit refuses min == max)
     if len(data.x_val) > 1:
@@ -200,12 +200,12 @@ def render_training(spec: ModelSpec) -> None:
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).
     with st.container():
-        st.fragment(_live_panel, run_every=poll_seconds() if running else None)(spec.n_features)
-    _outcome(spec.n_features)
+        st.fragment(_live_panel, run_every=poll_seconds() if running else None)(spec.n_tasks)
+    _outcome(spec.n_tasks)
     if source is None:
         return
     with st.expander("The data"):
-        data = dataset(source, spec.n_features, spec.timesteps, spec.horizon)
+        data = dataset(source, spec)
         st.caption(source.describe())
         st.plotly_chart(
             data_figure(data.x_train, data.y_train),

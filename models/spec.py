@@ -28,6 +28,8 @@ class ModelSpec:
     variant: str = "hard"
     shared_layers: int = 5
     n_features: int = 4
+    # The last `extra_inputs` features are inputs only: read by the model, never forecast.
+    extra_inputs: int = 0
     timesteps: int = 10
     horizon: int = 10
     conv_filters: tuple[int, ...] = (8, 16, 32)
@@ -52,6 +54,11 @@ class ModelSpec:
             lengths.append(length)
         return tuple(lengths)
 
+    @property
+    def n_tasks(self) -> int:
+        """How many series are forecast: one task per feature, less the input-only ones."""
+        return self.n_features - self.extra_inputs
+
     def replace(self, **changes) -> ModelSpec:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
@@ -63,6 +70,11 @@ class ModelSpec:
         and the parameter cap are `models.architectures.variants.validate`'s job.
         """
         _check_range("n_features", self.n_features, 1, MAX_FEATURES)
+        if not 0 <= self.extra_inputs < self.n_features:
+            raise SpecError(
+                f"Input-only series must be fewer than the {self.n_features} features (at least "
+                f"one series is forecast); got {self.extra_inputs}."
+            )
         _check_range("timesteps", self.timesteps, 2, MAX_TIMESTEPS)
         _check_range("horizon", self.horizon, 1, MAX_HORIZON)
         _check_range("kernel_size", self.kernel_size, 1, MAX_TIMESTEPS)

@@ -32,6 +32,8 @@ SPEC_PARAMS = (
     # Any whole number here: its range depends on the variant (see `spec_from_query`).
     Param("k", "shared_layers", integer(-(2**31), 2**31)),
     Param("features", "n_features", integer(1, limits.MAX_FEATURES)),
+    # How many of the features are inputs only (the last ones); the rest are forecast.
+    Param("extra", "extra_inputs", integer(0, limits.MAX_FEATURES - 1)),
     Param("timesteps", "timesteps", integer(2, limits.MAX_TIMESTEPS)),
     Param("horizon", "horizon", integer(1, limits.MAX_HORIZON)),
     Param(

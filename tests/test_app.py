@@ -119,6 +119,19 @@ def test_bad_url_values_warn_and_still_render(query, key):
     assert at.metric  # the page rendered a model
 
 
+def test_input_only_series_from_the_link_and_the_sidebar():
+    at = run_app({"extra": "3"}, tab="Model")  # model 1 forecasting 1 of its 4 series
+    assert not at.exception and not at.error
+    assert metric(at, "Total parameters") == f"{52_012 - 3 * 1_010:,}"
+    page = " ".join(m.value for m in [*at.markdown, *at.caption, *at.info])
+    assert "The last 3 of the 4 features are inputs only" in page
+    at.number_input(key="extra").set_value(4).run()  # no series left to forecast
+    assert not at.exception
+    assert any("at least one series is forecast" in e.value for e in at.error)
+    at.number_input(key="extra").set_value(0).run()
+    assert metric(at, "Total parameters") == "52,012" and "extra" not in at.query_params
+
+
 def test_impossible_combination_says_what_to_change():
     at = run_app({"kernel": "5"})
     assert not at.exception

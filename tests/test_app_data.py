@@ -45,6 +45,33 @@ def test_uploaded_columns_become_the_models_features_and_train():
     assert any("sensors.csv (sensor0, sensor2)" in c.value for c in at.caption)
 
 
+def test_extra_input_series_are_read_and_not_forecast():
+    """Forecast one series from three: one task, three features, through training."""
+    at = _use_csv(_app(TINY), "sensors.csv", _csv(columns=4))
+    pick = {m.label: m for m in at.multiselect}
+    pick["Series to forecast"].set_value(["sensor3"]).run()
+    extra = next(m for m in at.multiselect if m.label == "Extra input series")
+    assert "sensor3" not in extra.options  # a forecast series is not offered as an extra
+    extra.set_value(["sensor0", "sensor1"]).run()
+    assert (at.session_state["features"], at.session_state["extra"]) == (3, 2)
+    assert at.query_params["extra"] == "2"
+    assert metric(at, "Total parameters")
+    _click(at, "Train")
+    _finish(at)
+    assert not at.exception
+    assert any(s.value.startswith("Finished 25 epochs") for s in at.success)
+    assert any(
+        "sensors.csv (sensor3; inputs only: sensor0, sensor1)" in c.value for c in at.caption
+    )
+    # Picking an extra input to forecast moves it out of the extras.
+    next(m for m in at.multiselect if m.label == "Series to forecast").set_value(
+        ["sensor3", "sensor0"]
+    ).run()
+    assert next(m for m in at.multiselect if m.label == "Extra input series").value == ["sensor1"]
+    assert (at.session_state["features"], at.session_state["extra"]) == (3, 1)
+    assert not at.exception
+
+
 def test_a_bad_file_is_refused_and_the_last_good_one_stays():
     at = _use_csv(_app(TINY), "good.csv", _csv(columns=2))
     assert at.session_state["features"] == 2

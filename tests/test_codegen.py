@@ -47,15 +47,22 @@ def _valid(spec: ModelSpec) -> bool:
     return True
 
 
+# Two of five series forecast, three read as inputs only.
+INPUT_ONLY_SIZES = OTHER_SIZES.replace(n_features=5, extra_inputs=3)
+
 DEFAULT_SPECS = _specs(ModelSpec())
 # The other sizes repeat every round trip: the quick loop leaves them to the full run.
 ALL_SPECS = DEFAULT_SPECS + [
-    pytest.param(s, marks=pytest.mark.slow) for s in _specs(OTHER_SIZES) if _valid(s)
+    pytest.param(s, marks=pytest.mark.slow)
+    for sizes in (OTHER_SIZES, INPUT_ONLY_SIZES)
+    for s in _specs(sizes)
+    if _valid(s)
 ]
 
 
 def _spec_id(spec: ModelSpec) -> str:
     sizes = "default" if spec.replace(variant="hard", shared_layers=5) == ModelSpec() else "other"
+    sizes += f"-{spec.extra_inputs}-inputs-only" if spec.extra_inputs else ""
     return f"{spec.variant}-k{spec.shared_layers}-{sizes}"
 
 

@@ -33,6 +33,15 @@ def test_shapes_and_dtype(features, timesteps, horizon):
     assert all(np.array_equal(t, data.y_train[:, f]) for f, t in enumerate(targets))
 
 
+def test_input_only_series_are_in_the_inputs_and_not_the_targets():
+    every = make_dataset(DataSpec(samples=12, val_samples=5), 5, 8, 3)
+    two = make_dataset(DataSpec(samples=12, val_samples=5), 5, 8, 3, n_tasks=2)
+    assert two.x_train.shape == (12, 8, 5) and two.y_train.shape == (12, 2, 3)
+    assert (two.n_features, two.n_tasks) == (5, 2)
+    assert np.array_equal(two.x_train, every.x_train)  # the inputs do not change
+    assert np.array_equal(two.y_val, every.y_val[:, :2])  # the first series are the tasks
+
+
 def test_same_spec_same_arrays_and_seed_matters():
     a, b = (make_dataset(DataSpec(seed=3), 4, 10, 10) for _ in range(2))
     for name in ("x_train", "y_train", "x_val", "y_val", "mean", "std"):

@@ -68,7 +68,7 @@ def test_a_saved_mmoe_loads_in_safe_mode_with_the_same_analysis():
 @pytest.mark.slow  # trains
 def test_training_reports_how_much_of_each_expert_each_task_uses():
     spec = ModelSpec(variant="mmoe", shared_layers=3, conv_filters=(4,), dense_units=(8,))
-    data = DataSpec(samples=20, val_samples=6).materialise(4, 10, 10)
+    data = DataSpec(samples=20, val_samples=6).materialise(spec)
     result = train(spec, data, TrainConfig(epochs=3, track_conflict=False))
     assert result.gates.shape == (4, 3)
     np.testing.assert_allclose(result.gates.sum(axis=1), 1.0, atol=1e-5)
@@ -78,3 +78,6 @@ def test_training_reports_how_much_of_each_expert_each_task_uses():
         train(spec.replace(variant="hard", shared_layers=1), data, TrainConfig(epochs=1)).gates
         is None
     )
+    # One expert: the gate's weights get no gradient (its softmax is always 1); still trains.
+    lone = train(spec.replace(shared_layers=1), data, TrainConfig(epochs=2))
+    assert lone.status == "finished" and lone.gates.shape == (4, 1)

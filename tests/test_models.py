@@ -52,12 +52,45 @@ def test_analytic_count_matches_keras_for_every_shared_setting(variant):
             horizon=3,
         ),
         ModelSpec(variant=variant, n_features=1, conv_filters=(5,), dense_units=(9, 8, 7)),
+        # Fewer tasks than features: the last series are inputs only.
+        ModelSpec(variant=variant, n_features=5, extra_inputs=3, conv_filters=(4, 6)),
+        ModelSpec(variant=variant, n_features=3, extra_inputs=1, dense_units=(6,), horizon=2),
     ]
     for base in sizes:
         low, high = VARIANTS[variant].shared_range(base)
         for k in range(low, high + 1):
             spec = base.replace(shared_layers=k)
             assert VARIANTS[variant].count_params(spec) == build_model(spec).count_params(), spec
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_input_only_series_are_read_by_every_task_and_forecast_by_none(variant):
+    spec = clamp_k(ModelSpec(variant=variant, n_features=5, extra_inputs=3, shared_layers=2))
+    model = build_model(spec)
+    assert spec.n_tasks == 2 and len(model.outputs) == 2
+    assert [tuple(out.shape) for out in model.outputs] == [(None, 10)] * 2
+    inputs = sum(int(i.shape[-1]) for i in model.inputs)
+    assert inputs == 5  # every series is read, the three input-only ones too
+    a = analyse(model)
+    assert len(a.tasks) == 2
+    assert a.totals.total == VARIANTS[variant].count_params(spec) == model.count_params()
+
+
+def test_input_only_series_change_only_the_first_layer_and_the_task_copies():
+    """Model 1 forecasting 1 of 4 series: conv1 still reads 4 channels (104 parameters), but
+    one head and nothing task-specific remains (52,012 - 3 heads of 1,010)."""
+    spec = MODEL_1.replace(extra_inputs=3)
+    model = build_model(spec)
+    assert model.get_layer("conv1").count_params() == 104
+    assert model.count_params() == 52_012 - 3 * 1_010
+    hard_k2 = MODEL_1.replace(shared_layers=2, extra_inputs=2)
+    assert build_model(hard_k2).count_params() == 104 + 400 + 2 * (1_568 + 25_800 + 20_100 + 1_010)
+
+
+@pytest.mark.parametrize("extra", [-1, 4, 5])
+def test_at_least_one_series_is_forecast(extra):
+    with pytest.raises(SpecError, match="at least one series is forecast"):
+        validate(MODEL_1.replace(extra_inputs=extra))
 
 
 def test_model_1_analysis_is_hard_sharing_across_tasks():

@@ -97,6 +97,29 @@ def test_windows_split_over_time_without_leakage():
     assert len(data.x_train) == 150 - (t + h) + 1 and len(data.x_val) == 50 - (t + h) + 1
 
 
+def test_extra_input_series_are_read_but_not_forecast():
+    frame = pd.DataFrame({"a": np.arange(80.0), "b": np.arange(80.0) ** 2, "c": np.sin(range(80))})
+    table = read_csv(csv_bytes(frame))
+    data = make_windows(table, ["c"], 6, 3, inputs_only=["a", "b"])
+    assert data.x_train.shape[1:] == (6, 3) and data.y_train.shape[1:] == (1, 3)
+    alone = make_windows(table, ["c", "a", "b"], 6, 3)
+    assert np.array_equal(data.x_train, alone.x_train)  # targets first, extras after
+    assert np.array_equal(data.y_val, alone.y_val[:, :1])
+    with pytest.raises(UploadError, match="both forecast and an extra input"):
+        make_windows(table, ["c", "a"], 6, 3, inputs_only=["a"])
+    with pytest.raises(UploadError, match="No column named nope"):
+        make_windows(table, ["c"], 6, 3, inputs_only=["nope"])
+
+
+def test_at_most_max_features_columns_in_all():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({f"s{i}": rng.normal(size=60) for i in range(17)})
+    table = read_csv(csv_bytes(frame))
+    columns = list(table.values.columns)
+    with pytest.raises(UploadError, match="at most 16 columns in all; 17 are picked"):
+        make_windows(table, columns[:10], 5, 2, inputs_only=columns[10:])
+
+
 def test_too_short_series_says_what_fits():
     frame = pd.DataFrame({"a": np.arange(20.0)})
     with pytest.raises(UploadError, match="20 rows give 0 validation windows for time steps 10"):

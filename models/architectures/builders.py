@@ -61,7 +61,7 @@ def build_hard(spec: ModelSpec):
     for base, make in body[:trunk_length]:
         x = make(base)(x)  # one call, and every task reads its output: shared across tasks
     tails = []
-    for t in range(spec.n_features):
+    for t in range(spec.n_tasks):
         y = x
         for base, make in body[trunk_length:]:
             y = make(f"task{t + 1}_{base}")(y)
@@ -93,7 +93,7 @@ def build_towers(spec: ModelSpec):
     for i in range(spec.n_dense):
         x = _dense(spec, i, f"dense{i + 1}")(x)
     return keras.Model(
-        inputs, _heads(spec, [x] * spec.n_features), name=f"towers_k{spec.shared_layers}"
+        inputs, _heads(spec, [x] * spec.n_tasks), name=f"towers_k{spec.shared_layers}"
     )
 
 
@@ -107,7 +107,7 @@ def build_cross_stitch(spec: ModelSpec):
     body = _body_factories(spec)
     weighted = [base for base, _ in body if base != "flatten"]
     mixed_after = weighted[: spec.shared_layers]
-    xs = [series] * spec.n_features
+    xs = [series] * spec.n_tasks  # every task's network reads the whole input, extras too
     for base, make in body:
         xs = [make(f"task{t + 1}_{base}")(x) for t, x in enumerate(xs)]
         if base in mixed_after:
@@ -135,7 +135,7 @@ def build_mmoe(spec: ModelSpec):
     window = layers.Flatten(name="window")(series)  # what every gate looks at
     mixed = [
         ExpertGate(spec.shared_layers, name=f"task{t + 1}_gate")([window, *experts])
-        for t in range(spec.n_features)
+        for t in range(spec.n_tasks)
     ]
     return keras.Model(series, _heads(spec, mixed), name=f"mmoe_k{spec.shared_layers}")
 
@@ -163,7 +163,7 @@ def _flat_size(spec: ModelSpec, channels_in: int) -> int:
 
 
 def _heads_params(spec: ModelSpec) -> int:
-    return spec.n_features * (spec.dense_units[-1] * spec.horizon + spec.horizon)
+    return spec.n_tasks * (spec.dense_units[-1] * spec.horizon + spec.horizon)
 
 
 def count_hard(spec: ModelSpec) -> int:
@@ -172,7 +172,7 @@ def count_hard(spec: ModelSpec) -> int:
         spec, _flat_size(spec, spec.n_features)
     )
     k = spec.shared_layers
-    return sum(weighted[:k]) + spec.n_features * sum(weighted[k:]) + _heads_params(spec)
+    return sum(weighted[:k]) + spec.n_tasks * sum(weighted[k:]) + _heads_params(spec)
 
 
 def count_towers(spec: ModelSpec) -> int:
@@ -184,15 +184,17 @@ def count_towers(spec: ModelSpec) -> int:
 
 
 def count_mmoe(spec: ModelSpec) -> int:
-    """Exact parameter count of `build_mmoe(spec)`: k bodies, T gates of k * (T*F + 1), heads."""
+    """Exact parameter count of `build_mmoe(spec)`: k bodies, a gate of k * (steps * F + 1)
+    per task, heads."""
     body = sum(_conv_params(spec, spec.n_features)) + sum(
         _dense_params(spec, _flat_size(spec, spec.n_features))
     )
     k, window = spec.shared_layers, spec.timesteps * spec.n_features
-    return k * body + spec.n_features * k * (window + 1) + _heads_params(spec)
+    return k * body + spec.n_tasks * k * (window + 1) + _heads_params(spec)
 
 
 def count_cross_stitch(spec: ModelSpec) -> int:
-    """Exact parameter count of `build_cross_stitch(spec)`: T networks plus k T x T matrices."""
+    """Exact parameter count of `build_cross_stitch(spec)`: a network per task plus k task x task
+    matrices."""
     independent = count_hard(spec.replace(shared_layers=0))
-    return independent + spec.shared_layers * spec.n_features**2
+    return independent + spec.shared_layers * spec.n_tasks**2

@@ -19,10 +19,18 @@ def _weights(analysis: Analysis, names: list[str]) -> int:
 
 def _heads_sentence(spec: ModelSpec, analysis: Analysis) -> str:
     head = analysis.layer(analysis.tasks[0])
-    return (
+    sentence = (
         f"Each of the {len(analysis.tasks)} tasks (a {spec.horizon}-step forecast of one feature) "
         f"ends in its own Dense({spec.horizon}) head of {head.params:,} parameters."
     )
+    if spec.extra_inputs:
+        extras = spec.extra_inputs
+        sentence += (
+            f" The last {extras} of the {spec.n_features} features "
+            f"{'are inputs' if extras > 1 else 'is an input'} only: read by the first layer, "
+            "forecast by no task, so they add input weights but no head or task copy."
+        )
+    return sentence
 
 
 def explain_hard(spec: ModelSpec, analysis: Analysis) -> list[str]:

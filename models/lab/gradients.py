@@ -67,7 +67,8 @@ def gradient_sum(spec: ModelSpec, seed: int = SEED) -> GradientSum:
     shared = shared_model.get_layer("conv1")
     x = per_feature(random_batch(spec, seed), spec.n_features)
     rng = np.random.default_rng(seed + 1)
-    targets = [rng.normal(size=(len(x[0]), spec.horizon)).astype("float32") for _ in x]
+    shape = (len(x[0]), spec.horizon)
+    targets = [rng.normal(size=shape).astype("float32") for _ in range(spec.n_tasks)]
 
     out_s, loss, (g_kernel, g_bias) = _loss_and_gradients(
         shared_model, x, targets, [shared.kernel, shared.bias]

@@ -40,6 +40,8 @@ class FusedAdam:
         for variable, (first, second), gradient in zip(
             self.variables, self.moments, gradients, strict=True
         ):
+            if gradient is None:  # no path to the loss (a one-expert gate): Keras skips it too
+                continue
             tf.raw_ops.ResourceApplyAdam(
                 var=variable.handle,
                 m=first.handle,

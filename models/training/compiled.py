@@ -46,9 +46,9 @@ class CompiledModel:
         self.optimizer = FusedAdam(self.model.trainable_variables)
         self._split = VARIANTS[spec.variant].split_inputs
         self.shared_variables = task_shared_variables(self.model)
-        self.pairs = task_pairs(spec.n_features) if self.shared_variables else []
+        self.pairs = task_pairs(spec.n_tasks) if self.shared_variables else []
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
-        x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, f, h])
+        x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, spec.n_tasks, h])
         int_sig = tf.TensorSpec([], tf.int32)
         self.run_chunk = tf.function(
             self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 6]
@@ -62,7 +62,7 @@ class CompiledModel:
         return self._initial[1]
 
     def _forward(self, x, training: bool):
-        """Predictions stacked as the targets are: (N, n_features, horizon)."""
+        """Predictions stacked as the targets are: (N, n_tasks, horizon)."""
         import tensorflow as tf
 
         outputs = self.model(self._split(self.spec, x), training=training)
@@ -83,7 +83,7 @@ class CompiledModel:
     def _task_losses(self, y, predictions):
         import tensorflow as tf
 
-        return tf.reduce_mean(tf.square(y - predictions), axis=[0, 2])  # (n_features,)
+        return tf.reduce_mean(tf.square(y - predictions), axis=[0, 2])  # (n_tasks,)
 
     def _step(self, x, y):
         import tensorflow as tf
@@ -103,7 +103,7 @@ class CompiledModel:
             losses = self._task_losses(y, self._forward(x, training=False))
         # One row per task: d(task loss)/d(every shared weight), flattened and concatenated.
         jacobians = tape.jacobian(losses, self.shared_variables)
-        tasks = self.spec.n_features
+        tasks = self.spec.n_tasks
         grads = tf.concat([tf.reshape(j, [tasks, -1]) for j in jacobians], axis=1)
         unit = grads / tf.norm(grads, axis=1, keepdims=True)  # a zero gradient gives NaN
         return tf.gather_nd(tf.matmul(unit, unit, transpose_b=True), self.pairs)
@@ -143,7 +143,7 @@ class CompiledModel:
             # Stateless: the order depends only on (seed, epoch), whatever the chunking.
             noise = tf.random.stateless_uniform([n], seed=tf.stack([seed, first_epoch + i]))
             order = tf.argsort(noise)
-            summed = tf.zeros([self.spec.n_features])
+            summed = tf.zeros([self.spec.n_tasks])
             for b in tf.range(n_batches):
                 batch = order[b * batch_size : (b + 1) * batch_size]
                 losses = self._step(tf.gather(x, batch), tf.gather(y, batch))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.spec import MAX_FEATURES, SpecError
+from models.spec import MAX_FEATURES, ModelSpec, SpecError
 from models.training.csv_read import Table, UploadError
 from models.training.toy_data import Dataset, cut_windows
 
@@ -86,21 +86,32 @@ def make_windows(
     columns: list[str],
     timesteps: int,
     horizon: int,
+    inputs_only: list[str] | tuple[str, ...] = (),
     val_fraction: float = VAL_FRACTION,
 ) -> Dataset:
     """Windows (every step) split over time: training from the start, validation from the end.
 
     No training window reaches into the validation stretch, so nothing the model is scored on
     was seen in training. Each series is standardised with the training stretch's statistics.
+    The model reads `columns` then `inputs_only`; it forecasts `columns` alone.
     """
     if not columns:
         raise UploadError("Pick at least one column to forecast.")
-    if len(columns) > MAX_FEATURES:
-        raise UploadError(f"Pick at most {MAX_FEATURES} columns; {len(columns)} are picked.")
-    missing = [c for c in columns if c not in table.values.columns]
+    both = [c for c in inputs_only if c in columns]
+    if both:
+        raise UploadError(
+            f"{', '.join(both)} cannot be both forecast and an extra input: pick it once."
+        )
+    read = [*columns, *inputs_only]
+    if len(read) > MAX_FEATURES:
+        raise UploadError(
+            f"Pick at most {MAX_FEATURES} columns in all; {len(read)} are picked "
+            f"({len(columns)} to forecast, {len(inputs_only)} extra inputs)."
+        )
+    missing = [c for c in read if c not in table.values.columns]
     if missing:
         raise UploadError(f"No column named {', '.join(missing)} in this file.")
-    values = table.values[columns]
+    values = table.values[read]
     if values.isna().any().any():
         raise UploadError("The picked columns have missing values: drop or fill them first.")
     series = values.to_numpy(np.float64)
@@ -110,9 +121,10 @@ def make_windows(
     mean = train.mean(axis=0)
     std = train.std(axis=0)
     std = np.where(std > 1e-12, std, 1.0)  # a constant series stays constant, not NaN
-    cap = max(1, min(MAX_WINDOWS, MAX_VALUES // (timesteps * len(columns))))
+    cap = max(1, min(MAX_WINDOWS, MAX_VALUES // (timesteps * len(read))))
     x_train, y_train = _sliding(((train - mean) / std), timesteps, horizon, cap)
     x_val, y_val = _sliding(((val - mean) / std), timesteps, horizon, cap)
+    y_train, y_val = y_train[:, : len(columns)], y_val[:, : len(columns)]  # extras: inputs only
     arrays = (x_train, y_train, x_val, y_val, mean, std)
     return Dataset(*(np.ascontiguousarray(a, dtype=np.float32) for a in arrays))
 
@@ -132,26 +144,31 @@ class OwnData:
 
     name: str
     digest: str  # of the file's bytes
-    columns: tuple[str, ...]
+    columns: tuple[str, ...]  # forecast (tasks), and read as the first inputs
+    inputs_only: tuple[str, ...]  # read as the later inputs, never forecast
     missing: str  # "none", "drop" or "fill"
     timesteps: int
     horizon: int
     dataset: Dataset = field(compare=False, repr=False)
 
-    def materialise(self, n_features: int, timesteps: int, horizon: int) -> Dataset:
-        """The windows, if they fit a model of this shape."""
-        if (n_features, timesteps, horizon) != (len(self.columns), self.timesteps, self.horizon):
+    def materialise(self, spec: ModelSpec) -> Dataset:
+        """The windows, if they fit `spec`'s shape."""
+        features = len(self.columns) + len(self.inputs_only)
+        mine = (features, len(self.inputs_only), self.timesteps, self.horizon)
+        if (spec.n_features, spec.extra_inputs, spec.timesteps, spec.horizon) != mine:
             raise SpecError(
-                f"{self.name} was windowed for {len(self.columns)} features, "
-                f"{self.timesteps} steps in and {self.horizon} out; the model needs "
-                f"{n_features}, {timesteps} and {horizon}."
+                f"{self.name} was windowed for {features} features ({len(self.inputs_only)} "
+                f"inputs only), {self.timesteps} steps in and {self.horizon} out; the model "
+                f"needs {spec.n_features} ({spec.extra_inputs}), {spec.timesteps} and "
+                f"{spec.horizon}."
             )
         return self.dataset
 
     def describe(self) -> str:
         """One line for the page: which file and columns a run used."""
         d = self.dataset
+        extras = f"; inputs only: {', '.join(self.inputs_only)}" if self.inputs_only else ""
         return (
-            f"{self.name} ({', '.join(self.columns)}), {len(d.x_train):,} training and "
+            f"{self.name} ({', '.join(self.columns)}{extras}), {len(d.x_train):,} training and "
             f"{len(d.x_val):,} validation windows"
         )

@@ -78,7 +78,7 @@ class TrainResult:
     updates on the first PROBE_SAMPLES training windows (NaN if a gradient is zero; gcos_mean is
     the mean over pairs). Negative = conflict. status: "finished", "stopped" or "diverged".
     weights: final weights (as `model.get_weights()` orders them) and val_predictions (N_val,
-    n_features, horizon) are None when the run diverged or ran no epoch. traced: whether this run
+    n_tasks, horizon) are None when the run diverged or ran no epoch. traced: whether this run
     had to compile. mixing: layer name -> final (T, T) `alpha` of each cross_stitch* layer
     (row i = to task i, column j = from task j); empty when there are none or no weights.
     """
@@ -133,7 +133,7 @@ def train(
         gates = gate_weights(entry.model, data.x_val) if done else None
         traced = entry.trace_count != traces
     return TrainResult(
-        history=history.frame(rows, spec.n_features),
+        history=history.frame(rows, spec.n_tasks),
         status=status,
         message=_message(status, len(rows), config),
         epochs_run=len(rows),
@@ -147,7 +147,7 @@ def train(
 
 
 def predict(spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Forecasts (N, n_features, horizon) of the `spec` model holding `weights` for x (N, T, F)."""
+    """Forecasts (N, n_tasks, horizon) of the `spec` model holding `weights` for x (N, T, F)."""
     import tensorflow as tf
 
     entry = compiled_model(spec)
@@ -158,7 +158,7 @@ def predict(spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray) -> np.nda
 
 def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, should_stop):
     """Call the compiled chunk until done, stopped or diverged; returns (rows, status)."""
-    rows, losses = None, 2 * entry.spec.n_features  # rows are sized by the first chunk's width
+    rows, losses = None, 2 * entry.spec.n_tasks  # rows are sized by the first chunk's width
     track = int(settings[2]) > 0  # untracked cosines are all NaN: their columns are left out
     done, size = 0, chunk_epochs or 1  # adaptive sizing starts small: a huge model stays stoppable
     while done < epochs:
@@ -176,7 +176,7 @@ def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, shou
         if kept < len(new):
             return rows[:done], "diverged"
         if on_progress is not None:
-            on_progress(done, history.frame(rows[:done], entry.spec.n_features))
+            on_progress(done, history.frame(rows[:done], entry.spec.n_tasks))
         if should_stop is not None and done < epochs and should_stop():
             return rows[:done], "stopped"
         if chunk_epochs is None and entry.trace_count == traces:  # a tracing call times nothing
@@ -199,7 +199,7 @@ def _message(status: str, epochs_run: int, config: TrainConfig) -> str:
 def _check_data(spec: ModelSpec, data: Dataset) -> None:
     """Raise `SpecError` if the data's shapes do not fit the spec's inputs and outputs."""
     validate(spec)
-    x_shape, y_shape = (spec.timesteps, spec.n_features), (spec.n_features, spec.horizon)
+    x_shape, y_shape = (spec.timesteps, spec.n_features), (spec.n_tasks, spec.horizon)
     for name, shape in (
         ("x_train", x_shape),
         ("y_train", y_shape),

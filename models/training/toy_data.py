@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.spec import SpecError
+from models.spec import ModelSpec, SpecError
 
 MAX_SAMPLES = 2_000  # with stride = timesteps, 2000 x 512 steps is already ~1M per series
 MIN_SAMPLES = 1
@@ -52,9 +52,9 @@ class DataSpec:
             raise SpecError(f"seed must be >= 0; got {self.seed}.")
         return self
 
-    def materialise(self, n_features: int, timesteps: int, horizon: int) -> Dataset:
-        """The windows this spec describes for a model of this shape (see `make_dataset`)."""
-        return make_dataset(self, n_features, timesteps, horizon)
+    def materialise(self, spec: ModelSpec) -> Dataset:
+        """The windows this data spec describes for `spec`'s shape (see `make_dataset`)."""
+        return make_dataset(self, spec.n_features, spec.timesteps, spec.horizon, spec.n_tasks)
 
     def describe(self) -> str:
         """One line for the page: which toy data a run used."""
@@ -69,7 +69,8 @@ class Dataset:
     """Windows cut from standardised series; float32 numpy arrays.
 
     x_*: (N, timesteps, n_features), the input windows.
-    y_*: (N, n_features, horizon); y[:, f, :] is the next `horizon` steps of series f.
+    y_*: (N, n_tasks, horizon); y[:, t, :] is the next `horizon` steps of series t. The first
+        n_tasks series are forecast; any further ones are inputs only.
     mean, std: (n_features,), the train statistics used to standardise both sets.
     """
 
@@ -85,6 +86,10 @@ class Dataset:
         return self.x_train.shape[2]
 
     @property
+    def n_tasks(self) -> int:
+        return self.y_train.shape[1]
+
+    @property
     def timesteps(self) -> int:
         return self.x_train.shape[1]
 
@@ -94,12 +99,17 @@ class Dataset:
 
 
 def task_targets(y: np.ndarray) -> list[np.ndarray]:
-    """Split targets (N, n_features, horizon) into one (N, horizon) array per task."""
+    """Split targets (N, n_tasks, horizon) into one (N, horizon) array per task."""
     return [y[:, f, :] for f in range(y.shape[1])]
 
 
-def make_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: int) -> Dataset:
+def make_dataset(
+    data_spec: DataSpec, n_features: int, timesteps: int, horizon: int, n_tasks: int | None = None
+) -> Dataset:
     """Generate train and validation windows; the same spec always gives identical arrays.
+
+    Every one of the `n_features` series is an input; the first `n_tasks` (all by default) are
+    also forecast.
 
     Both sets are cut from one long series: the validation stretch comes later and is separated
     by a gap of a full window, so no validation input or target appears in training. Windows
@@ -116,6 +126,7 @@ def make_dataset(data_spec: DataSpec, n_features: int, timesteps: int, horizon: 
     std = np.maximum(train_raw.std(axis=0), 1e-8)  # guards a constant series (noise 0, r = 1)
     x_train, y_train = _windows((train_raw - mean) / std, timesteps, horizon)
     x_val, y_val = _windows((val_raw - mean) / std, timesteps, horizon)
+    y_train, y_val = y_train[:, :n_tasks], y_val[:, :n_tasks]
     return Dataset(*(a.astype(np.float32) for a in (x_train, y_train, x_val, y_val, mean, std)))
 
 

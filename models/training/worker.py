@@ -50,9 +50,7 @@ def init_worker(warm_specs: tuple[ModelSpec, ...] = ()) -> list[ModelSpec]:
 
 def warm_up(spec: ModelSpec) -> None:
     """Compile `spec`'s training function before any click needs it."""
-    data = DataSpec(samples=8, val_samples=4).materialise(
-        spec.n_features, spec.timesteps, spec.horizon
-    )
+    data = DataSpec(samples=8, val_samples=4).materialise(spec)
     train(spec, data, TrainConfig(epochs=1, batch_size=8))
 
 
@@ -64,7 +62,7 @@ def run_job(job: TrainJob, folder: str):
     """
     root = Path(folder)
     (root / "started").write_text(str(os.getpid()))
-    data = job.data.materialise(job.spec.n_features, job.spec.timesteps, job.spec.horizon)
+    data = job.data.materialise(job.spec)
     stop_file, written = root / "stop", [0]
     with open(root / "progress.csv", "a", encoding="utf-8") as out:
 
