@@ -80,7 +80,9 @@ def _live_panel(n_tasks: int) -> None:
     state = st.session_state
     batch = _batch()
     if batch is None:
-        st.info("Press **Train** to fit this model on the sidebar's data; the loss curves grow here.")
+        st.info(
+            "Press **Train** to fit this model on the sidebar's data; its loss curves grow here."
+        )
         return
     if batch.running:
         (history,) = batch.histories()
