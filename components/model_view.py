@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.code_view import render_code
+from components.conflict_view import colours_for
 from components.diff_view import render_diff
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_explanation
@@ -32,7 +33,16 @@ def render_model_tab(spec: ModelSpec) -> None:
     if state.get("diff_on"):
         render_diff(spec, state["layout"])
     else:
-        render_graph(dot_for(spec, state["view"], state["layout"], compact=presenter), analysis)
+        cosines = colours_for(spec) if state.get("conflict_colouring", True) else ()
+        dot = dot_for(spec, state["view"], state["layout"], compact=presenter, cosines=cosines)
+        render_graph(dot, analysis, coloured=bool(cosines))
+        if colours_for(spec):
+            st.toggle(
+                "Colour shared layers by the last run's conflict",
+                value=True,
+                key="conflict_colouring",
+                help="From this session's last Train of exactly this model (Train tab).",
+            )
     if presenter:  # the switches under the graph: the picture starts right under the tabs
         render_toggles(compact=True)
         _diff_switch()

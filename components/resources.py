@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from models.analysis.graph import aligned_layers_dot, to_dot
+from models.analysis.palette import conflict_fill
 from models.analysis.records import Analysis
 from models.inspect import inspect_spec
 from models.lab.runner import LabResult, run_lab
@@ -30,9 +31,13 @@ def analysis_for(spec: ModelSpec) -> Analysis:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def dot_for(spec: ModelSpec, view: str, layout: str, compact: bool = False) -> str:
-    """The graph's DOT text for one spec, view and layout (compact: for presenter mode)."""
-    return to_dot(analysis_for(spec), view, layout, compact=compact)
+def dot_for(
+    spec: ModelSpec, view: str, layout: str, compact: bool = False, cosines: tuple = ()
+) -> str:
+    """The graph's DOT text for one spec, view and layout (compact: for presenter mode);
+    `cosines` ((layer, mean gradient cosine), ...) colour those layers on the conflict scale."""
+    fills = {name: conflict_fill(c) for name, c in cosines if c == c}  # NaN: left as it is
+    return to_dot(analysis_for(spec), view, layout, compact=compact, fills=fills)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

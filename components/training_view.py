@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.boundary import guarded
 from components.charts import CHART, LIVE_CHART, data_figure, forecast_figure, loss_figure
+from components.conflict_view import render_where_tasks_conflict
 from components.data_source import training_data
 from components.progress import render_progress
 from components.resources import dataset, training_service
@@ -128,6 +129,7 @@ def _outcome(n_tasks: int) -> None:
         render_conflict(
             result.history, handle.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
         )
+        render_where_tasks_conflict(handle.job.spec, result.history, "final")
     render_mixing(result)
     render_gates(result)
     if result.val_predictions is not None:

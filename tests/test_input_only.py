@@ -23,10 +23,12 @@ def test_input_only_series_train_with_a_loss_per_task(variant):
         "val_task2",
     ]
     assert result.val_predictions.shape == (6, 2, spec.horizon)
-    losses = {"epoch", "train_total", "val_total", "train_task1", "train_task2", "val_task1"}
-    conflict = [c for c in result.history.columns if c not in losses | {"val_task2"}]
-    # The mean cosine and the one task pair's; cross-stitch ties no weight across tasks.
-    assert len(conflict) == (0 if variant == "cross_stitch" else 2)
+    cosines = [c for c in result.history.columns if c.startswith("gcos_")]
+    affinity = [c for c in result.history.columns if c.startswith("aff_")]
+    # The mean cosine and the one task pair's, and a 2 x 2 affinity (tasks, not features);
+    # cross-stitch ties no weight across tasks.
+    measured = variant != "cross_stitch"
+    assert (len(cosines), len(affinity)) == ((2, 4) if measured else (0, 0))
     per_task = ((result.val_predictions - data.y_val) ** 2).mean(axis=(0, 2))
     np.testing.assert_allclose(
         result.history[["val_task1", "val_task2"]].iloc[-1], per_task, rtol=1e-4

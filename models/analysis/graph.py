@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pydot
 
 from models.analysis.boxes import add_boxed, box_of
@@ -92,10 +94,11 @@ def _count_edge(counts: dict, plan: FoldPlan, src: str, dst: str) -> None:
     counts[key] = counts.get(key, 0) + (0 if stands_for and key in counts else 1)
 
 
-def _begin(analysis: Analysis, layout: str, compact: bool, planner) -> tuple:
-    """(an empty graph, each layer's fill, the folding plan: `planner`'s, or none)."""
+def _begin(analysis: Analysis, layout: str, compact: bool, planner, fills=None) -> tuple:
+    """(an empty graph, each layer's fill (`fills` replace some), the folding plan:
+    `planner`'s, or none)."""
     plan = planner(analysis) if planner else NO_FOLDING
-    return _new_graph(layout, compact), layer_colours(analysis), plan
+    return _new_graph(layout, compact), layer_colours(analysis) | dict(fills or {}), plan
 
 
 def _layer_label(analysis: Analysis, layer: LayerInfo, compact: bool) -> str:
@@ -112,10 +115,14 @@ def _edges(analysis: Analysis) -> list[tuple[str, str]]:
 
 
 def layers_dot(
-    analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
+    analysis: Analysis,
+    layout: str = "TB",
+    fold: bool = False,
+    compact: bool = False,
+    fills: Mapping[str, str] | None = None,
 ) -> str:
     """One node per layer object; edges between layer objects, with call counts."""
-    graph, fills, plan = _begin(analysis, layout, compact, layer_plan if fold else None)
+    graph, fills, plan = _begin(analysis, layout, compact, layer_plan if fold else None, fills)
     ids = {layer.name: f"l{i}" for i, layer in enumerate(analysis.layers)}
     tasks, nodes = analysis.output_layers, []
     for layer in analysis.layers:
@@ -165,10 +172,14 @@ def aligned_layers_dot(analysis: Analysis, other: Analysis, layout: str = "TB") 
 
 
 def calls_dot(
-    analysis: Analysis, layout: str = "TB", fold: bool = False, compact: bool = False
+    analysis: Analysis,
+    layout: str = "TB",
+    fold: bool = False,
+    compact: bool = False,
+    fills: Mapping[str, str] | None = None,
 ) -> str:
     """One node per call; the calls of a tied layer share a colour and a dashed tie."""
-    graph, fills, plan = _begin(analysis, layout, compact, call_plan if fold else None)
+    graph, fills, plan = _begin(analysis, layout, compact, call_plan if fold else None, fills)
     ids = {call.id: f"c{i}" for i, call in enumerate(analysis.calls)}
     by_name = {layer.name: layer for layer in analysis.layers}
     tasks, nodes = analysis.output_layers, []
@@ -221,12 +232,15 @@ def to_dot(
     layout: str = "TB",
     fold: bool = False,
     compact: bool = False,
+    fills: Mapping[str, str] | None = None,
 ) -> str:
     """DOT text of the model in the given view ('layers' or 'calls') and layout ('TB' or 'LR');
     `fold` draws each run of identical blocks once (see `models.analysis.folding`), `compact`
-    packs it for a projector (two-line nodes, tight spacing)."""
+    packs it for a projector (two-line nodes, tight spacing); `fills` (layer name -> colour)
+    replace the kind-of-sharing colours of those layers (a run's conflict, for one)."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
-    return (layers_dot if view == "layers" else calls_dot)(analysis, layout, fold, compact)
+    draw = layers_dot if view == "layers" else calls_dot
+    return draw(analysis, layout, fold, compact, fills)

@@ -86,3 +86,25 @@ def layer_colours(analysis: Analysis) -> dict[str, str]:
         else:
             fills[layer.name] = PLAIN_FILL
     return fills
+
+
+# ColorBrewer's PuOr, a diverging scale readable with every common colour-vision deficiency:
+# orange where two tasks' gradients point apart (cosine < 0), white at 0, purple where they
+# agree. A layer's mean cosine over a run rarely leaves +-0.5 (tasks that agree more look
+# alike), so the scale's ends sit there: on a +-1 scale every node was near white.
+CONFLICT_SCALE = ("#B35806", "#F1A340", "#FEE0B6", "#F7F7F7", "#D8DAEB", "#998EC3", "#542788")
+CONFLICT_RANGE = 0.5
+
+
+def conflict_fill(cosine: float) -> str:
+    """The diverging-scale colour of a mean gradient cosine (clipped to +-CONFLICT_RANGE)."""
+    clipped = min(max(float(cosine) / CONFLICT_RANGE, -1.0), 1.0)
+    position = (clipped + 1.0) / 2.0 * (len(CONFLICT_SCALE) - 1)
+    low = min(int(position), len(CONFLICT_SCALE) - 2)
+    a, b = (_rgb(CONFLICT_SCALE[i]) for i in (low, low + 1))
+    mix = position - low
+    return "#" + "".join(f"{round(x + (y - x) * mix):02X}" for x, y in zip(a, b, strict=True))
+
+
+def _rgb(fill: str) -> tuple[int, int, int]:
+    return tuple(int(fill[i : i + 2], 16) for i in (1, 3, 5))

@@ -3,10 +3,10 @@
 `compiled_model(spec)` builds the model, its Adam optimizer and the `tf.function`s once and
 keeps them (least recently used first out); `models.training` resets and runs them.
 
-Gradient conflict: after each epoch's updates the chunk can also measure, on a fixed probe batch
-(the first PROBE_SAMPLES training windows), the cosine similarity between every two tasks' loss
-gradients on the weights that serve more than one task. Below zero, the two tasks pull those
-shared weights in opposite directions.
+Gradient conflict: after an epoch's updates the chunk can also measure, on a fixed probe batch
+(the first PROBE_SAMPLES training windows), how the tasks' loss gradients on the weights that
+serve more than one task agree: per task pair, per shared layer, and as task affinity (see
+`models.training.conflict`). A cosine below zero: two tasks pull those weights apart.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from collections import OrderedDict
 
 import numpy as np
 
-from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.spec import ModelSpec
 from models.training.adam import FusedAdam
-from models.training.history import task_pairs
+from models.training.conflict import measure, row_width, task_shared_layers
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
 CACHE_SIZE = 8  # compiled specs kept per process: the page's spec, Compare's and the sweep's
@@ -45,8 +44,11 @@ class CompiledModel:
         self._initial = (0, self.model.get_weights())
         self.optimizer = FusedAdam(self.model.trainable_variables)
         self._split = VARIANTS[spec.variant].split_inputs
-        self.shared_variables = task_shared_variables(self.model)
-        self.pairs = task_pairs(spec.n_tasks) if self.shared_variables else []
+        self.shared = task_shared_layers(self.model)
+        # Two tasks are needed for anything to conflict: one task measures nothing.
+        self.conflict_width = row_width(spec.n_tasks, len(self.shared.names))
+        if not self.shared or spec.n_tasks < 2:
+            self.conflict_width = 0
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, spec.n_tasks, h])
         int_sig = tf.TensorSpec([], tf.int32)
@@ -54,6 +56,9 @@ class CompiledModel:
             self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 6]
         )
         self.predict = tf.function(self._predict, input_signature=[x_sig])
+        # Evaluation losses as a function of their own: the chunk's validation and the conflict
+        # measures' lookahead call it, and the model's forward pass is traced once for both.
+        self._eval_losses = tf.function(self._losses_now, input_signature=[x_sig, y_sig])
 
     def initial_weights(self, seed: int) -> list[np.ndarray]:
         """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
@@ -67,6 +72,9 @@ class CompiledModel:
 
         outputs = self.model(self._split(self.spec, x), training=training)
         return tf.stack(outputs if isinstance(outputs, list | tuple) else [outputs], axis=1)
+
+    def _losses_now(self, x, y):
+        return self._task_losses(y, self._forward(x, training=False))
 
     def _predict(self, x):
         self.trace_count += 1
@@ -95,31 +103,28 @@ class CompiledModel:
         self.optimizer.apply(tape.gradient(total, variables))
         return losses
 
-    def _gradient_cosines(self, x, y):
-        """Cosine similarity of each task pair's loss gradients on the task-shared weights."""
-        import tensorflow as tf
-
-        with tf.GradientTape() as tape:
-            losses = self._task_losses(y, self._forward(x, training=False))
-        # One row per task: d(task loss)/d(every shared weight), flattened and concatenated.
-        jacobians = tape.jacobian(losses, self.shared_variables)
-        tasks = self.spec.n_tasks
-        grads = tf.concat([tf.reshape(j, [tasks, -1]) for j in jacobians], axis=1)
-        unit = grads / tf.norm(grads, axis=1, keepdims=True)  # a zero gradient gives NaN
-        return tf.gather_nd(tf.matmul(unit, unit, transpose_b=True), self.pairs)
+    def _conflict_measures(self, x, y):
+        """Pair cosines, per-layer cosine and Phi, and task affinity (see `conflict.measure`)."""
+        return measure(
+            lambda: self._losses_now(x, y),
+            lambda: self._eval_losses(x, y),
+            self.shared,
+            self.spec.n_tasks,
+            self.optimizer.learning_rate,
+        )
 
     def _conflict_row(self, x_probe, y_probe, epoch, every, last_epoch):
-        """The probe's pair cosines on this epoch's schedule, else NaN (empty if nothing is
-        task-shared). Measured every `every` epochs (never when 0) and on the last epoch."""
+        """The probe's conflict measures on this epoch's schedule, else NaN (empty if nothing
+        is task-shared). Measured every `every` epochs (never when 0) and on the last epoch."""
         import tensorflow as tf
 
-        if not self.pairs:
+        if not self.conflict_width:
             return tf.zeros([0])
         due = (every > 0) & ((epoch % tf.maximum(every, 1) == 0) | (epoch == last_epoch))
         return tf.cond(
             due,
-            lambda: self._gradient_cosines(x_probe, y_probe),
-            lambda: tf.fill([len(self.pairs)], float("nan")),
+            lambda: self._conflict_measures(x_probe, y_probe),
+            lambda: tf.fill([self.conflict_width], float("nan")),
         )
 
     def _chunk(
@@ -127,9 +132,10 @@ class CompiledModel:
     ):
         """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row each.
 
-        A row is [train loss per task, val loss per task, gradient cosine per task pair (see
-        `task_pairs`; none if no weight serves two tasks; NaN on epochs off the conflict
-        schedule, see `_conflict_row`)]. Its losses are NaN if a weight is no longer finite;
+        A row is [train loss per task, val loss per task, the conflict measures (see
+        `conflict.row_width`; none if no weight serves two tasks; NaN on epochs off the
+        conflict schedule, see `_conflict_row`)]. Its losses are NaN if a weight is no longer
+        finite;
         stops after the first non-finite losses.
         """
         import tensorflow as tf
@@ -148,7 +154,7 @@ class CompiledModel:
                 batch = order[b * batch_size : (b + 1) * batch_size]
                 losses = self._step(tf.gather(x, batch), tf.gather(y, batch))
                 summed += losses * tf.cast(tf.size(batch), tf.float32)
-            val = self._task_losses(y_val, self._forward(x_val, training=False))
+            val = self._eval_losses(x_val, y_val)
             losses = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
             # A NaN weight can hide behind a finite loss (oneDNN's fused matmul/conv + bias + ReLU
             # kernels output 0 for NaN), so a non-finite weight also marks the epoch diverged.
@@ -165,22 +171,6 @@ class CompiledModel:
         with self.lock:  # a run of this spec in another thread would change the weights
             self.model.set_weights(weights)
             self.model.save(path)
-
-
-def task_shared_variables(model) -> list:
-    """The trainable variables of every layer that serves more than one task (output).
-
-    Task-mixing units (cross-stitch) are left out: each row of their matrix belongs to one task,
-    so two tasks' gradients never meet there (cosine 0 by construction, not a measurement).
-    """
-    variables, seen = [], set()
-    for info in analyse(model).layers:
-        if info.shared and len(info.tasks) > 1 and not info.mixes_tasks:
-            for variable in model.get_layer(info.name).trainable_variables:
-                if id(variable) not in seen:
-                    seen.add(id(variable))
-                    variables.append(variable)
-    return variables
 
 
 def _seeded_build(spec: ModelSpec, seed: int):

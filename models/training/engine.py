@@ -73,10 +73,9 @@ class TrainResult:
 
     history: one row per finished epoch: epoch, train_total, val_total, train_task1..N,
     val_task1..N; then, only if some weights serve more than one task and the config tracks
-    conflict, gcos_mean and gcos_i_j for every task pair i < j (1-based): the cosine similarity
-    between tasks i's and j's loss gradients on those shared weights, measured after the epoch's
-    updates on the first PROBE_SAMPLES training windows (NaN if a gradient is zero; gcos_mean is
-    the mean over pairs). Negative = conflict. status: "finished", "stopped" or "diverged".
+    conflict, the conflict measures (`models.training.history` names them): per task pair,
+    per task-shared layer and as task affinity, measured after the epoch's updates on the first
+    PROBE_SAMPLES training windows (NaN off the schedule or where a gradient is zero). status: "finished", "stopped" or "diverged".
     weights: final weights (as `model.get_weights()` orders them) and val_predictions (N_val,
     n_tasks, horizon) are None when the run diverged or ran no epoch. traced: whether this run
     had to compile. mixing: layer name -> final (T, T) `alpha` of each cross_stitch* layer
@@ -133,7 +132,7 @@ def train(
         gates = gate_weights(entry.model, data.x_val) if done else None
         traced = entry.trace_count != traces
     return TrainResult(
-        history=history.frame(rows, spec.n_tasks),
+        history=history.frame(rows, spec.n_tasks, entry.shared.names),
         status=status,
         message=_message(status, len(rows), config),
         epochs_run=len(rows),
@@ -176,7 +175,7 @@ def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, shou
         if kept < len(new):
             return rows[:done], "diverged"
         if on_progress is not None:
-            on_progress(done, history.frame(rows[:done], entry.spec.n_tasks))
+            on_progress(done, history.frame(rows[:done], entry.spec.n_tasks, entry.shared.names))
         if should_stop is not None and done < epochs and should_stop():
             return rows[:done], "stopped"
         if chunk_epochs is None and entry.trace_count == traces:  # a tracing call times nothing

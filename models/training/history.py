@@ -1,12 +1,19 @@
 """A run's loss history: one row per epoch, its columns named in this one place.
 
 Columns: `epoch`, `train_total`, `val_total`, `train_task<t>` and `val_task<t>` per task
-(1-based), then, when some weights serve several tasks and the run measures it, `gcos_mean` and
-`gcos_<i>_<j>` per task pair i < j: the cosine between the two tasks' loss gradients on the
-task-shared weights (negative = conflict; NaN where it was not measured or a gradient is 0).
+(1-based), then, when some weights serve several tasks and the run measures it (NaN on epochs
+it was not measured, or where a gradient is 0):
+- `gcos_mean` and `gcos_<i>_<j>` per task pair i < j: the cosine between the two tasks' loss
+  gradients on all the task-shared weights (negative = conflict);
+- `lcos:<layer>` and `lphi:<layer>` per task-shared layer: the mean over task pairs of the
+  cosine and of the gradient magnitude similarity on that layer's weights alone;
+- `aff_<i>_<j>` per ordered task pair: the lookahead affinity of task i on task j
+  (see `models.training.conflict`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,6 +24,7 @@ EPOCH = "epoch"
 SPLITS = ("train", "val")
 CONFLICT_MEAN = "gcos_mean"
 _PAIR_PREFIX = "gcos_"
+_LAYER_COSINE, _LAYER_PHI, _AFFINITY = "lcos:", "lphi:", "aff_"
 
 
 def total(split: str) -> str:
@@ -32,6 +40,26 @@ def task(split: str, t: int) -> str:
 def pair(i: int, j: int) -> str:
     """The gradient cosine of tasks `i` and `j` (0-based)."""
     return f"{_PAIR_PREFIX}{i + 1}_{j + 1}"
+
+
+def layer_cosine(layer: str) -> str:
+    """A task-shared layer's mean pair cosine."""
+    return _LAYER_COSINE + layer
+
+
+def layer_phi(layer: str) -> str:
+    """A task-shared layer's mean pair gradient magnitude similarity."""
+    return _LAYER_PHI + layer
+
+
+def affinity(i: int, j: int) -> str:
+    """Task `i`'s lookahead affinity on task `j` (0-based)."""
+    return f"{_AFFINITY}{i + 1}_{j + 1}"
+
+
+def layers_in(history: pd.DataFrame) -> list[str]:
+    """The task-shared layers `history` has per-layer conflict columns for, in graph order."""
+    return [c.removeprefix(_LAYER_COSINE) for c in history.columns if c.startswith(_LAYER_COSINE)]
 
 
 def task_pairs(n_tasks: int) -> list[tuple[int, int]]:
@@ -54,8 +82,10 @@ def empty(history: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns=history.columns)
 
 
-def frame(rows: np.ndarray, n_tasks: int) -> pd.DataFrame:
-    """Rows [train loss per task, val loss per task, cosine per task pair] as the history."""
+def frame(rows: np.ndarray, n_tasks: int, layers: Sequence[str] = ()) -> pd.DataFrame:
+    """Rows [train loss per task, val loss per task, then, if measured, cosine per task pair,
+    cosine and Phi per task-shared layer (`layers`), affinity per ordered task pair] as the
+    history."""
     rows = rows.astype(float)
     train, val = rows[:, :n_tasks], rows[:, n_tasks : 2 * n_tasks]
     columns = {
@@ -66,13 +96,16 @@ def frame(rows: np.ndarray, n_tasks: int) -> pd.DataFrame:
     columns.update({task("train", t): train[:, t] for t in range(n_tasks)})
     columns.update({task("val", t): val[:, t] for t in range(n_tasks)})
     history = pd.DataFrame(columns)
-    cosines = rows[:, 2 * n_tasks :]
-    if cosines.shape[1]:
-        names = [pair(i, j) for i, j in task_pairs(n_tasks)]
-        pairs = pd.DataFrame(cosines, columns=names)
-        history[CONFLICT_MEAN] = pairs.mean(axis=1)  # skips a NaN pair
-        history[names] = pairs
-    return history
+    measures = rows[:, 2 * n_tasks :]
+    if not measures.shape[1]:
+        return history
+    names = [pair(i, j) for i, j in task_pairs(n_tasks)]
+    pairs = pd.DataFrame(measures[:, : len(names)], columns=names)
+    names += [layer_cosine(name) for name in layers] + [layer_phi(name) for name in layers]
+    names += [affinity(i, j) for i in range(n_tasks) for j in range(n_tasks)]
+    extra = pd.DataFrame(measures[:, len(pairs.columns) :], columns=names[len(pairs.columns) :])
+    history[CONFLICT_MEAN] = pairs.mean(axis=1)  # skips a NaN pair
+    return pd.concat([history, pairs, extra], axis=1)
 
 
 def thinned(history: pd.DataFrame, points: int = 250) -> pd.DataFrame:

@@ -1,0 +1,129 @@
+"""Where tasks pull apart, measured inside a compiled training chunk.
+
+On a probe batch, for the weights that serve several tasks, one measurement gives:
+- the cosine between every two tasks' loss gradients on all those weights together;
+- per task-shared layer, the mean over task pairs of that cosine on the layer's own weights,
+  and of the gradient magnitude similarity Phi_ij = 2 |g_i| |g_j| / (|g_i|^2 + |g_j|^2)
+  (1: equally strong pulls; near 0: one task's pull dwarfs the other's);
+- the lookahead task affinity of Fifty et al. (2021, "Efficiently Identifying Task
+  Groupings"): Z[i, j] = 1 - L_j(theta_s - lr * g_i) / L_j(theta_s), on the same batch. Above 0,
+  a step on task i's gradient alone lowers task j's loss: task i helps task j.
+
+Everything comes from one Jacobian (a row per task) and, for the affinity, one forward pass per
+task with the shared weights moved and then restored exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.analysis.sharing import analyse
+from models.training.history import task_pairs
+
+
+@dataclass(frozen=True)
+class SharedLayers:
+    """The layers whose weights serve several tasks, and their trainable variables."""
+
+    names: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # each layer's slice of `variables`
+    variables: tuple
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+
+def task_shared_layers(model) -> SharedLayers:
+    """Every layer that serves more than one task (output) and has weights, in graph order.
+
+    Task-mixing units (cross-stitch) are left out: each row of their matrix belongs to one task,
+    so two tasks' gradients never meet there (cosine 0 by construction, not a measurement).
+    """
+    names, spans, variables = [], [], []
+    for info in analyse(model).layers:
+        if not (info.shared and len(info.tasks) > 1 and not info.mixes_tasks):
+            continue
+        own = model.get_layer(info.name).trainable_variables
+        if own:
+            names.append(info.name)
+            spans.append((len(variables), len(variables) + len(own)))
+            variables += own
+    return SharedLayers(tuple(names), tuple(spans), tuple(variables))
+
+
+def row_width(n_tasks: int, n_layers: int) -> int:
+    """Values per measurement: pair cosines, each layer's cosine and Phi, the affinity matrix."""
+    return len(task_pairs(n_tasks)) + 2 * n_layers + n_tasks * n_tasks
+
+
+def measure(task_losses, probe_losses, shared: SharedLayers, n_tasks: int, learning_rate):
+    """One measurement as a flat row (see `row_width` for its order).
+
+    `task_losses()` computes the probe batch's loss per task (n_tasks,) with the current
+    weights, differentiably; `probe_losses()` the same without gradients (a compiled function
+    of its own, so the affinity's forward passes add no second copy of the model to the graph).
+    """
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        losses = task_losses()
+    jacobians = [
+        tf.zeros([n_tasks, *v.shape]) if j is None else j  # a weight no task's loss reaches
+        for v, j in zip(
+            shared.variables, tape.jacobian(losses, list(shared.variables)), strict=True
+        )
+    ]
+    # Gram matrices G[i, j] = g_i . g_j per variable, summed per layer: (layers, T, T). Batched
+    # over layers, so a model with many shared layers traces a few ops, not a few per layer.
+    per_variable = tf.stack(
+        [
+            tf.matmul(f, f, transpose_b=True)
+            for f in (tf.reshape(j, [n_tasks, -1]) for j in jacobians)
+        ]
+    )
+    layer_of = [index for index, (a, b) in enumerate(shared.spans) for _ in range(a, b)]
+    grams = tf.math.segment_sum(per_variable, layer_of)
+    upper = tf.constant(task_pairs(n_tasks), tf.int32)
+    cosines, phis = _pair_measures(grams, upper)  # (layers, pairs) each
+    overall = _pair_measures(tf.reduce_sum(grams, axis=0, keepdims=True), upper)[0][0]
+    affinity = _lookahead_affinity(probe_losses, shared.variables, jacobians, losses, learning_rate)
+    return tf.concat([overall, _nanmean(cosines), _nanmean(phis), affinity], axis=0)
+
+
+def _pair_measures(grams, pairs):
+    """For a stack of Gram matrices (L, T, T): each pair's cosine and Phi, (L, pairs) each."""
+    import tensorflow as tf
+
+    squared = tf.linalg.diag_part(grams)  # (L, T): |g_i|^2
+    norms = tf.sqrt(squared)
+    outer = norms[:, :, None] * norms[:, None, :]
+    cosines = grams / outer  # a zero gradient gives NaN
+    phis = 2.0 * outer / (squared[:, :, None] + squared[:, None, :])
+    pick = lambda m: tf.transpose(tf.gather_nd(tf.transpose(m, [1, 2, 0]), pairs))  # noqa: E731
+    return pick(cosines), pick(phis)
+
+
+def _nanmean(values):
+    """Row means of the finite values (NaN if none): a dead pair does not hide the others."""
+    import tensorflow as tf
+
+    finite = tf.math.is_finite(values)
+    count = tf.reduce_sum(tf.cast(finite, tf.float32), axis=-1)
+    return tf.reduce_sum(tf.where(finite, values, 0.0), axis=-1) / count
+
+
+def _lookahead_affinity(probe_losses, variables, jacobians, losses, learning_rate):
+    """Z[i, j] = 1 - L_j(theta_s - lr g_i) / L_j(theta_s), flattened row by row."""
+    import tensorflow as tf
+
+    n_tasks = jacobians[0].shape[0]
+    saved = [tf.identity(getattr(v, "value", v)) for v in variables]
+    rows = tf.TensorArray(tf.float32, size=n_tasks)
+    # A graph loop, not a Python one: one copy of the forward pass in the graph, whatever T.
+    for i in tf.range(n_tasks):
+        for variable, start, jacobian in zip(variables, saved, jacobians, strict=True):
+            variable.assign(start - learning_rate * tf.gather(jacobian, i))
+        rows = rows.write(i, 1.0 - probe_losses() / losses)
+    for variable, start in zip(variables, saved, strict=True):
+        variable.assign(start)  # exactly the weights before: training goes on from them
+    return tf.reshape(rows.stack(), [-1])

@@ -1,0 +1,154 @@
+"""What a run's conflict measurements say: per-layer table, task affinity and a suggested k.
+
+Pure pandas on a run's history (see `models.training.history` for its columns): nothing here
+trains, and every sentence is computed from the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.architectures.variants import VARIANTS
+from models.spec import ModelSpec
+from models.training import history as losses
+
+# Fewer measured epochs than this are too few to call a layer conflicting.
+MIN_MEASUREMENTS = 10
+# Affinities within this fraction of the largest one read as "about the same".
+AFFINITY_TIE = 0.1
+
+
+def measured(history: pd.DataFrame) -> pd.DataFrame:
+    """The epochs on which the conflict was measured (the others hold NaN)."""
+    if not losses.has_conflict(history):
+        return history.iloc[0:0]
+    return history[history[losses.CONFLICT_MEAN].notna()]
+
+
+def layer_table(history: pd.DataFrame, params: Mapping[str, int]) -> pd.DataFrame:
+    """One row per task-shared layer: its parameters, mean cosine, share of measured epochs
+    below 0 and mean gradient magnitude similarity (Phi), in graph order."""
+    rows = measured(history)
+    table = []
+    for name in losses.layers_in(history):
+        cosine = rows[losses.layer_cosine(name)].dropna()
+        table.append(
+            {
+                "Layer": name,
+                "Parameters": int(params.get(name, 0)),
+                "Mean cosine": float(cosine.mean()) if len(cosine) else np.nan,
+                "Epochs below 0": float((cosine < 0).mean()) if len(cosine) else np.nan,
+                "Φ (magnitude similarity)": float(rows[losses.layer_phi(name)].mean()),
+            }
+        )
+    return pd.DataFrame(table)
+
+
+def chance_share(n: int) -> float:
+    """A share of epochs below 0 that a coin would reach only about 1 time in 40 (two standard
+    deviations above one half): more often than that is conflict, not noise."""
+    return 0.5 + 1.0 / np.sqrt(max(n, 1))
+
+
+def conflicting_layers(table: pd.DataFrame, n: int) -> list[str]:
+    """Layers whose cosine is below 0 more often than chance, most often first."""
+    bad = table[table["Epochs below 0"] > chance_share(n)]
+    return list(bad.sort_values("Epochs below 0", ascending=False)["Layer"])
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A sentence and, if the evidence supports one, the spec that acts on it."""
+
+    text: str
+    spec: ModelSpec | None = None
+
+
+def suggest(spec: ModelSpec, table: pd.DataFrame, n: int) -> Suggestion:
+    """Which layers to keep shared, from `table` (`layer_table`) over `n` measured epochs."""
+    if table.empty:
+        return Suggestion("No weights serve two tasks in this model: there is nothing to suggest.")
+    if n < MIN_MEASUREMENTS:
+        return Suggestion(
+            f"The evidence is too weak to suggest anything: the conflict was measured on only "
+            f"{n} epoch{'s' if n != 1 else ''} (at least {MIN_MEASUREMENTS} are needed). Train "
+            "for more epochs."
+        )
+    bad = conflicting_layers(table, n)
+    if not bad:
+        worst = table["Epochs below 0"].max()
+        return Suggestion(
+            f"No shared layer conflicts more often than chance: its cosine is below 0 in at most "
+            f"{worst:.0%} of the {n} measured epochs (more than {chance_share(n):.0%} would be "
+            "conflict). Keeping these layers shared costs no agreement between the tasks."
+        )
+    return _keep_agreeing(spec, table, bad, n)
+
+
+def _keep_agreeing(spec: ModelSpec, table: pd.DataFrame, bad: list[str], n: int) -> Suggestion:
+    share = table.set_index("Layer")["Epochs below 0"]
+    worst = bad[:2]
+    where = (
+        f"{' and '.join(worst)} {'are' if len(worst) > 1 else 'is'} where the tasks conflict "
+        f"most (cosine < 0 in {share[worst[0]]:.0%} of {n} measured epochs)"
+    )
+    if spec.variant != "hard":
+        # Only hard sharing's k picks which layers the tasks share, from the input side; this
+        # variant's k means something else (see its help), so no k follows from these layers.
+        return Suggestion(
+            f"{where}. Hard sharing's k chooses which layers the tasks share; this variant's k "
+            "does not, so no k is suggested here."
+        )
+    order = VARIANTS["hard"].shareable(spec)
+    k = min(order.index(name) for name in bad)
+    if k == 0:
+        return Suggestion(
+            f"{where}: already the first layer pulls the tasks apart, so sharing nothing "
+            "(k = 0) gives every task its own network.",
+            spec.replace(shared_layers=0),
+        )
+    return Suggestion(
+        f"{where}: sharing only {_span(order[:k])} (k = {k}) keeps the agreeing layers shared.",
+        spec.replace(shared_layers=k),
+    )
+
+
+def _span(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{names[0]}–{names[-1]}"
+
+
+def affinity_matrix(history: pd.DataFrame, n_tasks: int) -> np.ndarray | None:
+    """Mean lookahead affinity Z[i, j] (task i's step on task j) over the measured epochs."""
+    rows = measured(history)
+    names = [losses.affinity(i, j) for i in range(n_tasks) for j in range(n_tasks)]
+    if not len(rows) or not set(names) <= set(rows.columns):
+        return None
+    return rows[names].mean().to_numpy(float).reshape(n_tasks, n_tasks)
+
+
+def affinity_reading(matrix: np.ndarray) -> str:
+    """Which tasks help each other most and which hurt, from the off-diagonal affinities."""
+    n = len(matrix)
+    if n < 2:
+        return "One task: no other task to help or hurt."
+    off = [(matrix[i, j], i, j) for i in range(n) for j in range(n) if i != j]
+    best, i, j = max(off)
+    mutual = (matrix[i, j] + matrix[j, i]) / 2
+    sentence = (
+        f"Task {i + 1}'s step helps task {j + 1} most (Z = {best:.2g}; the two average "
+        f"{mutual:.2g} both ways)."
+    )
+    hurt = [(z, a, b) for z, a, b in off if z < 0]
+    if hurt:
+        worst, a, b = min(hurt)
+        sentence += f" Task {a + 1}'s step hurts task {b + 1} (Z = {worst:.2g})."
+    else:
+        sentence += " No task's step raises another's loss on average."
+    low = min(z for z, _, _ in off)
+    if best > 0 and low >= best * (1 - AFFINITY_TIE):
+        sentence += " Every pair helps about equally: the tasks look alike to the shared weights."
+    return sentence
