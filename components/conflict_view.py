@@ -9,6 +9,7 @@ import streamlit as st
 from components.charts import CHART
 from components.conflict_charts import affinity_figure, layer_conflict_figure
 from components.graph_view import render_graph
+from components.present import presenting
 from components.resources import analysis_for, dot_for
 from components.state import load_spec_into_widgets
 from models.spec import ModelSpec
@@ -68,7 +69,7 @@ def render_where_tasks_conflict(spec: ModelSpec, history: pd.DataFrame, key: str
     _suggestion(report.suggest(spec, table, n), key)
     state = st.session_state
     with st.expander("The graph, coloured by this run's conflict", expanded=True):
-        dot = dot_for(spec, state["view"], state["layout"], cosines=cosines)
+        dot = dot_for(spec, state["view"], state["layout"], presenting(), cosines)
         render_graph(dot, analysis, coloured=True)
     _affinity(history, spec.n_tasks, n, key)
 

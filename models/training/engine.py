@@ -48,7 +48,7 @@ def conflict_every(epochs: int) -> int:
 class TrainConfig:
     """How to train (everything that does not change the model's shape). Hashable."""
 
-    epochs: int = 500
+    epochs: int = 60  # the presets' best epochs on the default toy data are about 20-50 (README)
     learning_rate: float = 1e-3
     batch_size: int = 32
     seed: int = 0
@@ -75,7 +75,8 @@ class TrainResult:
     val_task1..N; then, only if some weights serve more than one task and the config tracks
     conflict, the conflict measures (`models.training.history` names them): per task pair,
     per task-shared layer and as task affinity, measured after the epoch's updates on the first
-    PROBE_SAMPLES training windows (NaN off the schedule or where a gradient is zero). status: "finished", "stopped" or "diverged".
+    PROBE_SAMPLES training windows (NaN off the schedule or where a gradient is zero).
+    status: "finished", "stopped" or "diverged".
     weights: final weights (as `model.get_weights()` orders them) and val_predictions (N_val,
     n_tasks, horizon) are None when the run diverged or ran no epoch. traced: whether this run
     had to compile. mixing: layer name -> final (T, T) `alpha` of each cross_stitch* layer
