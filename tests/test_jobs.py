@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from models.spec import ModelSpec
+from models.training import history as losses
 from models.training.engine import TrainConfig
 from models.training.jobs import WORKER_DIED, TrainingService, TrainJob
 from models.training.toy_data import DataSpec, make_dataset
@@ -49,8 +50,9 @@ def test_job_streams_every_epoch_and_matches_the_result(service):
     result, error = _wait(handle)
     assert error is None and result.status == "finished"
     rows = handle.rows()
-    pairs = SMALL.n_features * (SMALL.n_features - 1) // 2
-    assert rows.shape == (60, 3 + 2 * SMALL.n_features + 1 + pairs)  # losses, then gcos_*
+    tasks, layers = SMALL.n_tasks, len(losses.layers_in(result.history))
+    measures = 1 + tasks * (tasks - 1) // 2 + 2 * layers + tasks * tasks  # see history.frame
+    assert layers > 0 and rows.shape == (60, 3 + 2 * tasks + measures)
     assert rows[:, 0].tolist() == list(range(1, 61))
     assert rows[-1, 2] == pytest.approx(result.history["val_total"].iloc[-1], rel=1e-6)
     streamed = handle.history()
