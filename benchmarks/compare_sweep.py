@@ -1,18 +1,23 @@
-"""How long does the guided relatedness sweep take, and what does it show?
+"""How long does the guided relatedness sweep take through the worker pool, and what does it show?
 
-Run: python benchmarks/compare_sweep.py [--workers N] [--epochs E] [--seeds 0,1,2]
+Run: python benchmarks/compare_sweep.py [--workers N] [--seeds 0,1,2] [--values 0,0.25,1]
+     [--epochs E] [--samples S] [--val-samples V] [--noise X] [--batch B]
 
-Submits the Compare tab's sweep (model 1 vs nothing shared at each relatedness, default
-sizes and training settings) to a `TrainingService` like the app's, after its workers have
-warmed up, and reports the wall time from submit to the last result, plus the sweep's table
-and the app's one-sentence reading of it. With several seeds each seed is a separate sweep.
+Submits the Compare tab's sweep (model 1 vs nothing shared at each relatedness and seed,
+default sizes and learning rate, the sweep's own toy data unless overridden) to a
+`TrainingService` like the app's, after its workers have warmed up, and reports the wall time
+from submit to the last result, the sweep's summary and the page's reading of it. The last line
+is JSON. (`benchmarks/sweep_truth.py` checks the reading over several seed sets; this one times
+the sweep as the page runs it, minus the browser.)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,38 +29,49 @@ from models.training.jobs import TrainingService, TrainJob  # noqa: E402
 from models.training.toy_data import DataSpec  # noqa: E402
 
 
-def run_sweep(service: TrainingService, seed: int, epochs: int):
-    """(seconds from submit to the last result, summary table) of one sweep."""
-    plan = sweep.sweep_plan(ModelSpec(), DataSpec(seed=seed), TrainConfig(seed=seed), epochs=epochs)
+def run_sweep(service: TrainingService, plan: list) -> tuple[float, list]:
+    """(seconds from submit to the last result, each run's history) of one sweep."""
     start = time.perf_counter()
     handles = [service.submit(point.job) for point in plan]
     outcomes = [h.future.result() for h in handles]
-    seconds = time.perf_counter() - start
-    table = sweep.sweep_table(plan, [o.history for o in outcomes])
-    return seconds, sweep.sweep_summary(table), table
+    return time.perf_counter() - start, [o.history for o in outcomes]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seeds", default=",".join(map(str, sweep.sweep_seeds(0))))
+    parser.add_argument("--values", default=",".join(f"{r:g}" for r in sweep.SWEEP_RELATEDNESS))
     parser.add_argument("--epochs", type=int, default=sweep.SWEEP_EPOCHS)
-    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--samples", type=int, default=sweep.SWEEP_DATA.samples)
+    parser.add_argument("--val-samples", type=int, default=sweep.SWEEP_DATA.val_samples)
+    parser.add_argument("--noise", type=float, default=sweep.SWEEP_DATA.noise)
+    parser.add_argument("--batch", type=int, default=sweep.SWEEP_BATCH)
     args = parser.parse_args()
-    service = TrainingService(workers=args.workers, warm_specs=(ModelSpec(),))
+    data = replace(
+        sweep.SWEEP_DATA, samples=args.samples, val_samples=args.val_samples, noise=args.noise
+    )
+    seeds = tuple(int(s) for s in args.seeds.split(","))
+    values = tuple(float(v) for v in args.values.split(","))
+    plan = sweep.sweep_plan(
+        ModelSpec(), TrainConfig(), values, seeds, args.epochs, data, args.batch
+    )
+    specs = tuple(c.spec for c in sweep.sweep_configurations(ModelSpec()))
+    service = TrainingService(workers=args.workers, warm_specs=specs)
     try:
         warm = time.perf_counter()
-        tiny = TrainJob(ModelSpec(), DataSpec(samples=8, val_samples=4), TrainConfig(epochs=1))
-        service.submit(tiny).future.result()  # as in the app, the pool is up before a click
+        tiny = TrainJob(specs[0], DataSpec(samples=8, val_samples=4), TrainConfig(epochs=1))
+        for _ in range(args.workers):  # as in the app, the pool is up before a click
+            service.submit(tiny).future.result()
         print(f"pool ready in {time.perf_counter() - warm:.1f} s")
-        for seed in (int(s) for s in args.seeds.split(",")):
-            seconds, summary, table = run_sweep(service, seed, args.epochs)
-            print(f"\nseed {seed}: {len(table)} runs of {args.epochs} epochs in {seconds:.1f} s")
-            print(summary.round(4).to_string(index=False))
-            best = table.pivot(index="Relatedness", columns="Configuration", values="Best val loss")
-            print("best val loss:\n" + best.round(4).to_string())
-            print(sweep.sweep_reading(summary))
+        seconds, histories = run_sweep(service, plan)
     finally:
         service.shutdown()
+    summary = sweep.sweep_summary(sweep.sweep_table(plan, histories))
+    print(f"{len(plan)} runs of {args.epochs} epochs on {args.workers} workers in {seconds:.1f} s")
+    print(summary.round(3).to_string(index=False))
+    print(sweep.sweep_reading(summary))
+    print(json.dumps({"runs": len(plan), "workers": args.workers, "wall_s": round(seconds, 2)}))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.charts import LINEAR_AXIS, LOG_AXIS, chart_layout
+from models.experiments.sweep import GAP
 from models.training import history as losses
 
 LOSS_AXIS = "validation MSE (standardised)"
+GAP_COLOUR = "#7F7F7F"
 
 
 def curves_figure(
@@ -69,19 +71,46 @@ def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:
 
 
 def sweep_figure(summary: pd.DataFrame, labels: Sequence[str], colours: Sequence[str]):
-    """Final validation loss vs task relatedness, one line per configuration."""
-    fig = go.Figure()
+    """Above: each configuration's mean best validation loss vs relatedness, its bars the
+    min–max over seeds. Below: the gap shared − none (mean, bars min–max of the per-seed
+    gaps) against zero, the line the sweep's reading measures claims by."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.6, 0.4],
+        vertical_spacing=0.12,
+        subplot_titles=[
+            "best validation loss: mean over seeds, bars min–max",
+            "gap shared − none per seed: below 0 sharing helped",
+        ],
+    )
     for label, colour in zip(labels, colours, strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=summary["Relatedness"],
-                y=summary[label],
-                name=label,
-                mode="lines+markers",
-                line=dict(color=colour, width=2.5),
-                marker=dict(size=9),
-            )
-        )
-    fig.update_xaxes(title="task relatedness (0: unrelated series, 1: one common signal)")
-    fig.update_yaxes(title=f"final {LOSS_AXIS}")
-    return chart_layout(fig, 380)
+        fig.add_trace(_with_range(summary, label, label, colour), 1, 1)
+    fig.add_trace(_with_range(summary, GAP, "gap: shared − none", GAP_COLOUR), 2, 1)
+    fig.add_hline(y=0, line=dict(color=GAP_COLOUR, width=1, dash="dash"), row=2, col=1)
+    fig.update_xaxes(title="task relatedness (0: unrelated series, 1: one common signal)", row=2)
+    fig.update_yaxes(title=f"best {LOSS_AXIS}", row=1, col=1)
+    fig.update_yaxes(title="shared − none", zeroline=True, row=2, col=1)
+    return chart_layout(fig, 520, titled=True)
+
+
+def _with_range(summary: pd.DataFrame, column: str, name: str, colour: str) -> go.Scatter:
+    """Mean line with min–max error bars from the summary's `column`, `column min/max`."""
+    mean = summary[column] if column in summary else pd.Series(dtype=float)
+    return go.Scatter(
+        x=summary["Relatedness"] if "Relatedness" in summary else [],
+        y=mean,
+        name=name,
+        mode="lines+markers",
+        line=dict(color=colour, width=2.5),
+        marker=dict(size=9),
+        error_y=dict(
+            type="data",
+            array=summary.get(f"{column} max", mean) - mean,
+            arrayminus=mean - summary.get(f"{column} min", mean),
+            color=colour,
+            thickness=1.5,
+            width=6,
+        ),
+    )

@@ -13,7 +13,15 @@ from components.resources import training_service
 from components.state import training_settings
 from models.analysis.palette import LINE_COLOURS
 from models.experiments import sweep
-from models.experiments.sweep import SWEEP_EPOCHS, SWEEP_LABELS, SWEEP_RELATEDNESS
+from models.experiments.sweep import (
+    GAP,
+    SWEEP_BATCH,
+    SWEEP_DATA,
+    SWEEP_EPOCHS,
+    SWEEP_LABELS,
+    SWEEP_RELATEDNESS,
+    SWEEP_SEEDS,
+)
 from models.spec import ModelSpec, SpecError
 from models.training.batch import Batch
 
@@ -21,15 +29,17 @@ SWEEP = "cmp_sweep"
 POLL_SECONDS = 1.0  # a point appears only when a run ends
 SWEEP_BUTTON = "Sweep relatedness 0 → 1: model 1 vs nothing shared"
 HOW_TO_READ = (
-    "**How to read it.** Each point is a fresh run on toy data whose four series share a "
-    "common signal in proportion to the *relatedness* (0: four unrelated series; 1: one "
-    "signal, four noisy copies); everything else (sizes, seed, noise, windows, learning rate) "
-    "stays the same. Lower is better. Model 1 sends every forecast through one trunk, so each "
-    "task's data trains the features the others use: that should pay off when the tasks are "
-    "related. When they are not, the tasks compete for one trunk and sharing can make every "
-    "forecast worse — *negative transfer*. Where the model 1 line lies below the "
-    "nothing-shared line, sharing helped; above it, it hurt. One seed on a hundred windows is "
-    "noisy: change the seed in the sidebar to see how much of a gap is real."
+    f"**How to read it.** Each point is the mean of {SWEEP_SEEDS} fresh runs, one per seed, on "
+    "toy data whose four series share a common signal in proportion to the *relatedness* (0: "
+    "four unrelated series; 1: one signal, four noisy copies); only the relatedness and the "
+    "seed change. Lower is better, and each run counts its best epoch. Model 1 sends every "
+    "forecast through one trunk, so each task's data trains the features the others use: when "
+    "the tasks are related, four noisy copies of one signal teach the trunk more than any one "
+    "copy teaches its own network. When they are not, the tasks compete for one trunk and "
+    "sharing makes the forecasts worse — *negative transfer*. The lower chart is the gap per "
+    "seed: below 0 sharing helped. A win or a loss is claimed only where every seed agrees "
+    "(the bar clears 0); otherwise the gap is *within the spread* — one seed's luck, not a "
+    "lesson."
 )
 
 
@@ -95,12 +105,20 @@ def _results() -> None:
         f"{len(batch.handles)} runs, {sum(seconds):.1f} s of training in total "
         "(runs wait for a free worker)."
     )
-    losses = [c for c in summary.columns if c != "Relatedness"]
-    st.dataframe(
-        summary.style.format({c: "{:.4f}" for c in losses} | {"Relatedness": "{:g}"}),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(_display(summary), hide_index=True, width="stretch")
+
+
+def _display(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary as a person reads it: each figure as "mean (min to max)" over the seeds."""
+    table = summary[["Relatedness", "Seeds"]].copy()
+    for column in (*SWEEP_LABELS, GAP):
+        sign = "+" if column == GAP else ""
+        table[column] = [
+            f"{mean:{sign}.3f} ({low:{sign}.3f} to {high:{sign}.3f})".replace("-", "−")
+            for mean, low, high in summary[[column, f"{column} min", f"{column} max"]].values
+        ]
+    table["Verdict"] = summary["Verdict"]
+    return table
 
 
 def render_sweep(spec: ModelSpec) -> None:
@@ -108,9 +126,9 @@ def render_sweep(spec: ModelSpec) -> None:
     st.subheader("Guided comparison: does sharing help?")
     if using_csv():
         st.caption("The sweep varies how related the toy series are, so it always runs on them.")
-    data_spec, config = training_settings()
+    config = training_settings()[1]
     try:
-        plan = sweep.sweep_plan(spec, data_spec.validate(), config.validate())
+        plan = sweep.sweep_plan(spec, config.validate())
         problem = None
     except SpecError as error:
         plan, problem = [], str(error)
@@ -134,9 +152,13 @@ def render_sweep(spec: ModelSpec) -> None:
     if problem:
         st.error(f"Cannot run the sweep with these settings: {problem}", icon="🚫")
     values = ", ".join(f"{r:g}" for r in SWEEP_RELATEDNESS)
+    seeds = ", ".join(str(s) for s in sweep.sweep_seeds(config.seed))
     st.caption(
-        f"{len(plan)} runs: both models at relatedness {values}, {SWEEP_EPOCHS} epochs each; "
-        "sizes, seed, noise, windows, learning rate and batch from the sidebar."
+        f"{len(plan)} runs: both models at relatedness {values}, on seeds {seeds} (from the "
+        f"sidebar's seed), {SWEEP_EPOCHS} epochs with batch {SWEEP_BATCH} each. The sweep has "
+        f"its own toy data, chosen so the lesson shows: {SWEEP_DATA.samples} windows, "
+        f"{SWEEP_DATA.val_samples} for validation, noise {SWEEP_DATA.noise:g}. Sizes and "
+        "learning rate come from the sidebar."
     )
     st.markdown(HOW_TO_READ)
     # In its own container, so a poll still in flight when the run ends cannot touch

@@ -74,7 +74,8 @@ def test_bad_link_shows_warning_not_traceback(app_url, page):
 
 
 def test_train_fills_the_chart_and_finishes(app_url, page):
-    page.goto(f"{app_url}/?epochs=2000")  # model 1: a few seconds, long enough to watch
+    # model 1 on 100 windows: a few seconds, long enough to watch
+    page.goto(f"{app_url}/?epochs=2000&samples=100")
     wait_for_app_idle(page)
     open_tab(page, "Train")
     page.get_by_role("button", name="Train", exact=True).click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from browser_support import open_tab, wait_for_app_idle
+from models.training.engine import TrainConfig
 from test_app import run_app
 
 
@@ -44,7 +45,8 @@ def test_bad_present_value_warns_and_presents_normally(value):
 def test_copy_link_holds_every_setting():
     at = run_app({"variant": "towers", "k": "2"})
     link = next(c.value for c in at.code)
-    assert "variant=towers" in link and "k=2" in link and "epochs=500" in link
+    epochs = f"epochs={TrainConfig().epochs}"  # a default too: the link holds every setting
+    assert "variant=towers" in link and "k=2" in link and epochs in link
 
 
 @pytest.mark.browser

@@ -30,8 +30,10 @@ WALK_KERNEL = 256  # 0.9**256 ~ 2e-12: a longer memory would change nothing in f
 class DataSpec:
     """Everything that defines a toy data set (besides the model's shape). Hashable."""
 
-    samples: int = 100
-    val_samples: int = 50
+    # 1,000 windows: enough that the question's models learn the series instead of memorising
+    # 100 of them (train loss 0.01 against validation 2.4), at a default run's old cost.
+    samples: int = 1000
+    val_samples: int = 200
     relatedness: float = 0.5
     noise: float = 0.1
     seed: int = 0
