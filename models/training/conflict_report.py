@@ -84,7 +84,7 @@ def suggest(spec: ModelSpec, table: pd.DataFrame, n: int) -> Suggestion:
         return Suggestion(
             f"No shared layer conflicts more often than chance: its cosine is below 0 in at most "
             f"{worst:.0%} of the {n} measured epochs (more than {chance_share(n):.0%} would be "
-            "conflict). Keeping these layers shared costs no agreement between the tasks."
+            "conflict), so the measurements point at no layer to stop sharing."
         )
     return _keep_agreeing(spec, table, bad, n)
 
