@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from components.charts import CONFLICT_FILL, TOTAL_COLOUR, chart_layout
 from models.analysis.palette import CONFLICT_SCALE, line_colour
+from models.training import conflict_report as report
 from models.training import history as losses
 
 # The graph's diverging scale as a Plotly colour scale: the heatmap reads like the graph.
@@ -19,7 +20,7 @@ def layer_conflict_figure(history: pd.DataFrame, layers: list[str]) -> go.Figure
     fig = go.Figure()
     fig.add_hrect(y0=-1, y1=0, fillcolor=CONFLICT_FILL, opacity=0.12, line_width=0)
     fig.add_hline(y=0, line=dict(color=TOTAL_COLOUR, width=1, dash="dash"))
-    measured = history[history[losses.CONFLICT_MEAN].notna()]
+    measured = report.measured(history)
     for index, name in enumerate(layers):
         fig.add_trace(
             go.Scatter(

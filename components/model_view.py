@@ -33,10 +33,11 @@ def render_model_tab(spec: ModelSpec) -> None:
     if state.get("diff_on"):
         render_diff(spec, state["layout"])
     else:
-        cosines = colours_for(spec) if state.get("conflict_colouring", True) else ()
+        last_run = colours_for(spec)
+        cosines = last_run if state.get("conflict_colouring", True) else ()
         dot = dot_for(spec, state["view"], state["layout"], compact=presenter, cosines=cosines)
         render_graph(dot, analysis, coloured=bool(cosines))
-        if colours_for(spec):
+        if last_run:
             st.toggle(
                 "Colour shared layers by the last run's conflict",
                 value=True,

@@ -46,9 +46,8 @@ class CompiledModel:
         self._split = VARIANTS[spec.variant].split_inputs
         self.shared = task_shared_layers(self.model)
         # Two tasks are needed for anything to conflict: one task measures nothing.
-        self.conflict_width = row_width(spec.n_tasks, len(self.shared.names))
-        if not self.shared or spec.n_tasks < 2:
-            self.conflict_width = 0
+        measured = self.shared and spec.n_tasks > 1
+        self.conflict_width = row_width(spec.n_tasks, len(self.shared.names)) if measured else 0
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, spec.n_tasks, h])
         int_sig = tf.TensorSpec([], tf.int32)
@@ -135,8 +134,7 @@ class CompiledModel:
         A row is [train loss per task, val loss per task, the conflict measures (see
         `conflict.row_width`; none if no weight serves two tasks; NaN on epochs off the
         conflict schedule, see `_conflict_row`)]. Its losses are NaN if a weight is no longer
-        finite;
-        stops after the first non-finite losses.
+        finite; stops after the first non-finite losses.
         """
         import tensorflow as tf
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from models.analysis.sharing import analyse
 from models.training.history import task_pairs
 
@@ -83,15 +85,15 @@ def measure(task_losses, probe_losses, shared: SharedLayers, n_tasks: int, learn
     )
     layer_of = [index for index, (a, b) in enumerate(shared.spans) for _ in range(a, b)]
     grams = tf.math.segment_sum(per_variable, layer_of)
-    upper = tf.constant(task_pairs(n_tasks), tf.int32)
-    cosines, phis = _pair_measures(grams, upper)  # (layers, pairs) each
-    overall = _pair_measures(tf.reduce_sum(grams, axis=0, keepdims=True), upper)[0][0]
+    cosines, phis = _pair_measures(grams, n_tasks)  # (layers, pairs) each
+    overall = _pair_measures(tf.reduce_sum(grams, axis=0, keepdims=True), n_tasks)[0][0]
     affinity = _lookahead_affinity(probe_losses, shared.variables, jacobians, losses, learning_rate)
     return tf.concat([overall, _nanmean(cosines), _nanmean(phis), affinity], axis=0)
 
 
-def _pair_measures(grams, pairs):
-    """For a stack of Gram matrices (L, T, T): each pair's cosine and Phi, (L, pairs) each."""
+def _pair_measures(grams, n_tasks: int):
+    """For a stack of Gram matrices (L, T, T): each pair's cosine and Phi, (L, pairs) each, the
+    pairs in `task_pairs` order (the upper triangle, row by row)."""
     import tensorflow as tf
 
     squared = tf.linalg.diag_part(grams)  # (L, T): |g_i|^2
@@ -99,8 +101,8 @@ def _pair_measures(grams, pairs):
     outer = norms[:, :, None] * norms[:, None, :]
     cosines = grams / outer  # a zero gradient gives NaN
     phis = 2.0 * outer / (squared[:, :, None] + squared[:, None, :])
-    pick = lambda m: tf.transpose(tf.gather_nd(tf.transpose(m, [1, 2, 0]), pairs))  # noqa: E731
-    return pick(cosines), pick(phis)
+    upper = np.triu(np.ones((n_tasks, n_tasks), bool), k=1)
+    return tf.boolean_mask(cosines, upper, axis=1), tf.boolean_mask(phis, upper, axis=1)
 
 
 def _nanmean(values):

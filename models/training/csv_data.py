@@ -122,20 +122,20 @@ def make_windows(
     std = train.std(axis=0)
     std = np.where(std > 1e-12, std, 1.0)  # a constant series stays constant, not NaN
     cap = max(1, min(MAX_WINDOWS, MAX_VALUES // (timesteps * len(read))))
-    x_train, y_train = _sliding(((train - mean) / std), timesteps, horizon, cap)
-    x_val, y_val = _sliding(((val - mean) / std), timesteps, horizon, cap)
-    y_train, y_val = y_train[:, : len(columns)], y_val[:, : len(columns)]  # extras: inputs only
+    x_train, y_train = _sliding(((train - mean) / std), timesteps, horizon, cap, len(columns))
+    x_val, y_val = _sliding(((val - mean) / std), timesteps, horizon, cap, len(columns))
     arrays = (x_train, y_train, x_val, y_val, mean, std)
     return Dataset(*(np.ascontiguousarray(a, dtype=np.float32) for a in arrays))
 
 
 def _sliding(
-    series: np.ndarray, timesteps: int, horizon: int, cap: int
+    series: np.ndarray, timesteps: int, horizon: int, cap: int, n_tasks: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every window, one step apart (thinned evenly past `cap`): x (N,T,F), y (N,F,H)."""
+    """Every window, one step apart (thinned evenly past `cap`): x (N,T,F), y of the first
+    `n_tasks` series (N,n_tasks,H); the rest are inputs only."""
     n = len(series) - (timesteps + horizon) + 1
     starts = slice(None) if n <= cap else np.linspace(0, n - 1, cap).round().astype(int)
-    return cut_windows(series, timesteps, horizon, starts)
+    return cut_windows(series, timesteps, horizon, starts, n_tasks)
 
 
 @dataclass(frozen=True)

@@ -99,13 +99,12 @@ def frame(rows: np.ndarray, n_tasks: int, layers: Sequence[str] = ()) -> pd.Data
     measures = rows[:, 2 * n_tasks :]
     if not measures.shape[1]:
         return history
-    names = [pair(i, j) for i, j in task_pairs(n_tasks)]
-    pairs = pd.DataFrame(measures[:, : len(names)], columns=names)
-    names += [layer_cosine(name) for name in layers] + [layer_phi(name) for name in layers]
+    pairs = [pair(i, j) for i, j in task_pairs(n_tasks)]
+    names = pairs + [layer_cosine(name) for name in layers] + [layer_phi(name) for name in layers]
     names += [affinity(i, j) for i in range(n_tasks) for j in range(n_tasks)]
-    extra = pd.DataFrame(measures[:, len(pairs.columns) :], columns=names[len(pairs.columns) :])
-    history[CONFLICT_MEAN] = pairs.mean(axis=1)  # skips a NaN pair
-    return pd.concat([history, pairs, extra], axis=1)
+    table = pd.DataFrame(measures, columns=names)
+    history[CONFLICT_MEAN] = table[pairs].mean(axis=1)  # skips a NaN pair
+    return pd.concat([history, table], axis=1)
 
 
 def thinned(history: pd.DataFrame, points: int = 250) -> pd.DataFrame:

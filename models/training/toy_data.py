@@ -126,9 +126,8 @@ def make_dataset(
     val_raw = _mixed_series(data_spec, n_features, train_len + window, val_len, stream=2)
     mean = train_raw.mean(axis=0)
     std = np.maximum(train_raw.std(axis=0), 1e-8)  # guards a constant series (noise 0, r = 1)
-    x_train, y_train = _windows((train_raw - mean) / std, timesteps, horizon)
-    x_val, y_val = _windows((val_raw - mean) / std, timesteps, horizon)
-    y_train, y_val = y_train[:, :n_tasks], y_val[:, :n_tasks]
+    x_train, y_train = _windows((train_raw - mean) / std, timesteps, horizon, n_tasks)
+    x_val, y_val = _windows((val_raw - mean) / std, timesteps, horizon, n_tasks)
     return Dataset(*(a.astype(np.float32) for a in (x_train, y_train, x_val, y_val, mean, std)))
 
 
@@ -175,18 +174,21 @@ def _smooth_walk(rng: np.random.Generator, length: int) -> np.ndarray:
     return full[WALK_KERNEL - 1 : WALK_KERNEL - 1 + length]  # only fully warmed-up steps
 
 
-def _windows(series: np.ndarray, timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """Windows `timesteps` apart: inputs (N, timesteps, F), targets (N, F, horizon)."""
-    return cut_windows(series, timesteps, horizon, slice(None, None, timesteps))
+def _windows(
+    series: np.ndarray, timesteps: int, horizon: int, n_tasks: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows `timesteps` apart: inputs (N, timesteps, F), targets (N, n_tasks, horizon)."""
+    return cut_windows(series, timesteps, horizon, slice(None, None, timesteps), n_tasks)
 
 
 def cut_windows(
-    series: np.ndarray, timesteps: int, horizon: int, starts=slice(None)
+    series: np.ndarray, timesteps: int, horizon: int, starts=slice(None), n_tasks=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The windows that begin at the rows `starts` picks (a slice or an index array) of the
-    series (rows = steps): inputs (N, timesteps, F), targets (N, F, horizon)."""
+    series (rows = steps): inputs (N, timesteps, F), targets (N, n_tasks, horizon) of the
+    first `n_tasks` series (all by default; the others are inputs only)."""
     # sliding_window_view puts the window axis last: (N, F, timesteps + horizon).
     view = np.lib.stride_tricks.sliding_window_view(series, timesteps + horizon, axis=0)[starts]
     x = view[:, :, :timesteps].transpose(0, 2, 1)
-    y = view[:, :, timesteps:]
+    y = view[:, :n_tasks, timesteps:]
     return np.ascontiguousarray(x), np.ascontiguousarray(y)
