@@ -57,9 +57,13 @@ WATCH_PROGRESS = """() => {
   new MutationObserver(seen).observe(document.body,
     {subtree: true, childList: true, characterData: true});
 }"""
-PANELS = """() => Math.max(0, ...[...document.querySelectorAll(
-  '[role="tabpanel"] [data-testid="stPlotlyChart"]')]
-  .map(c => c.querySelectorAll('.cartesianlayer > g.subplot').length))"""
+# Loss panels on the Compare tab: a finished chart's Plotly subplots, or a growing chart's
+# panels (`components.live_chart` draws each as a cell of its last grid).
+PANELS = """() => Math.max(0,
+  ...[...document.querySelectorAll('[role="tabpanel"] [data-testid="stPlotlyChart"]')]
+    .map(c => c.querySelectorAll('.cartesianlayer > g.subplot').length),
+  ...[...document.querySelectorAll('[role="tabpanel"] .lse-live')]
+    .map(c => c.lastElementChild.childElementCount))"""
 
 
 def _wait_for(page, *patterns: str) -> None:

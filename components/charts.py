@@ -16,9 +16,6 @@ TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
 LOG_AXIS = dict(type="log", dtick=1)
 LINEAR_AXIS = dict(type="linear")
 CHART = {"displayModeBar": False}  # every chart's Plotly config: no tool bar over the lines
-# While it grows, a chart is a picture: no hover layer to rebuild 5 times a second. On a 2-core
-# machine the browser's redraws take a core from training (model 1: 4.7 s -> 2.6 s).
-LIVE_CHART = {"staticPlot": True}
 
 
 def chart_layout(fig: go.Figure, height: int, titled: bool = False) -> go.Figure:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components.boundary import guarded
-from components.charts import CHART, LIVE_CHART
+from components.charts import CHART
 from components.compare_charts import curves_figure, scatter_figure
 from components.compare_picker import current_configs, render_picker
 from components.data_source import training_data
+from components.live_chart import render_live
 from components.progress import render_progress
 from components.resources import analysis_for, training_service
 from components.state import training_settings
@@ -70,7 +71,7 @@ def _live() -> None:
     n_tasks = batch.items[0].spec.n_tasks
     thin = [history.thinned(h) for h in histories]
     figure = curves_figure(_lines(batch, thin), n_tasks, state["cmp_per_task"], state["cmp_log"])
-    st.plotly_chart(figure, key="cmp_live", config=LIVE_CHART)
+    render_live(figure)
     if batch.collect_if_done():
         st.rerun(scope="app")
 

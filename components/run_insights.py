@@ -39,18 +39,15 @@ def conflict_options(container) -> bool:
     return track
 
 
-def render_conflict(
-    history, config, n_tasks: int, show_pairs: bool, key: str, chart: dict = CHART
-) -> None:
-    """The gradient-conflict chart (with Plotly config `chart`), or one line saying why this
-    run has none."""
+def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -> None:
+    """The gradient-conflict chart, or one line saying why this run has none."""
     if not has_conflict(history):
         st.caption(f"No gradient-conflict chart: {_why_no_conflict(config, n_tasks)}")
         return
     st.markdown("**Gradient conflict between tasks**")
     pairs = n_tasks * (n_tasks - 1) // 2
     st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES, pairs=pairs, points=MAX_CONFLICT_POINTS))
-    st.plotly_chart(conflict_figure(history, show_pairs), key=key, config=chart)
+    st.plotly_chart(conflict_figure(history, show_pairs), key=key, config=CHART)
 
 
 def _why_no_conflict(config, n_tasks: int) -> str:

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from components.boundary import guarded
-from components.charts import CHART, LIVE_CHART, data_figure, forecast_figure, loss_figure
+from components.charts import CHART, conflict_figure, data_figure, forecast_figure, loss_figure
 from components.conflict_view import render_where_tasks_conflict
 from components.data_source import training_data
+from components.live_chart import render_live
 from components.progress import render_progress
 from components.resources import dataset, training_service
 from components.run_insights import (
@@ -89,16 +90,12 @@ def _live_panel(n_tasks: int) -> None:
         (history,) = batch.histories()
         render_progress(batch.progress(training_service(), [""], [len(history)]))
         if len(history):
-            st.plotly_chart(
-                loss_figure(losses.thinned(history), n_tasks, state["log_scale"]),
-                key="live_loss",
-                config=LIVE_CHART,
-            )
-            if has_conflict(history):  # a few hundred points: cheap to redraw live
-                config = batch.handles[0].job.config
-                render_conflict(
-                    history, config, n_tasks, state["conflict_pairs"], "live_conflict", LIVE_CHART
-                )
+            thinned = losses.thinned(history)
+            figures = [loss_figure(thinned, n_tasks, state["log_scale"])]
+            if has_conflict(history):
+                # Measured on at most MAX_CONFLICT_POINTS epochs: drawn whole, not thinned.
+                figures.append(conflict_figure(history, state["conflict_pairs"]))
+            render_live(*figures, titles=("", "Gradient conflict between tasks"))
         if batch.collect_if_done():
             st.rerun(scope="app")
 
