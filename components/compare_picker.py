@@ -37,6 +37,17 @@ def planned_specs(spec: ModelSpec) -> list[ModelSpec]:
     return [c.spec for c in compare.resize(configs, spec)[0]]
 
 
+def offered_specs(spec: ModelSpec) -> list[ModelSpec]:
+    """The quick picks' specs on the current sizes (a click adds one just before Train all)."""
+    specs = []
+    for preset in PRESETS:
+        try:
+            specs.append(compare.preset_configuration(preset, spec).spec)
+        except SpecError:  # its button is disabled and says why
+            continue
+    return specs
+
+
 def current_configs(spec: ModelSpec) -> list[Configuration]:
     """The session's configurations on the sidebar's current sizes (defaults on first visit)."""
     state = st.session_state

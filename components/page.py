@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.boundary import render_guarded
-from components.compare_picker import planned_specs
+from components.compare_picker import offered_specs, planned_specs
 from components.compare_view import render_compare
 from components.lab_view import render_lab
 from components.model_view import render_model_tab
@@ -39,16 +39,18 @@ SPEC_TABS = {
 
 def prepare_workers(spec: ModelSpec) -> None:
     """Idle workers compile what a click may train next, so the click does not wait for it:
-    this spec, and once the Compare tab is open its list, then the sweep's two models (not
-    before: their compiles would take CPU from a run on the Train tab)."""
-    ahead = []
+    this spec, and once the Compare tab is open its list, the sweep's two models and the quick
+    picks, in that order (not before: their compiles would take CPU from a run on the Train
+    tab)."""
+    wanted = [spec]  # most wanted first
     if st.session_state.get(TAB_KEY) == COMPARE:
+        wanted += planned_specs(spec)
         try:
-            ahead = [c.spec for c in sweep_configurations(spec)]
+            wanted += [c.spec for c in sweep_configurations(spec)]
         except SpecError:  # sizes the sweep's models cannot take: the sweep says so itself
             pass
-        ahead += planned_specs(spec)
-    training_service().prepare(*ahead, spec)  # the last goes first
+        wanted += offered_specs(spec)
+    training_service().prepare(*reversed(dict.fromkeys(wanted)))  # the last goes first
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from multiprocessing import connection, get_context
 from pathlib import Path
 
 from models.training import processes
+from models.training.placement import best_job, take
 
 POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
 MAX_FAILED_STARTS = 3  # workers dying before ready, in a row: the pool stops starting more
@@ -37,6 +38,7 @@ class _Task:
     args: tuple
     key: object = None  # affinity: a worker that ran this key has it compiled
     ahead: bool = False  # a prepare: run ahead of need, its result unused
+    passed: int = 0  # later jobs that started before it (see `placement.OVERTAKES`)
     future: Future = field(default_factory=Future)
 
 
@@ -75,7 +77,8 @@ class WorkerPool:
         self._manager.start()
 
     def submit(self, fn, *args, key=None) -> Future:
-        """Run the picklable `fn(*args)` in a worker; jobs start in submission order."""
+        """Run the picklable `fn(*args)` in a worker; jobs start in submission order, except that
+        a job an idle worker can run without compiling may go first (`placement`)."""
         task = _Task(fn, args, key)
         with self._lock:
             if self._closed:
@@ -202,18 +205,14 @@ class WorkerPool:
                 self.replacements += 1
 
     def _dispatch(self) -> None:
-        """Give waiting jobs (then prepares) to idle workers, preferring one that knows the key."""
+        """Give waiting jobs (then prepares) to idle workers, each job where it costs least."""
         while True:
             idle = [w for w in self._workers if w.ready and w.task is None]
             if not idle or self._closed:
                 return
-            # A job whose key a worker is compiling ahead waits for it: compiling it again
-            # elsewhere would take as long and slow both down.
-            compiling = {w.task.key for w in self._workers if w.task and w.task.ahead}
-            ready = [t for t in self._jobs if t.key is None or t.key not in compiling]
-            if ready:
-                task = ready[0]
-                self._jobs.remove(task)
+            if pick := best_job(idle, self._workers, self._jobs):
+                worker, task = pick
+                take(self._jobs, task)
                 if not task.future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
             elif self._prepares and self._quiet(idle):
@@ -223,10 +222,9 @@ class WorkerPool:
                 if any(key in w.keys for w in self._workers):
                     continue
                 task.future.set_running_or_notify_cancel()
+                worker = min(idle, key=lambda w: len(w.keys))
             else:
                 return
-            knows = [w for w in idle if task.key is not None and task.key in w.keys]
-            worker = knows[0] if knows else min(idle, key=lambda w: (w.retiring, len(w.keys)))
             worker.task = task
             try:
                 worker.conn.send((task.fn, task.args))

@@ -1,0 +1,59 @@
+"""Which waiting job an idle training worker takes: the one that costs least where it runs.
+
+Compiling a spec new to a worker takes 1-3 s, as long as a whole run of the page's defaults, so
+where a job runs matters as much as when. Pure functions of the pool's state: workers have
+`keys` (specs they have compiled), `task` (what they run, `task.ahead` for a compile ahead),
+`ready` and `retiring`; jobs have a `key` (None: runs anywhere alike) and `passed`, how many
+later jobs started before them.
+"""
+
+from __future__ import annotations
+
+# A job lets at most this many later ones start first (in Compare, the short run a worker
+# knows goes while the other worker finishes what it compiled), then it is next: several
+# sessions share the workers, and a job new to all of them must not wait for ever.
+OVERTAKES = 2
+
+
+def best_job(idle: list, workers: list, jobs) -> tuple | None:
+    """(worker, job) to start next among the `idle` workers, or None if no job may start.
+
+    Each idle worker's pick (see `rank`) competes: the lowest rank wins, then the job queued
+    first, then a worker that is not retiring and knows fewer specs (it has room for more).
+    """
+    compiling = {w.task.key for w in workers if w.task is not None and w.task.ahead}
+    picks = [
+        ((rank(worker, job, workers), position, worker.retiring, len(worker.keys)), worker, job)
+        for worker in idle
+        for position, job in enumerate(jobs)
+        # A job whose spec is being compiled ahead waits for that compile: compiling it
+        # twice would take as long and slow both down.
+        if job.key is None or job.key not in compiling
+    ]
+    if not picks:
+        return None
+    _, worker, job = min(picks, key=lambda pick: pick[0])
+    return worker, job
+
+
+def rank(worker, job, workers: list) -> int:
+    """Lower goes first. -1: the job has waited long enough (see OVERTAKES). 0: only `worker`
+    knows its spec: nobody else can run it without compiling. 1: `worker` knows it, others
+    too. 2: nobody knows it: someone must compile it. 3: only busy workers know it: compiled
+    again here rather than left waiting while this worker idles."""
+    if job.passed >= OVERTAKES:
+        return -1
+    others = [w for w in workers if w is not worker and w.ready and not w.retiring]
+    known_elsewhere = job.key is None or any(job.key in w.keys for w in others)
+    if job.key is None or job.key in worker.keys:
+        return int(known_elsewhere)
+    return 2 + known_elsewhere
+
+
+def take(jobs, job) -> None:
+    """Remove `job` from the queue `jobs`; each job queued before it was passed once more."""
+    for earlier in jobs:
+        if earlier is job:
+            break
+        earlier.passed += 1
+    jobs.remove(job)
