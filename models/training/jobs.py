@@ -1,13 +1,13 @@
 """Training in worker processes: the Streamlit server never trains.
 
-TensorFlow keeps ~30 MB per spec it compiles and never frees it (the graphs of its training
-loop stay alive even with every model dropped), so every run goes to a warm worker of
-`models.training.pool.WorkerPool`: a job goes to a worker that has its spec compiled, the page
-asks idle workers to compile what it shows (`prepare`), and a worker that has grown is replaced
-while another serves. A job streams its losses to a small file in its own folder, one CSV line
-per epoch, and stops when a `stop` file appears there: plain files survive a worker that dies
-mid-run. A run that finishes or is stopped also leaves its trained model there as
-`model.keras`.
+A compiled spec holds ~55 MB of TensorFlow graphs while a process keeps it, and importing
+TensorFlow costs ~700 MB, so the server never trains: every run goes to a warm worker of
+`models.training.pool.WorkerPool`. A job goes where its spec is compiled
+(`models.training.placement`), the page asks idle workers to compile what it shows
+(`prepare`), and a worker that has grown is replaced while another serves. A job streams its
+losses to a small file in its own folder, one CSV line per epoch, and stops when a `stop` file
+appears there: plain files survive a worker that dies mid-run. A run that finishes or is
+stopped also leaves its trained model there as `model.keras`.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ class TrainingService:
     def __init__(
         self,
         workers: int = 1,
-        growth_cap_mb: float = 150.0,  # ~30 MB per new spec: the page's few specs fit
+        growth_cap_mb: float = 150.0,  # ~55 MB per compiled spec: the page's few fit
         warm_specs: tuple[ModelSpec, ...] = (),
     ):
         self.workers = workers
