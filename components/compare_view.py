@@ -69,9 +69,10 @@ def _live() -> None:
     labels = [c.label for c in batch.items]
     render_progress(batch.progress(training_service(), labels, [len(h) for h in histories]))
     n_tasks = batch.items[0].spec.n_tasks
-    thin = [history.thinned(h) for h in histories]
-    figure = curves_figure(_lines(batch, thin), n_tasks, state["cmp_per_task"], state["cmp_log"])
-    render_live(figure)
+    if any(len(h) for h in histories):  # no empty axes before the first epoch, as on Train
+        thin = [history.thinned(h) for h in histories]
+        lines = _lines(batch, thin)
+        render_live(curves_figure(lines, n_tasks, state["cmp_per_task"], state["cmp_log"]))
     if batch.collect_if_done():
         st.rerun(scope="app")
 

@@ -17,6 +17,7 @@ import base64
 import html
 import itertools
 import math
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -45,6 +46,10 @@ def figure_html(fig: go.Figure) -> str:
 def _panels(fig: go.Figure) -> dict[tuple[str, str], list]:
     """Traces by their (x axis, y axis), panels in reading order (top row first)."""
     layout, panels = fig.layout, {}
+    for name in layout.to_plotly_json():  # make_subplots' titled panels, before their lines
+        axes = ("x" + name[5:], "y" + name[5:])
+        if re.fullmatch(r"xaxis\d*", name) and _subplot_title(layout, axes):
+            panels[axes] = []
     for trace in fig.data:
         panels.setdefault((trace.xaxis or "x", trace.yaxis or "y"), []).append(trace)
     if not panels:

@@ -13,7 +13,7 @@ def _text(report: Progress) -> str:
     if report.stage == "queued":
         return f"queued: waiting for a free worker ({report.ahead} ahead)"
     if report.stage == "starting":
-        return "starting a worker…"
+        return "next to start…"
     if report.stage == "compiling":
         return "building and compiling the model…"
     left = f" · about {report.seconds_left:.1f} s left" if report.seconds_left else ""

@@ -81,12 +81,15 @@ def test_train_fills_the_chart_and_finishes(app_url, page):
     page.get_by_role("button", name="Train", exact=True).click()
     # live: the progress text counts epochs while the chart fills
     page.wait_for_selector("text=/Epoch [0-9,]+ \\/ 2,000/", timeout=90_000)
-    # the growing chart is the light drawing: its plot area is a picture across the column
-    plot = page.locator(".lse-live img").first
-    plot.wait_for(timeout=90_000)
-    box = plot.bounding_box()
-    assert box["width"] > 500 and box["height"] > 200
-    assert plot.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG decoded
+    # the growing chart is the light drawing: its plot area is a decoded picture across the
+    # column (looked up in one go: every poll replaces the element)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.lse-live img')].some(img => {
+            const box = img.getBoundingClientRect();
+            return img.complete && img.naturalWidth > 0 && box.width > 500 && box.height > 200;
+        })""",
+        timeout=90_000,
+    )
     page.wait_for_selector("text=/Finished 2,000 epochs in [0-9.]+ s/", timeout=90_000)
     wait_for_app_idle(page)
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2  # loss curves, forecast

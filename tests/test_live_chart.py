@@ -123,3 +123,9 @@ def test_ticks_are_round_and_inside_the_axis(lo, hi, log, expected):
 def test_labels_read_like_plotlys():
     values = (0, 0.1, 1, 20, -0.5, 0.0001, 2000)
     assert [label(v) for v in values] == ["0", "0.1", "1", "20", "−0.5", "0.0001", "2,000"]
+
+
+def test_every_panel_is_drawn_before_its_lines_arrive():
+    lines = [("Model 1", "#0072B2", _history().iloc[:0])]  # no epoch yet
+    html = figure_html(curves_figure(lines, N_TASKS, per_task=True, log_scale=True))
+    assert html.count("<img") == N_TASKS + 1 and not _polylines(html)

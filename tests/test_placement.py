@@ -65,17 +65,25 @@ def test_a_job_known_only_to_a_busy_worker_is_compiled_again_rather_than_idle():
     assert _start_next([b], [a, b], deque([Job("x")])) == ("B", "x")
 
 
+def test_a_spec_nobody_compiled_keeps_its_place_before_ones_everybody_knows():
+    # Compare queues its longest first; compiling it first is still the shorter batch.
+    a, b = _knowing("A", "model 1"), _knowing("B", "model 1")
+    jobs = deque([Job("nothing shared"), Job("model 1")])
+    assert _start_next([a, b], [a, b], jobs)[1] == "nothing shared"
+
+
 def test_a_new_spec_goes_to_the_worker_that_knows_fewer():
     a, b = _knowing("A", "x", "y"), _knowing("B", "z")
     assert _start_next([a, b], [a, b], deque([Job("new")])) == ("B", "new")
 
 
-def test_a_job_new_to_every_worker_is_passed_at_most_overtakes_times():
-    a = _knowing("A", "known")
+def test_a_job_is_passed_at_most_overtakes_times():
+    a, b = _knowing("A", "known"), _knowing("B", "new")
+    b.task = Job("busy")  # B, busy, knows the first job: A runs what only it knows first
     jobs = deque([Job("new"), *(Job("known") for _ in range(5))])
     order = []
     for _ in range(len(jobs)):
-        order.append(_start_next([a], [a], jobs)[1])
+        order.append(_start_next([a], [a, b], jobs)[1])
         a.task = None
     assert order.index("new") == OVERTAKES
 

@@ -37,17 +37,20 @@ def best_job(idle: list, workers: list, jobs) -> tuple | None:
 
 
 def rank(worker, job, workers: list) -> int:
-    """Lower goes first. -1: the job has waited long enough (see OVERTAKES). 0: only `worker`
-    knows its spec: nobody else can run it without compiling. 1: `worker` knows it, others
-    too. 2: nobody knows it: someone must compile it. 3: only busy workers know it: compiled
-    again here rather than left waiting while this worker idles."""
+    """Lower goes first; within a rank, the queue's order (a batch queues its longest first).
+
+    -1: the job has waited long enough (see OVERTAKES). 0: only `worker` knows its spec:
+    nobody else can run it without compiling. 1: `worker` knows it and so do others, or nobody
+    does (someone must compile it). 2: only busy workers know it: compiled again here rather
+    than left waiting while this worker idles.
+    """
     if job.passed >= OVERTAKES:
         return -1
     others = [w for w in workers if w is not worker and w.ready and not w.retiring]
     known_elsewhere = job.key is None or any(job.key in w.keys for w in others)
     if job.key is None or job.key in worker.keys:
         return int(known_elsewhere)
-    return 2 + known_elsewhere
+    return 1 + known_elsewhere
 
 
 def take(jobs, job) -> None:
