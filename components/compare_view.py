@@ -72,7 +72,8 @@ def _live() -> None:
     if any(len(h) for h in histories):  # no empty axes before the first epoch, as on Train
         thin = [history.thinned(h) for h in histories]
         lines = _lines(batch, thin)
-        render_live(curves_figure(lines, n_tasks, state["cmp_per_task"], state["cmp_log"]))
+        figure = curves_figure(lines, n_tasks, state["cmp_per_task"], state["cmp_log"])
+        render_live([("", figure)])
     if batch.collect_if_done():
         st.rerun(scope="app")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import itertools
 import math
 import re
 
@@ -26,8 +25,13 @@ import streamlit as st
 from components.live_scale import VIEW, at, label, span, ticks, values
 
 GRID = "rgba(128,128,128,0.25)"
-DASHES = {"dot": "2 3", "dash": "6 4", "longdash": "10 4", "dashdot": "6 3 2 3"}
-DASHES["longdashdot"] = "10 3 2 3"
+DASHES = {  # Plotly's dash names as SVG dash arrays
+    "dot": "2 3",
+    "dash": "6 4",
+    "longdash": "10 4",
+    "dashdot": "6 3 2 3",
+    "longdashdot": "10 3 2 3",
+}
 TEXT = "font-size:12px;opacity:0.8;white-space:nowrap"
 
 
@@ -77,7 +81,8 @@ def _panel(fig: go.Figure, axes: tuple[str, str], traces: list, height: int) -> 
     log = y_axis.type == "log"
     xs = span(traces, "x", None, False)
     ys = span(traces, "y", y_axis.range, log)
-    svg = [_bands(layout, axes, ys, log), _grid(xs, ys, log)]
+    y_marks = ticks(ys, log)  # labelled on the left, gridlines across
+    svg = [_bands(layout, axes, ys, log), _grid(y_marks, ys, log)]
     svg += [_polyline(trace, xs, ys, log) for trace in traces]
     picture = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW} {VIEW}" '
@@ -92,7 +97,7 @@ def _panel(fig: go.Figure, axes: tuple[str, str], traces: list, height: int) -> 
     y_ticks = "".join(
         f'<span style="position:absolute;right:4px;top:{100 - at(t, ys, log) / 10:.2f}%;'
         f'transform:translateY(-50%);{TEXT}">{label(t)}</span>'
-        for t in ticks(ys, log)
+        for t in y_marks
     )
     x_ticks = "".join(
         f'<span style="position:absolute;left:{at(t, xs, False) / 10:.2f}%;'
@@ -114,12 +119,12 @@ def _panel(fig: go.Figure, axes: tuple[str, str], traces: list, height: int) -> 
     )
 
 
-def _grid(xs, ys, log: bool) -> str:
-    heights = [VIEW - at(t, ys, log) for t in ticks(ys, log)]
+def _grid(marks: list[float], ys, log: bool) -> str:
+    """A faint horizontal line at every labelled y value."""
     return "".join(
         f'<line x1="0" x2="{VIEW}" y1="{h:.1f}" y2="{h:.1f}" stroke="{GRID}" '
         'vector-effect="non-scaling-stroke"/>'
-        for h in heights
+        for h in (VIEW - at(t, ys, log) for t in marks)
     )
 
 
@@ -228,12 +233,12 @@ def _text(value) -> str:
     return html.escape(str(value)) if value else ""
 
 
-def render_live(*figures: go.Figure, titles: tuple[str, ...] = ()) -> None:
-    """Draw growing charts (see the module's note), each under its title if given, as one
+def render_live(charts: list[tuple[str, go.Figure]]) -> None:
+    """Draw growing charts (see the module's note), each under its title ("": none), as one
     element: the browser redraws its whole page once per element a poll sends."""
     headed = [
         (f'<p style="font-weight:600;margin:1rem 0 0.25rem">{_text(title)}</p>' if title else "")
         + figure_html(fig)
-        for fig, title in itertools.zip_longest(figures, titles[: len(figures)], fillvalue="")
+        for title, fig in charts
     ]
     st.html("".join(headed))

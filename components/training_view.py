@@ -91,11 +91,12 @@ def _live_panel(n_tasks: int) -> None:
         render_progress(batch.progress(training_service(), [""], [len(history)]))
         if len(history):
             thinned = losses.thinned(history)
-            figures = [loss_figure(thinned, n_tasks, state["log_scale"])]
+            charts = [("", loss_figure(thinned, n_tasks, state["log_scale"]))]
             if has_conflict(history):
                 # Measured on at most MAX_CONFLICT_POINTS epochs: drawn whole, not thinned.
-                figures.append(conflict_figure(history, state["conflict_pairs"]))
-            render_live(*figures, titles=("", "Gradient conflict between tasks"))
+                conflict = conflict_figure(history, state["conflict_pairs"])
+                charts.append(("Gradient conflict between tasks", conflict))
+            render_live(charts)
         if batch.collect_if_done():
             st.rerun(scope="app")
 
