@@ -9,8 +9,14 @@ from components.charts import CHART
 from components.compare_charts import curves_figure, scatter_figure
 from components.compare_picker import current_configs, render_picker
 from components.data_source import training_data
-from components.live_chart import render_live
-from components.progress import render_progress
+from components.live_chart import template
+from components.live_view import (
+    ENDING_SECONDS,
+    SERVER_POLL_SECONDS,
+    drawn_columns,
+    probes,
+    render_live,
+)
 from components.resources import analysis_for, training_service
 from components.state import training_settings
 from components.sweep_view import render_sweep
@@ -24,12 +30,10 @@ from models.experiments.results import (
     results_table,
 )
 from models.spec import ModelSpec, SpecError
-from models.training import history
 from models.training.batch import Batch
 from models.training.csv_write import safe_csv
 
 BATCH = "cmp_batch"
-POLL_SECONDS = 0.5
 
 
 def _batch() -> Batch | None:
@@ -58,6 +62,13 @@ def _lines(batch: Batch, histories: list) -> list:
     return [(c.label, batch.colours[c.spec], h) for c, h in zip(items, histories, strict=True)]
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _live_chart(columns, runs: tuple, n_tasks: int, per_task: bool, log_scale: bool) -> dict:
+    """The growing curves of runs ((label, colour), ...), described once per setting."""
+    lines = [(label, colour, p) for (label, colour), p in zip(runs, probes(columns), strict=True)]
+    return template(curves_figure(lines, n_tasks, per_task, log_scale), columns)
+
+
 @guarded("live comparison")
 def _live() -> None:
     """Polled while the batch runs: a progress bar per run and the growing curves."""
@@ -65,15 +76,14 @@ def _live() -> None:
     if not _running():
         return
     batch = _batch()
-    histories = batch.histories()  # each progress file read once per poll
-    labels = [c.label for c in batch.items]
-    render_progress(batch.progress(training_service(), labels, [len(h) for h in histories]))
+    reports = batch.progress(training_service(), [c.label for c in batch.items])
+    runs = tuple((c.label, batch.colours[c.spec]) for c in batch.items)
     n_tasks = batch.items[0].spec.n_tasks
-    if any(len(h) for h in histories):  # no empty axes before the first epoch, as on Train
-        thin = [history.thinned(h) for h in histories]
-        lines = _lines(batch, thin)
-        figure = curves_figure(lines, n_tasks, state["cmp_per_task"], state["cmp_log"])
-        render_live([("", figure)])
+    chart = _live_chart(
+        drawn_columns(batch), runs, n_tasks, state["cmp_per_task"], state["cmp_log"]
+    )
+    if render_live(batch, reports, [("", chart)], key="cmp_live"):
+        batch.wait(ENDING_SECONDS)
     if batch.collect_if_done():
         st.rerun(scope="app")
 
@@ -167,7 +177,7 @@ def render_compare(spec: ModelSpec) -> None:
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).
     with st.container():
-        st.fragment(_live, run_every=POLL_SECONDS if running else None)()
+        st.fragment(_live, run_every=SERVER_POLL_SECONDS if running else None)()
     _results()
     st.divider()
     render_sweep(spec)

@@ -1,30 +1,26 @@
-"""A growing chart as plain HTML and SVG, redrawn several times a second while a run trains.
+"""What a growing chart shows, as plain data the browser draws from while a run trains.
 
-The live charts used to be Plotly pictures. A CPU profile of the browser during a 2,000-epoch
-run put 4.3 of its 9 s in Plotly's code, and on a 2-core machine the browser's time comes out
-of training. The figure is still built by the same function as the finished, interactive
-chart (one fact in one place); this module only draws what a live chart shows: its lines,
-axes, legend, subplot titles, shaded bands and reference lines.
+The live charts used to be redrawn by the server several times a second, and every redraw
+was a Streamlit rerun that cost the browser ~100 ms of work on this page: on a 2-core machine
+that time came out of training, which ran at half speed. Now the browser fetches the run's
+progress file itself and draws the lines (`components/live_chart.js`, mounted by
+`components.live_view`); the page reruns only when the run ends.
 
-Each panel's plot area is an SVG picture stretched to the panel (`preserveAspectRatio="none"`)
-whose strokes keep their width (`vector-effect`), so the chart fills any column width; text is
-HTML in the page's own font and colour, so it reads in light and dark themes alike.
+The chart is still described by the same function as the finished, interactive Plotly chart
+(one fact in one place): it is built from `probe` histories, one row whose every value names
+its own column, so each trace's x and y say which column of which run it plots. This module
+reads off what a live chart shows: panels in reading order, their axes, titles, shaded bands,
+reference lines and notes, the legend, and each line's column, colour, width and dash.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import math
 import re
+from collections.abc import Sequence
 
-import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-from components.live_scale import VIEW, at, label, span, ticks, values
-
-GRID = "rgba(128,128,128,0.25)"
 DASHES = {  # Plotly's dash names as SVG dash arrays
     "dot": "2 3",
     "dash": "6 4",
@@ -32,19 +28,27 @@ DASHES = {  # Plotly's dash names as SVG dash arrays
     "dashdot": "6 3 2 3",
     "longdashdot": "10 3 2 3",
 }
-TEXT = "font-size:12px;opacity:0.8;white-space:nowrap"
+_CODE = 1000  # probe value = feed * _CODE + column index + 1: positive, so log axes keep it
+DEFAULT_COLOUR = "#7F7F7F"
 
 
-def figure_html(fig: go.Figure) -> str:
-    """The figure's line traces, axes and legend as one HTML block (see the module's note)."""
+def probe(columns: Sequence[str], feed: int = 0) -> pd.DataFrame:
+    """One row whose value in each column names (`feed`, that column)."""
+    return pd.DataFrame([[feed * _CODE + i + 1 for i in range(len(columns))]], columns=columns)
+
+
+def template(fig: go.Figure, columns: Sequence[Sequence[str]]) -> dict:
+    """The live drawing of `fig`, a figure built from `probe(columns[k], k)` for each feed k."""
     layout = fig.layout
     panels = _panels(fig)
-    columns = len({_domain(layout, x, "x") for x, _ in panels})
-    rows = max(1, math.ceil(len(panels) / columns))
-    plot_height = max(120, ((layout.height or 380) - 60) // rows - 40)
-    cells = "".join(_panel(fig, axes, traces, plot_height) for axes, traces in panels.items())
-    grid = f"display:grid;grid-template-columns:repeat({columns},minmax(0,1fr));gap:8px 24px"
-    return f'<div class="lse-live">{_legend(fig)}<div style="{grid}">{cells}</div></div>'
+    grid_columns = len({_domain(layout, x, "x") for x, _ in panels})
+    rows = max(1, -(-len(panels) // grid_columns))
+    return {
+        "columns": grid_columns,
+        "height": max(120, ((layout.height or 380) - 60) // rows - 40),
+        "legend": _legend(fig),
+        "panels": [_panel(layout, axes, traces, columns) for axes, traces in panels.items()],
+    }
 
 
 def _panels(fig: go.Figure) -> dict[tuple[str, str], list]:
@@ -75,129 +79,79 @@ def _domain(layout, ref: str, letter: str) -> float:
     return round(float(domain[0]) if domain else 0.0, 3)
 
 
-def _panel(fig: go.Figure, axes: tuple[str, str], traces: list, height: int) -> str:
-    layout = fig.layout
+def _panel(layout, axes: tuple[str, str], traces: list, columns) -> dict:
     x_axis, y_axis = _axis(layout, axes[0], "x"), _axis(layout, axes[1], "y")
-    log = y_axis.type == "log"
-    xs = span(traces, "x", None, False)
-    ys = span(traces, "y", y_axis.range, log)
-    y_marks = ticks(ys, log)  # labelled on the left, gridlines across
-    svg = [_bands(layout, axes, ys, log), _grid(y_marks, ys, log)]
-    svg += [_polyline(trace, xs, ys, log) for trace in traces]
-    picture = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW} {VIEW}" '
-        f'preserveAspectRatio="none">{"".join(svg)}</svg>'
-    )
-    # An image, because st.html's sanitiser removes inline <svg>; a data URI is kept.
-    source = base64.b64encode(picture.encode()).decode()
-    plot = (
-        f'<img alt="" src="data:image/svg+xml;base64,{source}" '
-        'style="position:absolute;inset:0;width:100%;height:100%">' + _notes(layout, axes, ys, log)
-    )
-    y_ticks = "".join(
-        f'<span style="position:absolute;right:4px;top:{100 - at(t, ys, log) / 10:.2f}%;'
-        f'transform:translateY(-50%);{TEXT}">{label(t)}</span>'
-        for t in y_marks
-    )
-    x_ticks = "".join(
-        f'<span style="position:absolute;left:{at(t, xs, False) / 10:.2f}%;'
-        f'transform:translateX(-50%);{TEXT}">{label(t)}</span>'
-        for t in ticks(xs, False)
-    )
-    y_title = _text(y_axis.title.text)
-    return (
-        f"<div>{_subplot_title(layout, axes)}"
-        f'<div style="display:flex;height:{height}px">'
-        f'<div style="width:16px;writing-mode:vertical-rl;transform:rotate(180deg);'
-        f'text-align:center;font-size:12px">{y_title}</div>'
-        f'<div style="position:relative;width:44px">{y_ticks}</div>'
-        f'<div style="position:relative;flex:1;border-left:1px solid {GRID};'
-        f'border-bottom:1px solid {GRID}">{plot}</div></div>'
-        f'<div style="position:relative;height:18px;margin-left:60px">{x_ticks}</div>'
-        f'<div style="text-align:center;font-size:12px;margin-left:60px">'
-        f"{_text(x_axis.title.text)}</div></div>"
-    )
+    return {
+        "title": _subplot_title(layout, axes),
+        "xtitle": x_axis.title.text or "",
+        "ytitle": y_axis.title.text or "",
+        "log": y_axis.type == "log",
+        "yrange": list(y_axis.range) if y_axis.range is not None else None,
+        "shapes": _shapes(layout, axes),
+        "notes": _notes(layout, axes),
+        "traces": [_trace(trace, columns) for trace in traces],
+    }
 
 
-def _grid(marks: list[float], ys, log: bool) -> str:
-    """A faint horizontal line at every labelled y value."""
-    return "".join(
-        f'<line x1="0" x2="{VIEW}" y1="{h:.1f}" y2="{h:.1f}" stroke="{GRID}" '
-        'vector-effect="non-scaling-stroke"/>'
-        for h in (VIEW - at(t, ys, log) for t in marks)
-    )
+def _column(code: float, columns) -> tuple[int, str]:
+    """(feed, column name) a probe value names."""
+    feed, index = divmod(int(code) - 1, _CODE)
+    return feed, columns[feed][index]
 
 
-def _polyline(trace, xs, ys, log: bool) -> str:
-    """The trace as one polyline per unbroken stretch (NaN breaks it unless connectgaps)."""
-    x, y = values(trace, "x"), values(trace, "y")
-    good = np.isfinite(x) & np.isfinite(y) & ((y > 0) if log else True)
-    if trace.connectgaps:
-        x, y, good = x[good], y[good], good[good]
+def _trace(trace, columns) -> dict:
+    feed, x = _column(trace.x[0], columns)
+    _, y = _column(trace.y[0], columns)
     line = trace.line
-    dash = DASHES.get(line.dash or "solid", "")
-    style = (
-        f'fill="none" stroke="{line.color or "#7F7F7F"}" stroke-width="{line.width or 2}" '
-        f'stroke-linejoin="round" vector-effect="non-scaling-stroke"'
-        + (f' stroke-dasharray="{dash}"' if dash else "")
-    )
-    px = (x - xs[0]) / (xs[1] - xs[0]) * VIEW
-    py = VIEW - ((np.log10(np.where(good, y, 1)) if log else y) - ys[0]) / (ys[1] - ys[0]) * VIEW
-    out, start = [], None
-    for i in range(len(x) + 1):
-        if i < len(x) and good[i]:
-            start = i if start is None else start
-            continue
-        if start is not None and i - start > 1:
-            points = " ".join(
-                f"{a:.0f},{b:.0f}" for a, b in zip(px[start:i], py[start:i], strict=True)
-            )
-            out.append(f'<polyline points="{points}" {style}/>')
-        start = None
-    return "".join(out)
+    return {
+        "feed": feed,
+        "x": x,
+        "y": y,
+        "colour": line.color or DEFAULT_COLOUR,
+        "width": line.width or 2,
+        "dash": DASHES.get(line.dash or "solid", ""),
+        "gaps": bool(trace.connectgaps),  # join across epochs it was not measured on
+    }
 
 
 def _in_panel(item, axes: tuple[str, str]) -> bool:
     return (item.yref or "y") == axes[1] and (item.xref or "").split(" ")[0] == axes[0]
 
 
-def _bands(layout, axes, ys, log: bool) -> str:
+def _shapes(layout, axes) -> list[dict]:
     """Shaded y bands (Plotly's hrect) and horizontal lines (hline) of this panel."""
     out = []
     for shape in layout.shapes or ():
-        if not _in_panel(shape, axes):
+        if not _in_panel(shape, axes) or shape.type not in ("rect", "line"):
             continue
-        high, low = max(shape.y0, shape.y1), min(shape.y0, shape.y1)
-        top, bottom = VIEW - at(high, ys, log), VIEW - at(low, ys, log)
-        if shape.type == "rect":
-            out.append(
-                f'<rect x="0" width="{VIEW}" y="{top:.1f}" height="{bottom - top:.1f}" '
-                f'fill="{shape.fillcolor}" fill-opacity="{shape.opacity or 1}"/>'
-            )
-        elif shape.type == "line":
-            dash = DASHES.get(shape.line.dash or "solid", "")
-            out.append(
-                f'<line x1="0" x2="{VIEW}" y1="{top:.1f}" y2="{top:.1f}" '
-                f'stroke="{shape.line.color}" stroke-width="{shape.line.width or 1}" '
-                f'stroke-dasharray="{dash}" vector-effect="non-scaling-stroke"/>'
-            )
-    return "".join(out)
-
-
-def _notes(layout, axes, ys, log: bool) -> str:
-    """Text placed in this panel's data coordinates (a band's label)."""
-    out = []
-    for note in layout.annotations or ():
-        if not _in_panel(note, axes):
-            continue
-        top = 100 - at(note.y, ys, log) / 10
-        lift = "-100%" if note.yanchor == "bottom" else "-50%"
-        colour = f"color:{note.font.color};" if note.font.color else ""
         out.append(
-            f'<span style="position:absolute;left:{100 * (note.x or 0):.1f}%;top:{top:.2f}%;'
-            f'transform:translateY({lift});padding:0 4px;{colour}{TEXT}">{_text(note.text)}</span>'
+            {
+                "type": shape.type,
+                "y0": min(shape.y0, shape.y1),
+                "y1": max(shape.y0, shape.y1),
+                "fill": shape.fillcolor,
+                "opacity": shape.opacity or 1,
+                "colour": shape.line.color,
+                "width": shape.line.width or 1,
+                "dash": DASHES.get(shape.line.dash or "solid", ""),
+            }
         )
-    return "".join(out)
+    return out
+
+
+def _notes(layout, axes) -> list[dict]:
+    """Text placed in this panel's data coordinates (a band's label)."""
+    return [
+        {
+            "text": str(note.text),
+            "x": note.x or 0,
+            "y": note.y,
+            "colour": note.font.color,
+            "above": note.yanchor == "bottom",
+        }
+        for note in layout.annotations or ()
+        if _in_panel(note, axes)
+    ]
 
 
 def _subplot_title(layout, axes: tuple[str, str]) -> str:
@@ -208,37 +162,21 @@ def _subplot_title(layout, axes: tuple[str, str]) -> str:
     for note in layout.annotations or ():
         if note.xref == "paper" and note.yref == "paper" and abs(note.x - centre) < 1e-3:
             if abs(note.y - top) < 1e-3:
-                return f'<div style="text-align:center;font-size:14px">{_text(note.text)}</div>'
+                return str(note.text)
     return ""
 
 
-def _legend(fig: go.Figure) -> str:
+def _legend(fig: go.Figure) -> list[dict]:
+    """Named lines shown in the legend (none when there is only one)."""
     entries = [t for t in fig.data if t.name and t.showlegend is not False]
     if len(entries) < 2:
-        return ""
-    items = []
-    for trace in entries:
-        dash = trace.line.dash or "solid"
-        style = "solid" if dash == "solid" else "dotted" if dash == "dot" else "dashed"
-        colour, width = trace.line.color or "#7F7F7F", min(trace.line.width or 2, 3)
-        swatch = f'<span style="width:28px;border-top:{width:g}px {style} {colour}"></span>'
-        items.append(
-            f'<span style="display:inline-flex;align-items:center;gap:4px;margin-right:14px;'
-            f'font-size:12px">{swatch}{_text(trace.name)}</span>'
-        )
-    return f'<div style="display:flex;flex-wrap:wrap;margin-bottom:6px">{"".join(items)}</div>'
-
-
-def _text(value) -> str:
-    return html.escape(str(value)) if value else ""
-
-
-def render_live(charts: list[tuple[str, go.Figure]]) -> None:
-    """Draw growing charts (see the module's note), each under its title ("": none), as one
-    element: the browser redraws its whole page once per element a poll sends."""
-    headed = [
-        (f'<p style="font-weight:600;margin:1rem 0 0.25rem">{_text(title)}</p>' if title else "")
-        + figure_html(fig)
-        for title, fig in charts
+        return []
+    return [
+        {
+            "name": str(t.name),
+            "colour": t.line.color or DEFAULT_COLOUR,
+            "width": min(t.line.width or 2, 3),
+            "dash": t.line.dash or "solid",
+        }
+        for t in entries
     ]
-    st.html("".join(headed))

@@ -7,7 +7,7 @@ import streamlit as st
 from models.training.batch import Progress
 
 
-def _text(report: Progress) -> str:
+def _stage(report: Progress) -> str:
     if report.stage == "ended":
         return f"ended after {report.done:,} of {report.total:,} epochs"
     if report.stage == "queued":
@@ -20,9 +20,13 @@ def _text(report: Progress) -> str:
     return f"epoch {report.done:,} / {report.total:,}{left}"
 
 
+def text_of(report: Progress) -> str:
+    """What a job's bar says; a lone job's bar needs no label."""
+    text = _stage(report)
+    return f"{report.label}: {text}" if report.label else text[0].upper() + text[1:]
+
+
 def render_progress(reports: list[Progress]) -> None:
-    """One bar per job; a lone job's bar needs no label."""
+    """One bar per job."""
     for report in reports:
-        text = _text(report)
-        text = f"{report.label}: {text}" if report.label else text[0].upper() + text[1:]
-        st.progress(report.fraction, text=text)
+        st.progress(report.fraction, text=text_of(report))

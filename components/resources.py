@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.live_view import LIVE_ROOT, served
 from models.analysis.graph import aligned_layers_dot, to_dot
 from models.analysis.palette import conflict_fill
 from models.analysis.records import Analysis
@@ -21,7 +22,7 @@ from models.training.toy_data import DataSpec
 @st.cache_resource(show_spinner=False)
 def training_service() -> TrainingService:
     """One pool of training workers per server, shared by every session (jobs stay private)."""
-    return service_from_environment()
+    return service_from_environment(live_root=LIVE_ROOT if served() else None)
 
 
 @st.cache_data(max_entries=64, show_spinner="Building the Keras model…")

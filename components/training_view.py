@@ -12,8 +12,14 @@ from components.boundary import guarded
 from components.charts import CHART, conflict_figure, data_figure, forecast_figure, loss_figure
 from components.conflict_view import render_where_tasks_conflict
 from components.data_source import training_data
-from components.live_chart import render_live
-from components.progress import render_progress
+from components.live_chart import template
+from components.live_view import (
+    ENDING_SECONDS,
+    SERVER_POLL_SECONDS,
+    drawn_columns,
+    probes,
+    render_live,
+)
 from components.resources import dataset, training_service
 from components.run_insights import (
     conflict_options,
@@ -27,17 +33,7 @@ from models.experiments.configurations import short_name
 from models.spec import ModelSpec, SpecError
 from models.training import history as losses
 from models.training.batch import Batch
-from models.training.history import has_conflict
 from models.training.jobs import TrainJob
-
-POLL_SECONDS = 0.15  # live chart refresh while one job runs; each poll costs ~30 ms of server CPU
-
-
-def poll_seconds() -> float:
-    """The live panel polls less often while many jobs are active, so the server stays
-    responsive: every poll of every session redraws its charts in the server process."""
-    return POLL_SECONDS * max(1, training_service().active())
-
 
 BATCH = "train_batch"  # session key of this tab's batch of one
 RUNS = "train_runs"  # how many runs this session started: run numbers are per session
@@ -87,18 +83,27 @@ def _live_panel(n_tasks: int) -> None:
         )
         return
     if batch.running:
-        (history,) = batch.histories()
-        render_progress(batch.progress(training_service(), [""], [len(history)]))
-        if len(history):
-            thinned = losses.thinned(history)
-            charts = [("", loss_figure(thinned, n_tasks, state["log_scale"]))]
-            if has_conflict(history):
-                # Measured on at most MAX_CONFLICT_POINTS epochs: drawn whole, not thinned.
-                conflict = conflict_figure(history, state["conflict_pairs"])
-                charts.append(("Gradient conflict between tasks", conflict))
-            render_live(charts)
+        track = batch.handles[0].job.config.track_conflict
+        charts = _live_charts(
+            drawn_columns(batch), n_tasks, state["log_scale"], state["conflict_pairs"], track
+        )
+        reports = batch.progress(training_service(), [""])
+        if render_live(batch, reports, charts, key="train_live"):
+            batch.wait(ENDING_SECONDS)
         if batch.collect_if_done():
             st.rerun(scope="app")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _live_charts(columns, n_tasks: int, log_scale: bool, pairs: bool, track: bool) -> list:
+    """The growing loss chart and, if the run measures it, the conflict chart: described
+    once per setting, not on every server poll."""
+    (probe,) = probes(columns)
+    charts = [("", template(loss_figure(probe, n_tasks, log_scale), columns))]
+    if track:  # drawn once the run's file has the cosines
+        conflict = conflict_figure(probe, pairs)
+        charts.append(("Gradient conflict between tasks", template(conflict, columns)))
+    return charts
 
 
 def _outcome(n_tasks: int) -> None:
@@ -202,7 +207,8 @@ def render_training(spec: ModelSpec) -> None:
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).
     with st.container():
-        st.fragment(_live_panel, run_every=poll_seconds() if running else None)(spec.n_tasks)
+        poll = SERVER_POLL_SECONDS if running else None
+        st.fragment(_live_panel, run_every=poll)(spec.n_tasks)
     _outcome(spec.n_tasks)
     if source is None:
         return

@@ -81,12 +81,13 @@ def test_train_fills_the_chart_and_finishes(app_url, page):
     page.get_by_role("button", name="Train", exact=True).click()
     # live: the progress text counts epochs while the chart fills
     page.wait_for_selector("text=/Epoch [0-9,]+ \\/ 2,000/", timeout=90_000)
-    # the growing chart is the light drawing: its plot area is a decoded picture across the
-    # column (looked up in one go: every poll replaces the element)
+    # the growing chart is drawn by the browser from the run's progress file: lines in a plot
+    # area across the column (looked up in one go: each redraw replaces the element)
     page.wait_for_function(
-        """() => [...document.querySelectorAll('.lse-live img')].some(img => {
-            const box = img.getBoundingClientRect();
-            return img.complete && img.naturalWidth > 0 && box.width > 500 && box.height > 200;
+        """() => [...document.querySelectorAll('.lse-live svg')].some(svg => {
+            const box = svg.getBoundingClientRect();
+            return svg.querySelectorAll('polyline').length >= 10 && box.width > 500
+              && box.height > 200;
         })""",
         timeout=90_000,
     )

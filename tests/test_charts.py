@@ -8,7 +8,6 @@ import pandas as pd
 from components.charts import gates_figure, loss_figure
 from components.compare_charts import curves_figure, scatter_figure
 from histories import history_of
-from models.training import history as losses
 
 
 def test_log_axes_are_labelled_at_decades_only():
@@ -34,15 +33,3 @@ def test_gate_shares_are_a_heatmap_from_zero_to_one():
     (heatmap,) = gates_figure(np.array([[0.8, 0.2], [0.3, 0.7]])).data
     assert (heatmap.zmin, heatmap.zmax) == (0.0, 1.0)
     assert list(heatmap.x) == ["expert 1", "expert 2"] and list(heatmap.y) == ["task 1", "task 2"]
-
-
-def test_a_live_chart_gets_a_few_hundred_evenly_spaced_epochs_and_the_last():
-    from models.training.history import thinned
-
-    history = history_of(list(np.linspace(3, 1, 2001)), 2)
-    thin = thinned(history, points=250)
-    epochs = thin[losses.EPOCH].to_numpy()
-    assert len(thin) <= 252 and epochs[0] == 1 and epochs[-1] == 2001
-    assert len(set(np.diff(epochs[:-1]))) == 1  # evenly spaced before the last
-    short = history.iloc[:200]
-    assert thinned(short, points=250) is short

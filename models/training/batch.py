@@ -7,6 +7,7 @@ Plain Python: the page keeps a `Batch` in its session state and only draws what 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent import futures
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -77,6 +78,10 @@ class Batch:
         for handle in self.handles:
             if not handle.done():
                 handle.stop()
+
+    def wait(self, seconds: float) -> None:
+        """Block up to `seconds` for every job to end (the browser saw their end lines)."""
+        futures.wait([h.future for h in self.handles], timeout=seconds)
 
     def collect_if_done(self) -> bool:
         """Keep every job's outcome once all have ended; True when that just happened."""

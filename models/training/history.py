@@ -77,6 +77,14 @@ def pairs_in(history: pd.DataFrame) -> list[tuple[int, int]]:
     return [tuple(int(t) - 1 for t in name.removeprefix(_PAIR_PREFIX).split("_")) for name in names]
 
 
+def drawn_live(n_tasks: int) -> list[str]:
+    """The columns a growing chart may draw: the losses, and the cosines if the run measures
+    them (the page draws whichever of these a run's file has)."""
+    names = [EPOCH, total("train"), total("val")]
+    names += [task(split, t) for split in SPLITS for t in range(n_tasks)]
+    return names + [CONFLICT_MEAN] + [pair(i, j) for i, j in task_pairs(n_tasks)]
+
+
 def empty(history: pd.DataFrame) -> pd.DataFrame:
     """A history with the same columns and no epochs."""
     return pd.DataFrame(columns=history.columns)
@@ -105,17 +113,6 @@ def frame(rows: np.ndarray, n_tasks: int, layers: Sequence[str] = ()) -> pd.Data
     table = pd.DataFrame(measures, columns=names)
     history[CONFLICT_MEAN] = table[pairs].mean(axis=1)  # skips a NaN pair
     return pd.concat([history, table], axis=1)
-
-
-def thinned(history: pd.DataFrame, points: int = 250) -> pd.DataFrame:
-    """At most `points` + 1 evenly spaced epochs, the last always among them: a live chart
-    stays as cheap to send and redraw at epoch 2,000 as at epoch 200."""
-    step = -(-len(history) // points)
-    if step <= 1:
-        return history
-    keep = np.zeros(len(history), bool)
-    keep[::step] = keep[-1] = True
-    return history[keep]
 
 
 def to_csv(history: pd.DataFrame) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -29,8 +30,11 @@ import pandas as pd
 from models.architectures.presets import MODEL_1, MODEL_2
 from models.spec import ModelSpec
 from models.training.compiled import CACHE_SIZE
+from models.training.live_files import live_folder
 from models.training.pool import WorkerPool
+from models.training.sizing import WORKERS_VARIABLE, default_workers
 from models.training.worker import (
+    END_LINE,
     MODEL_ERROR_FILE,
     MODEL_FILE,
     TrainJob,
@@ -60,6 +64,7 @@ class JobHandle:
     job: TrainJob
     folder: Path
     future: Future
+    progress: Path  # the losses file: in `folder`, or where the browser can fetch it
     _offset: int = 0
     _columns: list[str] = field(default_factory=list)
     _rows: list = field(default_factory=list)
@@ -76,7 +81,7 @@ class JobHandle:
 
     def rows(self) -> np.ndarray:
         """Every epoch's losses so far: columns epoch, train_total, val_total, per task..."""
-        path = self.folder / "progress.csv"
+        path = self.progress
         if path.exists():
             with open(path, encoding="utf-8") as src:
                 src.seek(self._offset)
@@ -86,7 +91,9 @@ class JobHandle:
             lines = complete.splitlines()
             if lines and not self._columns:
                 self._columns = lines.pop(0).split(",")
-            self._rows += [[float(v) for v in line.split(",")] for line in lines]
+            self._rows += [
+                [float(v) for v in line.split(",")] for line in lines if line != END_LINE
+            ]
         if self._rows and self._first_seen is None:
             self._first_seen = (time.time(), len(self._rows))
         return np.array(self._rows, dtype=float)
@@ -131,42 +138,16 @@ class JobHandle:
             return None, f"Training failed: {error}"
 
 
-WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
-WORKER_MB = 450  # a worker's own memory (PSS) after a few specs, before it is replaced
-SERVER_MB = 450  # the Streamlit server's, with the page's caches
-
-
-def default_workers(cores: int | None = None, memory_mb_available: float | None = None) -> int:
-    """One worker per core the machine can also hold in memory (at least one)."""
-    cores = cores or len(os.sched_getaffinity(0))
-    memory = memory_mb_available if memory_mb_available is not None else _memory_limit_mb()
-    return max(1, min(cores, int((memory - SERVER_MB) // WORKER_MB)))
-
-
-def _memory_limit_mb() -> float:
-    """The container's memory limit (cgroup v2 or v1), else the machine's available memory."""
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(path).read_text(encoding="ascii").strip()
-        except OSError:
-            continue
-        if text.isdigit() and int(text) < 2**60:  # "max" or a huge number: no limit
-            return int(text) / 2**20
-    with open("/proc/meminfo", encoding="ascii") as info:
-        fields = dict(line.split(":", 1) for line in info)
-    return int(fields["MemAvailable"].split()[0]) / 1024
-
-
 # Compiled by every worker as it starts: the two models the question asks about, at its sizes.
 # They are on the first tab, and a click on either must not wait for a compile (model 2: ~4 s).
 QUESTION_MODELS = (MODEL_1.on(ModelSpec()), MODEL_2.on(ModelSpec()))
 
 
-def service_from_environment() -> TrainingService:
+def service_from_environment(live_root: Path | None = None) -> TrainingService:
     """The server's service: `LSE_TRAIN_WORKERS` workers (default: from cores and memory),
-    each compiling QUESTION_MODELS as it starts."""
+    each compiling QUESTION_MODELS as it starts; progress files under `live_root` if given."""
     workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers()
-    return TrainingService(workers=workers, warm_specs=QUESTION_MODELS)
+    return TrainingService(workers=workers, warm_specs=QUESTION_MODELS, live_root=live_root)
 
 
 class TrainingService:
@@ -177,9 +158,11 @@ class TrainingService:
         workers: int = 1,
         growth_cap_mb: float = 150.0,  # ~55 MB per compiled spec: the page's few fit
         warm_specs: tuple[ModelSpec, ...] = (),
+        live_root: Path | None = None,  # progress files go here (the page serves it), if given
     ):
         self.workers = workers
         self.root = Path(tempfile.mkdtemp(prefix="lse-jobs-"))
+        self.live = live_folder(live_root) if live_root else None
         self._ids, self._lock = itertools.count(1), threading.Lock()
         self._handles: list[JobHandle] = []
         self._pool = WorkerPool(
@@ -209,8 +192,12 @@ class TrainingService:
             job_id = next(self._ids)
             folder = self.root / f"job{job_id}"
             folder.mkdir()
-            future = self._pool.submit(run_job, job, str(folder), key=job.spec)
-            handle = JobHandle(job_id, job, folder, future)
+            # Named unguessably when served: only the session that holds the handle knows it.
+            progress = self.live / f"{secrets.token_urlsafe(16)}.csv" if self.live else None
+            progress = progress or folder / "progress.csv"
+            progress.touch()  # there from the start: the browser may fetch it at once
+            future = self._pool.submit(run_job, job, str(folder), str(progress), key=job.spec)
+            handle = JobHandle(job_id, job, folder, future, progress)
             self._handles.append(handle)
             return handle
 
@@ -242,3 +229,5 @@ class TrainingService:
     def shutdown(self) -> None:
         self._pool.shutdown()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self.live:
+            shutil.rmtree(self.live, ignore_errors=True)

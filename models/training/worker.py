@@ -16,6 +16,9 @@ from models.training.toy_data import DataSpec
 
 MODEL_FILE = "model.keras"
 MODEL_ERROR_FILE = "model-error.txt"
+# The progress file's last line once the job has ended, however it ended: the page's live view
+# polls the file from the browser and asks the server for the outcome when it sees this.
+END_LINE = "end"
 WORKER_NICENESS = 10  # added to the worker's nice value (raising it needs no privilege)
 
 
@@ -54,17 +57,17 @@ def warm_up(spec: ModelSpec) -> None:
     train(spec, data, TrainConfig(epochs=1, batch_size=8))
 
 
-def run_job(job: TrainJob, folder: str):
-    """Worker side: train, appending each epoch's losses to `folder/progress.csv`.
+def run_job(job: TrainJob, folder: str, progress: str):
+    """Worker side: train, appending each epoch's losses to the file `progress`.
 
-    The file's first line is the history's column names, so the reader needs no copy of them.
-    The trained model (unless the run diverged) is saved as `folder/model.keras`.
+    The file's first line is the history's column names, so the reader needs no copy of them;
+    its last is END_LINE, written however training ends. The trained model (unless the run
+    diverged) is then saved as `folder/model.keras`.
     """
     root = Path(folder)
     (root / "started").write_text(str(os.getpid()))
-    data = job.data.materialise(job.spec)
     stop_file, written = root / "stop", [0]
-    with open(root / "progress.csv", "a", encoding="utf-8") as out:
+    with open(progress, "a", encoding="utf-8") as out:
 
         def on_progress(done: int, history) -> None:
             if written[0] == 0:
@@ -74,10 +77,14 @@ def run_job(job: TrainJob, folder: str):
             out.flush()
             written[0] = done
 
-        result = train(
-            job.spec, data, job.config, on_progress=on_progress, should_stop=stop_file.exists
-        )
-    if result.weights is not None:  # finished or stopped; a diverged run has no weights
+        try:
+            data = job.data.materialise(job.spec)
+            result = train(
+                job.spec, data, job.config, on_progress=on_progress, should_stop=stop_file.exists
+            )
+        finally:  # before the model is saved: the page's request for the outcome overlaps it
+            out.write(END_LINE + "\n")
+    if result.weights is not None:  # finished or stopped; a diverged run has none
         _save_model(job.spec, result.weights, root)
     return result
 

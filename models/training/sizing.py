@@ -1,0 +1,31 @@
+"""How many training workers a machine can run: one per core that memory also allows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
+WORKER_MB = 450  # a worker's own memory (PSS) after a few specs, before it is replaced
+SERVER_MB = 450  # the Streamlit server's, with the page's caches
+
+
+def default_workers(cores: int | None = None, memory_mb_available: float | None = None) -> int:
+    """One worker per core the machine can also hold in memory (at least one)."""
+    cores = cores or len(os.sched_getaffinity(0))
+    memory = memory_mb_available if memory_mb_available is not None else _memory_limit_mb()
+    return max(1, min(cores, int((memory - SERVER_MB) // WORKER_MB)))
+
+
+def _memory_limit_mb() -> float:
+    """The container's memory limit (cgroup v2 or v1), else the machine's available memory."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:  # "max" or a huge number: no limit
+            return int(text) / 2**20
+    with open("/proc/meminfo", encoding="ascii") as info:
+        fields = dict(line.split(":", 1) for line in info)
+    return int(fields["MemAvailable"].split()[0]) / 1024
