@@ -1,10 +1,7 @@
-// A run's growing progress bars and charts, drawn in the browser from its progress file.
-//
-// The server describes the charts once (components/live_chart.py: panels, axes, bands and
-// each line's column, colour and dash) and mounts this through components/live_view.py. Here
-// the browser fetches each run's progress file a few times a second (only the new bytes) and
-// redraws, so the page does not rerun while a run trains. When every run's file has its end
-// line, it tells the server once ("ended"), which then collects the outcomes.
+// A growing chart's drawing, from the server's description of it (components/live_chart.py:
+// panels, axes, bands and each line's run, column, colour and dash) and the runs' epochs so
+// far. The page's live view (components/live_feed.js, joined to this file by
+// components/live_view.py) reads the runs' progress files and calls chartHtml.
 //
 // Each plot area is an SVG stretched to its panel (preserveAspectRatio="none") whose strokes
 // keep their width (vector-effect), so a chart fills any column; text is HTML in the page's
@@ -12,47 +9,9 @@
 
 export const VIEW = 1000; // a plot area's own units, stretched to its panel
 const TICKS = 5; // about this many labelled ticks per axis
-const FAST_MS = 25; // between the last epoch and the end line
 const MAX_POINTS = 250; // per line: as cheap to draw at epoch 2,000 as at epoch 200
 const GRID = "rgba(128,128,128,0.25)";
 const TEXT = "font-size:12px;opacity:0.8;white-space:nowrap";
-
-const feeds = new Map(); // progress file URL -> what has been read of it
-const mounts = new WeakMap(); // the component's element -> its data and timer
-
-// ---- reading the progress files ----
-
-export function feedFor(url) {
-  if (!feeds.has(url)) {
-    feeds.set(url, { offset: 0, columns: null, rows: [], ended: false, first: null });
-  }
-  return feeds.get(url);
-}
-
-export function readLines(feed, text, endLine) {
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    if (line === endLine) feed.ended = true;
-    else if (!feed.columns) feed.columns = line.split(",");
-    else feed.rows.push(line.split(",").map(Number)); // "nan" becomes NaN
-  }
-  if (feed.rows.length && !feed.first) feed.first = [performance.now(), feed.rows.length];
-}
-
-async function poll(feed, url, endLine) {
-  // Only the bytes not read yet, from the last newline read: a range that always has a byte
-  // is never refused (416), and the browser logs a refused request as an error.
-  const headers = feed.offset ? { Range: `bytes=${feed.offset - 1}-` } : {};
-  const response = await fetch(url, { cache: "no-store", headers });
-  if (!response.ok || (feed.offset && response.status !== 206)) return false;
-  let bytes = new Uint8Array(await response.arrayBuffer());
-  if (feed.offset) bytes = bytes.subarray(1);
-  const complete = bytes.lastIndexOf(10) + 1; // a line still being written waits
-  if (!complete) return false;
-  feed.offset += complete;
-  readLines(feed, new TextDecoder().decode(bytes.subarray(0, complete)), endLine);
-  return true;
-}
 
 // ---- axis scales: ranges, positions and round ticks ----
 
@@ -123,8 +82,8 @@ function thinned(rows) {
 }
 
 // A trace's points: its feed's rows (all of them for a line measured on a schedule).
-function points(trace, urls) {
-  const feed = feeds.get(urls[trace.feed]);
+function points(trace, runs) {
+  const feed = runs[trace.feed];
   if (!feed || !feed.columns) return null;
   const xi = feed.columns.indexOf(trace.x);
   const yi = feed.columns.indexOf(trace.y);
@@ -176,8 +135,8 @@ function shapes(panel, ys) {
   }).join("");
 }
 
-function panelHtml(panel, height, urls) {
-  const lines = panel.traces.map((t) => points(t, urls)).filter(Boolean);
+function panelHtml(panel, height, runs) {
+  const lines = panel.traces.map((t) => points(t, runs)).filter(Boolean);
   const xs = span(lines.flatMap((l) => l.x), null, false, false);
   const ys = span(lines.flatMap((l) => l.y), panel.yrange, panel.log, true);
   const marks = ticks(ys, panel.log);
@@ -227,127 +186,14 @@ function legendHtml(entries) {
 }
 
 // A chart is drawn once some run has an epoch of a column it plots: no empty axes before.
-export function chartHtml({ title, chart }, urls) {
-  const drawn = chart.panels.some((p) => p.traces.some((t) => points(t, urls)));
+// `runs`: per run, {columns, rows} read so far (undefined: nothing yet).
+export function chartHtml({ title, chart }, runs) {
+  const drawn = chart.panels.some((p) => p.traces.some((t) => points(t, runs)));
   if (!drawn) return "";
   const heading = title ? `<p style="font-weight:600;margin:1rem 0 0.25rem">${escape(title)}</p>` : "";
-  const cells = chart.panels.map((p) => panelHtml(p, chart.height, urls)).join("");
+  const cells = chart.panels.map((p) => panelHtml(p, chart.height, runs)).join("");
   const grid = `display:grid;grid-template-columns:repeat(${chart.columns},minmax(0,1fr));` +
     `gap:8px 24px`;
   return `${heading}<div class="lse-live">${legendHtml(chart.legend)}` +
     `<div style="${grid}">${cells}</div></div>`;
-}
-
-// ---- progress bars ----
-
-const count = (n) => n.toLocaleString("en-US");
-
-// The server's text until the run's epochs arrive, then the epoch and an estimate of the
-// time left at the speed seen so far (the server's components/progress.py words the rest).
-function barText(bar, feed, total) {
-  const done = feed ? feed.rows.length : 0;
-  let text;
-  if (feed && feed.ended) text = `ended after ${count(done)} of ${count(total)} epochs`;
-  else if (!done) return bar.status;
-  else {
-    const [since, first] = feed.first;
-    const rate = (performance.now() - since) / 1000 / Math.max(done - first, 0);
-    const left = done > first ? ` · about ${(rate * (total - done)).toFixed(1)} s left` : "";
-    text = `epoch ${count(done)} / ${count(total)}${left}`;
-  }
-  return bar.label ? `${bar.label}: ${text}` : text[0].toUpperCase() + text.slice(1);
-}
-
-export function barsHtml(data) {
-  return data.bars.map((bar) => {
-    const feed = feeds.get(data.urls[bar.feed]);
-    const total = data.totals[bar.feed];
-    const done = feed ? feed.rows.length : 0;
-    const width = Math.min(100, (100 * done) / total).toFixed(1);
-    return `<div class="lse-progress"><div class="lse-progress-text">` +
-      `${escape(barText(bar, feed, total))}</div><div class="lse-track">` +
-      `<div class="lse-fill" style="width:${width}%"></div></div></div>`;
-  }).join("");
-}
-
-// ---- the component ----
-
-function draw(state, charts) {
-  const { data, root } = state;
-  root.querySelector(".lse-bars").innerHTML = barsHtml(data);
-  if (charts) {
-    root.querySelector(".lse-charts").innerHTML =
-      data.charts.map((c) => chartHtml(c, data.urls)).join("");
-  }
-}
-
-// Every run's epochs are in: its end line comes within ~0.1 s, so look more often.
-function ending(data) {
-  return data.urls.every((url, i) => {
-    const feed = feeds.get(url);
-    return feed && (feed.ended || feed.rows.length >= data.totals[i]);
-  });
-}
-
-async function tick(state) {
-  if (state.busy) return;
-  state.busy = true;
-  try {
-    const { urls, texts, end } = state.data;
-    const grown = await Promise.all(urls.map((url, i) => {
-      const feed = feedFor(url);
-      if (feed.ended || texts[i] !== null) return false; // sent by the server instead
-      return poll(feed, url, end).catch(() => false);
-    }));
-    draw(state, grown.some(Boolean)); // the charts only when some run has new lines
-    const ended = urls.every((url) => feeds.get(url).ended);
-    if (ended && !state.told) {
-      state.told = true;
-      state.trigger("ended", true);
-    }
-  } finally {
-    state.busy = false;
-  }
-  schedule(state);
-}
-
-// The next look, until the server has been told or the view is gone.
-function schedule(state) {
-  clearTimeout(state.timer);
-  const wait = ending(state.data) ? FAST_MS : state.data.every_ms;
-  state.timer = state.told || state.gone ? null : setTimeout(() => tick(state), wait);
-}
-
-export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let state = mounts.get(parentElement);
-  if (!state) {
-    const root = document.createElement("div");
-    root.className = "lse-live-view";
-    root.innerHTML = '<div class="lse-bars"></div><div class="lse-charts"></div>';
-    parentElement.appendChild(root);
-    state = { root, timer: null, told: false };
-    mounts.set(parentElement, state);
-  }
-  if (state.data && state.data.urls.join() !== data.urls.join()) state.told = false;
-  state.data = data;
-  state.trigger = setTriggerValue;
-  for (const url of feeds.keys()) if (!data.urls.includes(url) && feeds.get(url).ended) feeds.delete(url);
-  // Files the page does not serve come with the data, whole, at each server poll.
-  data.texts.forEach((text, i) => {
-    if (text === null) return;
-    const fresh = { offset: 0, columns: null, rows: [], ended: false, first: null };
-    readLines(fresh, text, data.end);
-    const seen = feeds.get(data.urls[i]);
-    fresh.first = (seen && seen.first) || fresh.first; // the estimate's start stays
-    feeds.set(data.urls[i], fresh);
-  });
-  state.gone = false;
-  draw(state, true);
-  clearTimeout(state.timer);
-  tick(state); // a tick already under way schedules the next one as it ends
-  return () => {
-    state.gone = true;
-    clearTimeout(state.timer);
-  };
 }

@@ -1,5 +1,6 @@
 """The live view of running jobs: progress bars and growing charts that the browser redraws
-from the jobs' progress files itself (`components/live_chart.js`), without page reruns.
+from the jobs' progress files itself (`components/live_feed.js`, drawing with
+`components/live_chart.js`), without page reruns.
 
 Streamlit serves the app's `static/` folder at `app/static/` (`server.enableStaticServing`
 in `.streamlit/config.toml`); the training service writes progress files under LIVE_ROOT,
@@ -31,9 +32,15 @@ SERVER_POLL_SECONDS = 2.0  # the server's own look (a job's stage, a worker that
 # costs the browser ~0.1 s of a Streamlit rerun, which a short run would wait for
 ENDING_SECONDS = 2.0  # after the end line, the worker still hands its result back: wait
 
+# One module: the chart drawing, then the view that feeds it (it calls chartHtml).
+LIVE_JS = "\n".join(
+    (Path(__file__).with_name(name)).read_text(encoding="utf-8")
+    for name in ("live_chart.js", "live_feed.js")
+)
+
 _LIVE = st.components.v2.component(
     "lse_live",
-    js=(Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
+    js=LIVE_JS,
     css=(
         ".lse-progress{margin-bottom:0.75rem}"
         ".lse-progress-text{font-size:0.875rem;margin-bottom:0.25rem}"

@@ -1,4 +1,4 @@
-"""The browser's drawing of a growing chart (`components/live_chart.js`), run in Chromium.
+"""The browser's live view (`components/live_chart.js` + `live_feed.js`), run in Chromium.
 
 The module is imported into a blank page; runs' progress files are handed to it as text (what
 it would fetch), and the charts are described by the server's `components.live_chart`, so
@@ -8,8 +8,6 @@ thinning, ticks and labels, escaping, and what the progress bars say.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,12 +15,12 @@ import pytest
 from browser_support import browser_page
 from components.charts import conflict_figure, loss_figure
 from components.live_chart import probe, template
+from components.live_view import LIVE_JS
 from models.training import history as losses
 from models.training.worker import END_LINE
 
 pytestmark = pytest.mark.browser
 
-SOURCE = (Path(__file__).parents[1] / "components" / "live_chart.js").read_text(encoding="utf-8")
 N_TASKS = 2
 COLUMNS = losses.drawn_live(N_TASKS)
 IMPORT = """async (source) => {
@@ -32,7 +30,8 @@ IMPORT = """async (source) => {
 DRAW = """([chart, files]) => {
   const urls = files.map((_, i) => `run${i}-${Math.random()}`);
   files.forEach((text, i) => window.live.readLines(window.live.feedFor(urls[i]), text, 'end'));
-  document.body.innerHTML = window.live.chartHtml({title: 'T', chart}, urls);
+  const runs = urls.map(url => window.live.feedFor(url));
+  document.body.innerHTML = window.live.chartHtml({title: 'T', chart}, runs);
   const lines = [...document.querySelectorAll('polyline')].map(p =>
     p.getAttribute('points').split(' ').map(xy => xy.split(',').map(Number)));
   return {lines, html: document.body.innerHTML};
@@ -43,7 +42,7 @@ DRAW = """([chart, files]) => {
 def page():
     with browser_page() as new_page:
         new_page.goto("about:blank")
-        new_page.evaluate(IMPORT, SOURCE)
+        new_page.evaluate(IMPORT, LIVE_JS)
         yield new_page
 
 
