@@ -4,9 +4,9 @@
 //
 // The browser fetches each run's progress file a few times a second (only the new bytes)
 // and redraws, so the page does not rerun while a run trains. When every run's file has its
-// end line, it tells the server once ("ended"), which then collects the outcomes.
+// end line (or all its epochs), it tells the server once ("ended"), which then collects the
+// outcomes.
 
-const FAST_MS = 25; // between the last epoch and the end line
 const feeds = new Map(); // progress file URL -> what has been read of it
 const mounts = new WeakMap(); // the component's element -> its data and timer
 
@@ -87,8 +87,10 @@ function draw(state, charts) {
   }
 }
 
-// Every run's epochs are in: its end line comes within ~0.1 s, so look more often.
-function ending(data) {
+// Every run has all its epochs, or has ended short of them (stopped, diverged, failed): the
+// server may collect the outcomes now (it waits the last ~0.1 s for the worker to hand them
+// back while it saves the model, rather than the browser waiting for the end line).
+function allIn(data) {
   return data.urls.every((url, i) => {
     const feed = feeds.get(url);
     return feed && (feed.ended || feed.rows.length >= data.totals[i]);
@@ -106,8 +108,7 @@ async function tick(state) {
       return poll(feed, url, end).catch(() => false);
     }));
     draw(state, grown.some(Boolean)); // the charts only when some run has new lines
-    const ended = urls.every((url) => feeds.get(url).ended);
-    if (ended && !state.told) {
+    if (allIn(state.data) && !state.told) {
       state.told = true;
       state.trigger("ended", true);
     }
@@ -120,8 +121,8 @@ async function tick(state) {
 // The next look, until the server has been told or the view is gone.
 function schedule(state) {
   clearTimeout(state.timer);
-  const wait = ending(state.data) ? FAST_MS : state.data.every_ms;
-  state.timer = state.told || state.gone ? null : setTimeout(() => tick(state), wait);
+  const next = () => tick(state);
+  state.timer = state.told || state.gone ? null : setTimeout(next, state.data.every_ms);
 }
 
 export default function (component) {

@@ -30,7 +30,8 @@ LIVE_ROOT = STATIC / "live"
 FETCH_MS = 150  # the browser reads the files ~7 times a second: the chart grows smoothly
 SERVER_POLL_SECONDS = 2.0  # the server's own look (a job's stage, a worker that died): each
 # costs the browser ~0.1 s of a Streamlit rerun, which a short run would wait for
-ENDING_SECONDS = 2.0  # after the end line, the worker still hands its result back: wait
+ENDING_SECONDS = 2.0  # after the last epoch the worker saves the model and hands its result
+# back (~0.1 s): the server waits for it rather than for another poll
 
 # One module: the chart drawing, then the view that feeds it (it calls chartHtml).
 LIVE_JS = "\n".join(
@@ -87,7 +88,7 @@ def render_live(
 ) -> bool:
     """Progress bars for `batch`'s jobs (`reports`: their stage as the server sees it) and the
     growing `charts`, each a (title, `live_chart.template`) pair.
-    True when the browser has just seen every job's progress file end."""
+    True when the browser has just seen every job's last epoch or end line."""
     urls, texts = zip(*(_source(handle) for handle in batch.handles), strict=True)
     data = {
         "urls": urls,
