@@ -80,7 +80,7 @@ def probes(columns: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
 
 
 def _told_ended() -> None:
-    """The browser's "every job has ended": the rerun it causes is all that is needed."""
+    """The browser's "every job has all its epochs or has ended": its rerun is all it takes."""
 
 
 def render_live(
