@@ -38,14 +38,9 @@ def planned_specs(spec: ModelSpec) -> list[ModelSpec]:
 
 
 def offered_specs(spec: ModelSpec) -> list[ModelSpec]:
-    """The quick picks' specs on the current sizes (a click adds one just before Train all)."""
-    specs = []
-    for preset in PRESETS:
-        try:
-            specs.append(compare.preset_configuration(preset, spec).spec)
-        except SpecError:  # its button is disabled and says why
-            continue
-    return specs
+    """The quick picks' specs on the current sizes (a click adds one just before Train all;
+    one the sizes cannot take has its button disabled, saying why)."""
+    return [c.spec for c in compare.valid_configurations(PRESETS, spec)]
 
 
 def current_configs(spec: ModelSpec) -> list[Configuration]:

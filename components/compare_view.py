@@ -11,7 +11,6 @@ from components.compare_picker import current_configs, render_picker
 from components.data_source import training_data
 from components.live_chart import template
 from components.live_view import (
-    ENDING_SECONDS,
     SERVER_POLL_SECONDS,
     drawn_columns,
     probes,
@@ -82,10 +81,7 @@ def _live() -> None:
     chart = _live_chart(
         drawn_columns(batch), runs, n_tasks, state["cmp_per_task"], state["cmp_log"]
     )
-    if render_live(batch, reports, [("", chart)], key="cmp_live"):
-        batch.wait(ENDING_SECONDS)
-    if batch.collect_if_done():
-        st.rerun(scope="app")
+    render_live(batch, reports, [("", chart)], key="cmp_live")
 
 
 def _results() -> None:

@@ -12,10 +12,11 @@ const mounts = new WeakMap(); // the component's element -> its data and timer
 
 // ---- reading the progress files ----
 
+// What has been read of one run's file: `first` is [time, epochs] when epochs first came.
+const newFeed = () => ({ offset: 0, columns: null, rows: [], ended: false, first: null });
+
 export function feedFor(url) {
-  if (!feeds.has(url)) {
-    feeds.set(url, { offset: 0, columns: null, rows: [], ended: false, first: null });
-  }
+  if (!feeds.has(url)) feeds.set(url, newFeed());
   return feeds.get(url);
 }
 
@@ -139,11 +140,11 @@ export default function (component) {
   if (state.data && state.data.urls.join() !== data.urls.join()) state.told = false;
   state.data = data;
   state.trigger = setTriggerValue;
-  for (const url of feeds.keys()) if (!data.urls.includes(url) && feeds.get(url).ended) feeds.delete(url);
+  for (const [url, feed] of feeds) if (feed.ended && !data.urls.includes(url)) feeds.delete(url);
   // Files the page does not serve come with the data, whole, at each server poll.
   data.texts.forEach((text, i) => {
     if (text === null) return;
-    const fresh = { offset: 0, columns: null, rows: [], ended: false, first: null };
+    const fresh = newFeed();
     readLines(fresh, text, data.end);
     const seen = feeds.get(data.urls[i]);
     fresh.first = (seen && seen.first) || fresh.first; // the estimate's start stays

@@ -85,10 +85,11 @@ def _told_ended() -> None:
 
 def render_live(
     batch: Batch, reports: Sequence[Progress], charts: Sequence[tuple[str, dict]], key: str
-) -> bool:
+) -> None:
     """Progress bars for `batch`'s jobs (`reports`: their stage as the server sees it) and the
-    growing `charts`, each a (title, `live_chart.template`) pair.
-    True when the browser has just seen every job's last epoch or end line."""
+    growing `charts`, each a (title, `live_chart.template`) pair; once every job has ended,
+    its outcomes are collected and the whole page redrawn. Call it from a fragment polled
+    every SERVER_POLL_SECONDS."""
     urls, texts = zip(*(_source(handle) for handle in batch.handles), strict=True)
     data = {
         "urls": urls,
@@ -101,5 +102,7 @@ def render_live(
         ],
         "charts": [{"title": title, "chart": chart} for title, chart in charts],
     }
-    result = _LIVE(data=data, key=key, on_ended_change=_told_ended)
-    return bool(result.ended)
+    if _LIVE(data=data, key=key, on_ended_change=_told_ended).ended:
+        batch.wait(ENDING_SECONDS)  # the browser saw every last epoch or end line
+    if batch.collect_if_done():
+        st.rerun(scope="app")

@@ -14,7 +14,6 @@ from components.conflict_view import render_where_tasks_conflict
 from components.data_source import training_data
 from components.live_chart import template
 from components.live_view import (
-    ENDING_SECONDS,
     SERVER_POLL_SECONDS,
     drawn_columns,
     probes,
@@ -88,10 +87,7 @@ def _live_panel(n_tasks: int) -> None:
             drawn_columns(batch), n_tasks, state["log_scale"], state["conflict_pairs"], track
         )
         reports = batch.progress(training_service(), [""])
-        if render_live(batch, reports, charts, key="train_live"):
-            batch.wait(ENDING_SECONDS)
-        if batch.collect_if_done():
-            st.rerun(scope="app")
+        render_live(batch, reports, charts, key="train_live")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

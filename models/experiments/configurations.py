@@ -49,15 +49,20 @@ def preset_configuration(preset: Preset, sizes: ModelSpec, label: str = "") -> C
     return Configuration(label or preset.label, preset.on(sizes))
 
 
-def default_configurations(sizes: ModelSpec) -> list[Configuration]:
-    """The question's two models and the no-sharing baseline, on `sizes` (skipping any invalid)."""
+def valid_configurations(presets: Iterable[Preset], sizes: ModelSpec) -> list[Configuration]:
+    """Each preset on `sizes`, skipping those the sizes cannot take."""
     chosen = []
-    for preset in (MODEL_1, NOTHING_SHARED, MODEL_2):
+    for preset in presets:
         try:
             chosen.append(preset_configuration(preset, sizes))
         except SpecError:
             continue
     return chosen
+
+
+def default_configurations(sizes: ModelSpec) -> list[Configuration]:
+    """The question's two models and the no-sharing baseline, on `sizes` (skipping any invalid)."""
+    return valid_configurations((MODEL_1, NOTHING_SHARED, MODEL_2), sizes)
 
 
 def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Configuration], list]:

@@ -80,7 +80,7 @@ class Batch:
                 handle.stop()
 
     def wait(self, seconds: float) -> None:
-        """Block up to `seconds` for every job to end (the browser saw their end lines)."""
+        """Block up to `seconds` for every job to end (the browser saw each one's last epoch)."""
         futures.wait([h.future for h in self.handles], timeout=seconds)
 
     def collect_if_done(self) -> bool:

@@ -5,9 +5,10 @@ TensorFlow costs ~700 MB, so the server never trains: every run goes to a warm w
 `models.training.pool.WorkerPool`. A job goes where its spec is compiled
 (`models.training.placement`), the page asks idle workers to compile what it shows
 (`prepare`), and a worker that has grown is replaced while another serves. A job streams its
-losses to a small file in its own folder, one CSV line per epoch, and stops when a `stop` file
-appears there: plain files survive a worker that dies mid-run. A run that finishes or is
-stopped also leaves its trained model there as `model.keras`.
+losses to a small file, one CSV line per epoch (in its own folder, or under `live_root` where
+the page's browser fetches it), and stops when a `stop` file appears in its folder: plain files
+survive a worker that dies mid-run. A run that finishes or is stopped also leaves its trained
+model there as `model.keras`.
 """
 
 from __future__ import annotations
@@ -192,9 +193,11 @@ class TrainingService:
             job_id = next(self._ids)
             folder = self.root / f"job{job_id}"
             folder.mkdir()
-            # Named unguessably when served: only the session that holds the handle knows it.
-            progress = self.live / f"{secrets.token_urlsafe(16)}.csv" if self.live else None
-            progress = progress or folder / "progress.csv"
+            progress = (  # named unguessably when served: only its session knows the name
+                self.live / f"{secrets.token_urlsafe(16)}.csv"
+                if self.live
+                else folder / "progress.csv"
+            )
             progress.touch()  # there from the start: the browser may fetch it at once
             future = self._pool.submit(run_job, job, str(folder), str(progress), key=job.spec)
             handle = JobHandle(job_id, job, folder, future, progress)

@@ -31,6 +31,6 @@ def _running(pid: int) -> bool:
         os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:  # exists, owned by someone else
-        return True
+    except PermissionError:  # it exists, owned by someone else
+        pass
     return True

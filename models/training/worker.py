@@ -16,8 +16,9 @@ from models.training.toy_data import DataSpec
 
 MODEL_FILE = "model.keras"
 MODEL_ERROR_FILE = "model-error.txt"
-# The progress file's last line once the job has ended, however it ended: the page's live view
-# polls the file from the browser and asks the server for the outcome when it sees this.
+# The progress file's last line once training has ended, however it ended: the page's live
+# view polls the file from the browser and asks the server for the outcome when it sees this
+# (or the last epoch).
 END_LINE = "end"
 WORKER_NICENESS = 10  # added to the worker's nice value (raising it needs no privilege)
 
