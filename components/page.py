@@ -39,17 +39,16 @@ SPEC_TABS = {
 
 def prepare_workers(spec: ModelSpec) -> None:
     """Idle workers compile what a click may train next, so the click does not wait for it:
-    this spec, and once the Compare tab is open its list, the sweep's two models and the quick
-    picks, in that order (not before: their compiles would take CPU from a run on the Train
-    tab)."""
+    this spec, and once the Compare tab is open its list, the quick picks and the sweep's two
+    models, in that order (not before: their compiles would take CPU from a run on the Train
+    tab). A quick pick is one click from the list; the sweep's 18 runs absorb two compiles."""
     wanted = [spec]  # most wanted first
     if st.session_state.get(TAB_KEY) == COMPARE:
-        wanted += planned_specs(spec)
+        wanted += planned_specs(spec) + offered_specs(spec)
         try:
             wanted += [c.spec for c in sweep_configurations(spec)]
         except SpecError:  # sizes the sweep's models cannot take: the sweep says so itself
             pass
-        wanted += offered_specs(spec)
     training_service().prepare(*reversed(dict.fromkeys(wanted)))  # the last goes first
 
 

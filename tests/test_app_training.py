@@ -108,3 +108,16 @@ def test_an_mmoe_run_shows_how_each_task_uses_the_experts():
     assert not at.exception
     assert any(m.value == "**How each task uses the experts**" for m in at.markdown)
     assert any("Task 1 uses expert" in c.value for c in at.caption)
+
+
+def test_the_data_preview_is_drawn_only_while_open():
+    at = _app(TINY)
+    expander = next(e for e in at.expander if e.label == "The data")
+    assert not expander.get("plotly_chart") and not expander.caption  # closed: nothing drawn
+    at.session_state["data_preview_open"] = True  # what a click on its label sets
+    at.run()
+    assert not at.exception
+    expander = next(e for e in at.expander if e.label == "The data")
+    assert len(expander.get("plotly_chart")) == 1
+    assert expander.caption[0].value.startswith("toy data, 40 windows")  # TINY's samples
+    assert expander.caption[-1].value.startswith("Solid: a window's input steps")

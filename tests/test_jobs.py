@@ -3,6 +3,7 @@ trained model's download."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -137,3 +138,19 @@ def test_a_prepared_spec_trains_without_compiling(service):
     handle = service.submit(TrainJob(spec, DataSpec(samples=40), TrainConfig(epochs=10)))
     result, error = _wait(handle)
     assert error is None and not result.traced
+
+
+def _shared_dirty_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+        line = next(line for line in rollup if line.startswith("Shared_Dirty:"))
+    return int(line.split()[1]) / 1024
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps_rollup"), reason="Linux memory maps")
+def test_workers_are_forked_from_one_process_that_loaded_tensorflow(service):
+    pid = service.call(os.getpid).result(timeout=120)
+    assert service.call(os.getppid).result(timeout=60) != os.getpid()  # the fork server's child
+    # The fork server froze TensorFlow's objects out of the garbage collector's reach...
+    assert service.call(gc.get_freeze_count).result(timeout=60) > 10_000
+    # ...and the worker still shares that heap with it instead of holding its own copy.
+    assert _shared_dirty_mb(pid) > 50

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from models.analysis.palette import LINE_COLOURS
-from models.architectures.presets import MODEL_1, MODEL_2, NOTHING_SHARED, PRESETS, Preset
+from models.architectures.presets import COMPARE_DEFAULTS, PRESETS, Preset
 from models.architectures.variants import VARIANTS, clamp_k, validate
 from models.spec import ModelSpec, SpecError
 from models.training.jobs import TrainJob
@@ -62,7 +62,7 @@ def valid_configurations(presets: Iterable[Preset], sizes: ModelSpec) -> list[Co
 
 def default_configurations(sizes: ModelSpec) -> list[Configuration]:
     """The question's two models and the no-sharing baseline, on `sizes` (skipping any invalid)."""
-    return valid_configurations((MODEL_1, NOTHING_SHARED, MODEL_2), sizes)
+    return valid_configurations(COMPARE_DEFAULTS, sizes)
 
 
 def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Configuration], list]:

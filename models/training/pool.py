@@ -6,10 +6,10 @@ once the old worker has gone, so the next job waits ~4 s for TensorFlow to load 
 Here a job with a `key` (its spec) goes to an idle worker that ran that key before; a worker
 whose memory grew by `growth_cap_mb` is replaced while another serves (see `_replace_grown`);
 `prepare(key, fn, *args)` runs `fn` on an idle worker while no job runs and none knows `key`.
-
-Each worker writes temporary files into its own folder, removed when it leaves whatever the
-way (TensorFlow's autograph leaves a `.py` per traced function that only a clean interpreter
-exit would delete, and a spawned worker never runs that exit).
+With `preload` (modules), workers fork from a process that imported them once (see
+`processes.start_method`). Each worker writes temporary files into its own folder, removed
+when it leaves whatever the way (TensorFlow's autograph leaves a `.py` per traced function
+that only a clean interpreter exit would delete, and a worker never runs that exit).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections import OrderedDict, deque
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import connection, get_context
+from multiprocessing import connection
 from pathlib import Path
 
 from models.training import processes
@@ -57,10 +57,12 @@ class _Worker:
 class WorkerPool:
     """`size` warm workers (one more while a lone grown worker's spare warms up)."""
 
-    def __init__(self, size, initializer=None, initargs=(), growth_cap_mb=300.0, keys_kept=8):
+    def __init__(
+        self, size, initializer=None, initargs=(), growth_cap_mb=300.0, keys_kept=8, preload=()
+    ):
         self.size, self.growth_cap_mb, self.keys_kept = size, growth_cap_mb, keys_kept
         self._init = (initializer, initargs)
-        self._context = get_context("spawn")
+        self._context = processes.start_method(preload)
         self._root = Path(tempfile.mkdtemp(prefix="lse-workers-"))
         self._numbers = itertools.count(1)  # names the workers' temporary folders
         self._lock = threading.Lock()

@@ -12,6 +12,7 @@ from pathlib import Path
 from models.spec import ModelSpec
 from models.training.compiled import compiled_model
 from models.training.engine import TrainConfig, train
+from models.training.threads import set_thread_environment
 from models.training.toy_data import DataSpec
 
 MODEL_FILE = "model.keras"
@@ -20,6 +21,7 @@ MODEL_ERROR_FILE = "model-error.txt"
 # view polls the file from the browser and asks the server for the outcome when it sees this
 # (or the last epoch).
 END_LINE = "end"
+RUNTIME_WARM_SPEC = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=1)  # ~1 s
 WORKER_NICENESS = 10  # added to the worker's nice value (raising it needs no privilege)
 
 
@@ -35,18 +37,13 @@ class TrainJob:
 def init_worker(warm_specs: tuple[ModelSpec, ...] = ()) -> list[ModelSpec]:
     """Runs once per worker, before its first job: threads, quiet logs, a warm compile.
     Returns the specs it compiled."""
-    # Read by TensorFlow when it loads. One thread inside an op: the layers are too small to
-    # split. Independent ops (the towers, the forward pass beside the optimizer's updates) run
-    # side by side on up to 2 cores: 500 epochs of model 1 take 0.8 s instead of 1.2 s, model
-    # 2 2.5 s instead of 3.1 s. No oneDNN: ~2x slower for such small layers.
-    for name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
-    inter_op = min(2, len(os.sched_getaffinity(0)))
-    os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(inter_op))
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    set_thread_environment()  # already done where the worker was forked from a preload
     # Below the server in CPU priority: with every core training, pages still draw at once.
     os.nice(WORKER_NICENESS)
+    # Something is always trained before the worker says it is ready: the pool's memory
+    # baseline, taken then, must include TensorFlow's runtime (~80 MB in a forked worker),
+    # or the first job would look like a leak.
+    warm_specs = warm_specs or (RUNTIME_WARM_SPEC,)
     for spec in warm_specs:
         warm_up(spec)
     return list(warm_specs)

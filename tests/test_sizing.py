@@ -1,0 +1,23 @@
+"""How many training workers a machine gets: one per core, as far as memory allows."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.training.sizing import FORK_SERVER_MB, SERVER_MB, WORKER_MB, default_workers
+
+FIXED = SERVER_MB + FORK_SERVER_MB  # memory taken before any worker
+
+
+@pytest.mark.parametrize(
+    ("cores", "memory_mb", "workers"),
+    [
+        (2, 16_000, 2),  # plenty of memory: one per core
+        (8, FIXED + 3 * WORKER_MB + 1, 3),  # memory for three workers only
+        (2, FIXED + WORKER_MB - 1, 1),  # not even one fits: one anyway, training must run
+        (4, 690, 1),  # Community Cloud's smallest allowance
+        (2, 2_700, 2),  # and its largest, on 2 cores
+    ],
+)
+def test_one_worker_per_core_that_memory_allows(cores, memory_mb, workers):
+    assert default_workers(cores=cores, memory_mb_available=memory_mb) == workers
