@@ -25,7 +25,6 @@ from components.state import init_from_url, keep_url_widgets, spec_from_widgets,
 from components.training_view import render_training
 from components.upload_view import render_upload
 from models.architectures.variants import validate
-from models.experiments.sweep import sweep_configurations
 from models.spec import ModelSpec, SpecError
 
 SPEC_TABS = {
@@ -39,16 +38,12 @@ SPEC_TABS = {
 
 def prepare_workers(spec: ModelSpec) -> None:
     """Idle workers compile what a click may train next, so the click does not wait for it:
-    this spec, and once the Compare tab is open its list, the quick picks and the sweep's two
-    models, in that order (not before: their compiles would take CPU from a run on the Train
-    tab). A quick pick is one click from the list; the sweep's 18 runs absorb two compiles."""
+    this spec, and once the Compare tab is open its list and then the quick picks (the sweep's
+    two models are among them), in that order (not before: their compiles would take CPU from
+    a run on the Train tab)."""
     wanted = [spec]  # most wanted first
     if st.session_state.get(TAB_KEY) == COMPARE:
         wanted += planned_specs(spec) + offered_specs(spec)
-        try:
-            wanted += [c.spec for c in sweep_configurations(spec)]
-        except SpecError:  # sizes the sweep's models cannot take: the sweep says so itself
-            pass
     training_service().prepare(*reversed(dict.fromkeys(wanted)))  # the last goes first
 
 

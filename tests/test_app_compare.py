@@ -8,6 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import page
+from components.compare_picker import offered_specs
+from models.experiments.configurations import default_configurations
+from models.experiments.sweep import sweep_configurations
+from models.spec import ModelSpec
 from test_app import button, run_app
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
@@ -89,3 +94,26 @@ def test_stop_all_ends_every_run_of_the_batch():
     (table,) = _results(at)
     assert "finished" not in set(table["Status"])
     assert (table["Epochs"] < 5000).all()
+
+
+class _RecordingService:
+    """Stands in for the training service where the page asks workers to compile ahead."""
+
+    def __init__(self):
+        self.prepared: list[tuple] = []
+
+    def prepare(self, *specs) -> None:
+        self.prepared.append(specs)
+
+
+def test_the_compare_tab_compiles_its_list_then_the_quick_picks_and_so_the_sweep(monkeypatch):
+    service = _RecordingService()
+    monkeypatch.setattr(page, "training_service", lambda: service)
+    at = _app({"k": "2"})
+    assert not at.exception
+    wanted = list(reversed(service.prepared[-1]))  # the pool compiles the last one first
+    spec = ModelSpec(shared_layers=2)
+    listed = [c.spec for c in default_configurations(spec)]
+    assert wanted == list(dict.fromkeys([spec, *listed, *offered_specs(spec)]))
+    assert len(wanted) == 5  # k = 2, the three listed, the one quick pick left
+    assert all(c.spec in wanted for c in sweep_configurations(spec))

@@ -125,6 +125,26 @@ def test_with_two_workers_a_grown_one_leaves_before_its_replacement_starts():
         pool.shutdown()
 
 
+def _sleep_until(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.time()))
+
+
+def test_with_two_workers_grown_at_once_there_are_never_three():
+    pool = WorkerPool(2, growth_cap_mb=-1)  # every worker counts as grown after each job
+    try:
+        _until(lambda: len(pool.pids(ready_only=True)) == 2)
+        moment = time.time() + 0.5  # both finish together: both grown and idle at once
+        jobs = [pool.submit(_sleep_until, moment) for _ in range(2)]
+        counts, deadline = [], time.time() + 30
+        while not (all(j.done() for j in jobs) and len(pool.pids(ready_only=True)) == 2):
+            assert time.time() < deadline, "the workers were not replaced"
+            counts.append(len(pool.pids()))
+            time.sleep(0.005)
+        assert pool.replacements == 2 and max(counts) == 2  # one served while the other left
+    finally:
+        pool.shutdown()
+
+
 def test_a_result_the_pipe_cannot_carry_becomes_an_error_and_the_worker_goes_on(pool):
     with pytest.raises(RuntimeError, match="pickle"):
         pool.submit(threading.Lock).result(timeout=30)  # a lock cannot be pickled

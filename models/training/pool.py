@@ -6,10 +6,9 @@ once the old worker has gone, so the next job waits ~4 s for TensorFlow to load 
 Here a job with a `key` (its spec) goes to an idle worker that ran that key before; a worker
 whose memory grew by `growth_cap_mb` is replaced while another serves (see `_replace_grown`);
 `prepare(key, fn, *args)` runs `fn` on an idle worker while no job runs and none knows `key`.
-With `preload` (modules), workers fork from a process that imported them once (see
-`processes.start_method`). Each worker writes temporary files into its own folder, removed
-when it leaves whatever the way (TensorFlow's autograph leaves a `.py` per traced function
-that only a clean interpreter exit would delete, and a worker never runs that exit).
+Workers fork from a process that imported `preload` once (`processes.start_method`). Each
+worker's temporary files go to its own folder, removed however it leaves (autograph leaves a
+`.py` per traced function that only a clean interpreter exit, never a worker's, deletes).
 """
 
 from __future__ import annotations
@@ -192,17 +191,18 @@ class WorkerPool:
             worker.keys.popitem(last=False)
 
     def _replace_grown(self) -> None:
-        """An idle grown worker leaves if another serves meanwhile, or once its spare is ready."""
+        """An idle grown worker leaves if another (grown or not) serves meanwhile; a lone one
+        serves on until its spare is ready (the only time there is one worker too many)."""
         for worker in [w for w in self._workers if w.retiring and w.task is None]:
-            serving = [w for w in self._workers if w.ready and not w.retiring]
+            others = [w for w in self._workers if w is not worker and w.ready]
             starting = any(not w.ready for w in self._workers)
-            if len(serving) >= self.size:  # its spare is ready
-                self._leave(worker)
-            elif serving and not starting:
+            if len([w for w in self._workers if w.ready and not w.retiring]) >= self.size:
+                self._leave(worker)  # its spare is ready
+            elif others and not starting:
                 self._leave(worker)
                 self._start_worker()
                 self.replacements += 1
-            elif not starting:  # nobody else serves: it keeps serving while a spare warms up
+            elif not others and not starting:  # alone: it serves while a spare warms up
                 self._start_worker()
                 self.replacements += 1
 

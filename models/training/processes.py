@@ -4,6 +4,7 @@ much memory a process holds."""
 from __future__ import annotations
 
 import atexit
+import ctypes
 import multiprocessing
 import os
 import shutil
@@ -42,11 +43,28 @@ def worker_main(conn, tmp: str, initializer, initargs) -> None:
     tempfile.tempdir = tmp
     try:
         warmed = initializer(*initargs) if initializer else ()
+        _trim_heap()  # before "ready": the pool's memory baseline is taken then
         conn.send(("ready", list(warmed or ())))
         while (message := conn.recv()) is not None:
             _reply(conn, *message)
+            _trim_heap()
     except (EOFError, OSError):  # BrokenPipeError included
         return
+
+
+_LIBC = ctypes.CDLL(None)  # the C library the interpreter runs on
+
+
+def _trim_heap() -> None:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    A task frees most of what it allocated (tracing, the run's arrays), but the allocator keeps
+    those pages: an idle worker held ~25-35 MB more without this. It does not stop the growth
+    that has workers replaced (objects TensorFlow keeps), only what sits free between tasks.
+    """
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _reply(conn, fn, args) -> None:
