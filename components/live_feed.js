@@ -45,6 +45,12 @@ async function poll(feed, url, endLine) {
   return true;
 }
 
+// Milliseconds per epoch at the speed seen since the first epochs came (0: not known yet).
+function msPerEpoch(feed, now) {
+  if (!feed || !feed.first || feed.rows.length <= feed.first[1]) return 0;
+  return (now - feed.first[0]) / (feed.rows.length - feed.first[1]);
+}
+
 // ---- progress bars ----
 
 const count = (n) => n.toLocaleString("en-US");
@@ -57,9 +63,8 @@ function barText(bar, feed, total) {
   if (feed && feed.ended) text = `ended after ${count(done)} of ${count(total)} epochs`;
   else if (!done) return bar.status;
   else {
-    const [since, first] = feed.first;
-    const rate = (performance.now() - since) / 1000 / Math.max(done - first, 0);
-    const left = done > first ? ` · about ${(rate * (total - done)).toFixed(1)} s left` : "";
+    const ms = msPerEpoch(feed, performance.now());
+    const left = ms ? ` · about ${((ms * (total - done)) / 1000).toFixed(1)} s left` : "";
     text = `epoch ${count(done)} / ${count(total)}${left}`;
   }
   return bar.label ? `${bar.label}: ${text}` : text[0].toUpperCase() + text.slice(1);
@@ -119,11 +124,30 @@ async function tick(state) {
   schedule(state);
 }
 
+const SOONEST_MS = 40; // about one chunk of epochs: the worker writes no more often
+const END_SLACK_MS = 20; // looking just after the due time finds the last line written
+
+// When to look next: every `every_ms`, or sooner when a run is due to end before that, at the
+// speed seen so far, so the page hears of the last epoch ~50 ms sooner on average.
+export function nextLookMs(data, now) {
+  let wait = data.every_ms;
+  data.urls.forEach((url, i) => {
+    const feed = feeds.get(url);
+    const ms = feed && !feed.ended ? msPerEpoch(feed, now) : 0;
+    if (ms && feed.rows.length < data.totals[i]) {
+      const due = ms * (data.totals[i] - feed.rows.length) + END_SLACK_MS;
+      wait = Math.min(wait, Math.max(SOONEST_MS, due));
+    }
+  });
+  return wait;
+}
+
 // The next look, until the server has been told or the view is gone.
 function schedule(state) {
   clearTimeout(state.timer);
   const next = () => tick(state);
-  state.timer = state.told || state.gone ? null : setTimeout(next, state.data.every_ms);
+  const wait = nextLookMs(state.data, performance.now());
+  state.timer = state.told || state.gone ? null : setTimeout(next, wait);
 }
 
 export default function (component) {

@@ -145,3 +145,30 @@ def test_progress_bars_say_the_servers_stage_then_the_epoch(page):
     before, after = says
     assert "Model 1: epoch 30 / 60" in before and "Model 2: next to start…" in before
     assert "Model 2: ended after 60 of 60 epochs" in after
+
+
+# When the view looks at the files next: `rows` of `total` epochs read, at `ms` per epoch.
+NEXT_LOOK = """([rows, total, ms, ended]) => {
+  const url = `next-${Math.random()}`;
+  const feed = window.live.feedFor(url);
+  feed.rows = Array.from({length: rows}, () => [0]);
+  const now = 100000;
+  feed.first = [now - ms * (rows - 10), 10];  // the speed was first seen at epoch 10
+  feed.ended = ended;
+  return window.live.nextLookMs({urls: [url], totals: [total], every_ms: 150}, now);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("rows", "total", "ms", "ended", "wait"),
+    [
+        (60, 100, 20, False, 150),  # due in 820 ms: the usual look
+        (98, 100, 20, False, 60),  # due in 40 ms: look just after
+        (99, 100, 1, False, 40),  # due at once: not sooner than a chunk takes
+        (98, 100, 20, True, 150),  # ended: nothing is due
+        (100, 100, 20, False, 150),  # all its epochs are in
+        (10, 100, 20, False, 150),  # its speed is not known yet
+    ],
+)
+def test_the_view_looks_again_when_a_run_is_due_to_end(page, rows, total, ms, ended, wait):
+    assert page.evaluate(NEXT_LOOK, [rows, total, ms, ended]) == pytest.approx(wait)
