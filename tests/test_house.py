@@ -155,8 +155,9 @@ def test_models_never_load_streamlit():
 
 
 def test_a_training_worker_imports_nothing_of_the_page():
-    """Spawned workers import app.py again as `__mp_main__` (multiprocessing's spawn does it
-    with runpy); they must load neither the views nor Streamlit (its caches log warnings)."""
+    """Workers import app.py again as `__mp_main__` (multiprocessing's spawn, and its fork
+    server's children, do it with runpy); they must load neither the views nor Streamlit (its
+    caches log warnings)."""
     script = (
         "import runpy, sys\n"
         "runpy.run_path('app.py', run_name='__mp_main__')\n"

@@ -15,6 +15,7 @@ import tensorflow  # noqa: E402, F401
 import models.training.worker  # noqa: E402, F401
 
 # The garbage collector of a forked worker would write to every object it scans, copying the
-# shared pages; frozen objects are never scanned (workers then hold ~120 MB each, not ~235).
+# shared pages; frozen objects are never scanned (a worker with model 1 compiled then holds
+# ~120 MB of private memory, not ~180).
 gc.collect()
 gc.freeze()

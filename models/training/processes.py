@@ -24,8 +24,8 @@ def start_method(preload: tuple[str, ...] = ()):
 
     Forked workers share the fork server's pages of those modules until they write to them:
     with TensorFlow preloaded and the server's objects frozen out of the garbage collector's
-    reach (`models.training.preload`), two warm workers and the fork server hold ~600 MB PSS
-    where two spawned workers held ~980 MB, and a new worker is ready without importing
+    reach (`models.training.preload`), the fork server and two warm workers hold ~970 MB PSS
+    where two spawned workers held ~1,105 MB, and a new worker is ready without importing
     TensorFlow. The fork server is forked from nothing but that import: not from the
     Streamlit server, whose threads a fork would copy mid-step.
     """

@@ -1,4 +1,4 @@
-"""Worker side of training: what runs inside a spawned worker process, and the job it runs.
+"""Worker side of training: what runs inside a worker process, and the job it runs.
 
 Kept apart from `models.jobs` (the server side) so a worker imports only what it needs.
 """
