@@ -40,11 +40,6 @@ GOALS = {"train": 3.0, "retrain": 1.5, "model2": 3.0, "compare": 8.0, "sweep": 1
 TIMEOUT_MS = 240_000
 WARM_URL = "?filters=4,8&units=16&epochs=20&samples=40"  # a tiny spec: the worker's first job
 
-# The page's body text contains every pattern (case-sensitive regular expressions).
-PAGE_SAYS = """(patterns) => {
-  const text = document.body.innerText;
-  return patterns.every(p => new RegExp(p).test(text));
-}"""
 # Some element of this script run (not one left faded from the last run until it is
 # replaced) says `pattern`: a retrain's old "Finished" stays on the page while the click's run
 # draws, and must not count as the new one.
@@ -75,8 +70,9 @@ PANELS = """() => Math.max(0,
     .map(c => c.lastElementChild.childElementCount))"""
 
 
-def _wait_for(page, *patterns: str) -> None:
-    page.wait_for_function(PAGE_SAYS, arg=list(patterns), timeout=TIMEOUT_MS, polling=50)
+def _wait_for(page, pattern: str) -> None:
+    """Until an element of the current script run says `pattern` (a regular expression)."""
+    page.wait_for_function(FRESH_SAYS, arg=pattern, timeout=TIMEOUT_MS, polling=50)
 
 
 def _run_id(page) -> int:
@@ -97,9 +93,7 @@ def _click_train(page, epochs: int) -> float:
         timeout=TIMEOUT_MS,
         polling=50,
     )
-    page.wait_for_function(
-        FRESH_SAYS, arg=f"Finished {epochs:,} epochs in", timeout=TIMEOUT_MS, polling=50
-    )
+    _wait_for(page, f"Finished {epochs:,} epochs in")
     seconds = time.perf_counter() - start
     wait_for_app_idle(page)
     return seconds

@@ -209,7 +209,7 @@ def render_training(spec: ModelSpec) -> None:
     if source is None:
         return
     # Drawn only while open: a hidden chart still costs the browser a Plotly render whenever
-    # the outcome above it appears or goes (~0.2 s of the wait for "Finished").
+    # the outcome above it appears or goes (~0.4 s of Plotly's time at model 2's finish).
     data_box = st.expander("The data", key="data_preview_open", on_change="rerun")
     if not data_box.open:
         return

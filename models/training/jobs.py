@@ -33,7 +33,7 @@ from models.spec import ModelSpec
 from models.training.compiled import CACHE_SIZE
 from models.training.live_files import live_folder
 from models.training.pool import WorkerPool
-from models.training.sizing import WORKERS_VARIABLE, default_workers
+from models.training.sizing import GROWTH_CAP_MB, WORKERS_VARIABLE, default_workers
 from models.training.worker import (
     END_LINE,
     MODEL_ERROR_FILE,
@@ -158,7 +158,7 @@ class TrainingService:
     def __init__(
         self,
         workers: int = 1,
-        growth_cap_mb: float = 100.0,  # ~25-55 MB per compiled spec: the page's few fit
+        growth_cap_mb: float = GROWTH_CAP_MB,
         warm_specs: tuple[ModelSpec, ...] = (),
         live_root: Path | None = None,  # progress files go here (the page serves it), if given
     ):

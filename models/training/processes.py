@@ -52,7 +52,8 @@ def worker_main(conn, tmp: str, initializer, initargs) -> None:
         return
 
 
-_LIBC = ctypes.CDLL(None)  # the C library the interpreter runs on
+# glibc's malloc_trim, from the C library the interpreter runs on (None where there is none)
+_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
 
 
 def _trim_heap() -> None:
@@ -62,9 +63,8 @@ def _trim_heap() -> None:
     those pages: an idle worker held ~25-35 MB more without this. It does not stop the growth
     that has workers replaced (objects TensorFlow keeps), only what sits free between tasks.
     """
-    trim = getattr(_LIBC, "malloc_trim", None)
-    if trim is not None:
-        trim(0)
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _reply(conn, fn, args) -> None:

@@ -6,10 +6,13 @@ import os
 from pathlib import Path
 
 WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
-# Measured as PSS (benchmarks/soak.py): a worker forked with the question's two models compiled
-# (~280 MB) plus the growth that has it replaced (jobs.py); the fork server it comes from, once
-# (TensorFlow's import, shared by every worker); the Streamlit server with the page's caches.
-WORKER_MB = 380
+# A worker whose private memory has grown by this much is replaced (models.training.pool): a
+# compiled spec costs a forked worker ~25-55 MB, so the page's few fit.
+GROWTH_CAP_MB = 100.0
+# Measured as PSS (benchmarks/soak.py): a worker forked with Compare's first list compiled, at
+# most up to its cap; the fork server it comes from, once (TensorFlow's import, shared by every
+# worker); the Streamlit server with the page's caches.
+WORKER_MB = 280 + GROWTH_CAP_MB
 FORK_SERVER_MB = 280
 SERVER_MB = 450
 
