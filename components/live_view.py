@@ -12,6 +12,7 @@ its polls instead: the view still grows, only more slowly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,17 +80,26 @@ def probes(columns: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
     return [probe(names, feed) for feed, names in enumerate(columns)]
 
 
-def _told_ended() -> None:
-    """The browser's "every job has all its epochs or has ended": its rerun is all it takes."""
+def _told_ended(batch: Batch, scope: str) -> None:
+    """The browser's "every job has all its epochs or has ended" (a callback): the outcomes are
+    collected here and `scope` redrawn at once, without first rerunning the polled view."""
+    batch.wait(ENDING_SECONDS)  # the worker saves the model and hands its result back
+    if batch.collect_if_done():
+        st.rerun(scope=scope)
 
 
 def render_live(
-    batch: Batch, reports: Sequence[Progress], charts: Sequence[tuple[str, dict]], key: str
+    batch: Batch,
+    reports: Sequence[Progress],
+    charts: Sequence[tuple[str, dict]],
+    key: str,
+    scope: str = "app",
 ) -> None:
     """Progress bars for `batch`'s jobs (`reports`: their stage as the server sees it) and the
     growing `charts`, each a (title, `live_chart.template`) pair; once every job has ended,
-    its outcomes are collected and the whole page redrawn. Call it from a fragment polled
-    every SERVER_POLL_SECONDS."""
+    its outcomes are collected and `scope` redrawn: the whole page, or the keyed fragment that
+    draws them (`st.fragment(key=...)`). Call it from a fragment polled every
+    SERVER_POLL_SECONDS."""
     urls, texts = zip(*(_source(handle) for handle in batch.handles), strict=True)
     data = {
         "urls": urls,
@@ -102,7 +112,6 @@ def render_live(
         ],
         "charts": [{"title": title, "chart": chart} for title, chart in charts],
     }
-    if _LIVE(data=data, key=key, on_ended_change=_told_ended).ended:
-        batch.wait(ENDING_SECONDS)  # the browser saw every last epoch or end line
-    if batch.collect_if_done():
-        st.rerun(scope="app")
+    _LIVE(data=data, key=key, on_ended_change=functools.partial(_told_ended, batch, scope))
+    if batch.collect_if_done():  # seen by a poll: say, a worker died mid-run
+        st.rerun(scope="app")  # a keyed rerun is for callbacks only

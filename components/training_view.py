@@ -36,6 +36,9 @@ from models.training.jobs import TrainJob
 
 BATCH = "train_batch"  # session key of this tab's batch of one
 RUNS = "train_runs"  # how many runs this session started: run numbers are per session
+# The tab is a fragment of this key: a click on Train, and a run's end, redraw the tab alone,
+# not the sidebar and header too (~0.1 s sooner to "Finished", measured in the browser).
+TAB_FRAGMENT = "train_tab"
 
 
 def _batch() -> Batch | None:
@@ -87,7 +90,7 @@ def _live_panel(n_tasks: int) -> None:
             drawn_columns(batch), n_tasks, state["log_scale"], state["conflict_pairs"], track
         )
         reports = batch.progress(training_service(), [""])
-        render_live(batch, reports, charts, key="train_live")
+        render_live(batch, reports, charts, key="train_live", scope=TAB_FRAGMENT)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -175,6 +178,11 @@ def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
 def render_training(spec: ModelSpec) -> None:
     """The Train tab: settings check, buttons, live panel and the run's outcome."""
     training_service()  # start (and warm up) the workers while the person reads the page
+    st.fragment(_train_tab, key=TAB_FRAGMENT)(spec)
+
+
+@guarded("Train tab")  # the page's boundary does not wrap the fragment's own reruns
+def _train_tab(spec: ModelSpec) -> None:
     source, problem = training_data(spec)
     left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
     config = dataclasses.replace(training_settings()[1], track_conflict=conflict_options(far_right))

@@ -100,11 +100,13 @@ def test_colours_stay_with_their_configuration_and_avoid_yellow():
     assert again[SIZES.replace(variant="towers")] == first[specs[2]]  # the freed colour
 
 
-def test_jobs_share_the_data_and_the_training_settings():
+def test_jobs_share_the_data_and_the_training_settings_but_measure_no_conflict():
     data, config = DataSpec(seed=4, relatedness=0.3), TrainConfig(epochs=7, seed=4)
+    assert config.track_conflict  # the default: the Train tab draws it, a comparison does not
     jobs = cf.build_jobs(cf.default_configurations(SIZES), data, config)
     assert [j.spec.shared_layers for j in jobs] == [5, 0, 1]
-    assert {j.data for j in jobs} == {data} and {j.config for j in jobs} == {config}
+    untracked = TrainConfig(epochs=7, seed=4, track_conflict=False)
+    assert {j.data for j in jobs} == {data} and {j.config for j in jobs} == {untracked}
 
 
 # --- results ----------------------------------------------------------------------------------
