@@ -81,10 +81,18 @@ def _suggestion(suggestion: report.Suggestion, key: str) -> None:
     st.button(
         f"Apply k = {suggestion.spec.shared_layers}",
         key=f"{key}_apply",
-        on_click=load_spec_into_widgets,
+        on_click=_apply,
         args=(suggestion.spec,),
         help="Sets the sidebar's shared layers to this k; press Train to see what it does.",
     )
+
+
+def _apply(spec: ModelSpec) -> None:
+    """The sidebar's widgets take the suggested spec, and the whole page is redrawn: the button
+    sits in the Train tab's fragment, whose own rerun would leave the sidebar, the headline
+    figures and the link as they were."""
+    load_spec_into_widgets(spec)
+    st.rerun(scope="app")
 
 
 def _affinity(history: pd.DataFrame, n_tasks: int, n: int, key: str) -> None:

@@ -1,13 +1,18 @@
-"""A run's end as the live view hears of it (`components.live_view`): when the browser says
-every job has ended, the outcomes are collected in that callback and the part of the page
-that draws them (a keyed fragment, or the whole page) is redrawn at once."""
+"""What redraws what, now that the Train tab is a keyed fragment.
+
+A run's end (`components.live_view`): when the browser says every job has ended, the outcomes
+are collected in that callback and the part of the page that draws them (the fragment, or the
+whole page) is redrawn at once. A suggested k applied from the tab (`components.conflict_view`)
+changes the sidebar, so it redraws the whole page, not only the fragment it sits in.
+"""
 
 from __future__ import annotations
 
 import pytest
 import streamlit as st
 
-from components import live_view
+from components import conflict_view, live_view
+from models.spec import ModelSpec
 
 
 class _Batch:
@@ -51,3 +56,12 @@ def test_an_ended_batch_is_collected_and_its_scope_redrawn(reruns, scope):
 def test_a_batch_whose_results_are_not_back_yet_is_left_to_the_polls(reruns):
     live_view._told_ended(_Batch(done=False), "train_tab")
     assert reruns == []
+
+
+def test_a_suggested_k_applied_from_the_train_tab_redraws_the_whole_page(reruns, monkeypatch):
+    loaded = []
+    monkeypatch.setattr(conflict_view, "load_spec_into_widgets", loaded.append)
+    suggested = ModelSpec(shared_layers=2)
+    with pytest.raises(_Rerun):
+        conflict_view._apply(suggested)
+    assert loaded == [suggested] and reruns == ["app"]
