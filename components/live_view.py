@@ -5,9 +5,10 @@ from the jobs' progress files itself (`components/live_feed.js`, drawing with
 Streamlit serves the app's `static/` folder at `app/static/` (`server.enableStaticServing`
 in `.streamlit/config.toml`); the training service writes progress files under LIVE_ROOT,
 each named unguessably. The server reruns the view every SERVER_POLL_SECONDS, for what only
-it knows (a job queued, compiling, or a worker that died), and when the browser says every
-job has ended. Where static serving is off, the server sends the files' lines with each of
-its polls instead: the view still grows, only more slowly.
+it knows (a job queued, compiling, or a worker that died). When the browser says every job has
+ended, that callback collects the outcomes and redraws the part of the page that shows them
+(the whole page, or a keyed fragment). Where static serving is off, the server sends the
+files' lines with each of its polls instead: the view still grows, only more slowly.
 """
 
 from __future__ import annotations
