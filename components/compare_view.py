@@ -17,6 +17,7 @@ from components.live_view import (
     render_live,
 )
 from components.resources import analysis_for, training_service
+from components.runs import refusal_before_click, render_refusal, start_batch, stop_batch
 from components.state import training_settings
 from components.sweep_view import render_sweep
 from models.experiments import configurations as compare
@@ -45,15 +46,12 @@ def _running() -> bool:
 
 def _train_all(configs: list[Configuration], source, config, colours: dict) -> None:
     """Stop this session's comparison if one is going, then queue one job per configuration."""
-    if _batch() is not None:
-        _batch().stop()
     jobs = compare.build_jobs(configs, source, config)
-    st.session_state[BATCH] = Batch.start(training_service(), configs, jobs, colours)
+    start_batch(BATCH, configs, jobs, colours, tuple(c.label for c in configs))
 
 
 def _stop_all() -> None:
-    if _batch() is not None:
-        _batch().stop()
+    stop_batch(BATCH)
 
 
 def _lines(batch: Batch, histories: list) -> list:
@@ -134,12 +132,16 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
         config.validate()
     except SpecError as error:
         problem = problem or str(error)
+    too_big = None
+    if problem is None and configs:
+        jobs = compare.build_jobs(configs, source, config)
+        too_big = refusal_before_click(jobs, tuple(c.label for c in configs))
     train, stop, per_task, log = st.columns([1, 1, 1, 1], vertical_alignment="center")
     train.button(
         "Train all",
         type="primary",
         width="stretch",
-        disabled=problem is not None or not configs,
+        disabled=problem is not None or too_big is not None or not configs,
         on_click=_train_all,
         args=(configs, source, config, state["cmp_colours"]),
     )
@@ -153,6 +155,9 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
     log.toggle("Log scale", key="cmp_log")
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
+    elif too_big:
+        st.error(too_big, icon="⏱️")
+    render_refusal(BATCH)
     if source is not None:
         st.caption(
             f"Every configuration trains on the same data and seed: {source.describe()}, "

@@ -13,7 +13,7 @@ from components.state import training_settings
 from models import spec as limits
 from models.spec import SpecError
 from models.training.csv_data import OwnData, clean_missing, make_windows
-from models.training.csv_read import LIMITS_TEXT, Table, UploadError, read_csv
+from models.training.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
 from models.training.toy_data import MAX_SAMPLES
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
@@ -51,8 +51,9 @@ def _load_file() -> None:
     upload = state.get("csv_upload")
     if upload is None:
         return
-    data = upload.getvalue()
     try:
+        check_size(upload.size)  # before its bytes are read or parsed
+        data = upload.getvalue()
         table = read_csv(data)
     except UploadError as error:
         state["csv_error"] = f"{upload.name}: {error}"

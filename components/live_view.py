@@ -24,7 +24,7 @@ from components.live_chart import probe
 from components.progress import text_of
 from models.training import history as losses
 from models.training.batch import Batch, Progress
-from models.training.jobs import JobHandle
+from models.training.handle import JobHandle
 from models.training.worker import END_LINE
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # beside app.py, as Streamlit wants

@@ -19,13 +19,21 @@ from components.present import (
 )
 from components.question_view import render_question
 from components.resources import analysis_for, training_service
+from components.runs import refusal_before_click
 from components.runtime import keep_keras_state
 from components.sidebar import render_sidebar
-from components.state import init_from_url, keep_url_widgets, spec_from_widgets, write_url
+from components.state import (
+    init_from_url,
+    keep_url_widgets,
+    spec_from_widgets,
+    training_settings,
+    write_url,
+)
 from components.training_view import render_training
 from components.upload_view import render_upload
 from models.architectures.variants import validate
 from models.spec import ModelSpec, SpecError
+from models.training.worker import TrainJob
 
 SPEC_TABS = {
     QUESTION: render_question,
@@ -44,6 +52,9 @@ def prepare_workers(spec: ModelSpec) -> None:
     wanted = [spec]  # most wanted first
     if st.session_state.get(TAB_KEY) == COMPARE:
         wanted += planned_specs(spec) + offered_specs(spec)
+    data, config = training_settings()
+    # Nothing is compiled ahead that a click would be refused: its compile alone can be large.
+    wanted = [s for s in wanted if refusal_before_click([TrainJob(s, data, config)]) is None]
     training_service().prepare(*reversed(dict.fromkeys(wanted)))  # the last goes first
 
 

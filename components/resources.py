@@ -12,6 +12,8 @@ from components.live_view import LIVE_ROOT, served
 from models.analysis.graph import aligned_layers_dot, to_dot
 from models.analysis.palette import conflict_fill
 from models.analysis.records import Analysis
+from models.costs.budget import Budget, budget_from_environment
+from models.costs.runs import seconds_of
 from models.inspect import inspect_spec
 from models.lab.runner import LabResult, run_lab
 from models.spec import ModelSpec
@@ -20,9 +22,19 @@ from models.training.toy_data import DataSpec
 
 
 @st.cache_resource(show_spinner=False)
+def host_budget() -> Budget:
+    """What one run may cost on this host (`LSE_MAX_RUN_SECONDS`, `LSE_MAX_RUN_MB`, ...)."""
+    return budget_from_environment()
+
+
+@st.cache_resource(show_spinner=False)
 def training_service() -> TrainingService:
     """One pool of training workers per server, shared by every session (jobs stay private)."""
-    return service_from_environment(live_root=LIVE_ROOT if served() else None)
+    return service_from_environment(
+        live_root=LIVE_ROOT if served() else None,
+        estimate=seconds_of,
+        task_memory_mb=host_budget().max_run_mb,
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner="Building the Keras model…")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from components.charts import CHART, conflict_figure, gates_figure, mixing_figure
+from components.charts import CHART, conflict_figure, gates_figure, loss_figure, mixing_figure
+from models.training import history as losses
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
+from models.training.handle import JobHandle
 from models.training.history import has_conflict, to_csv
 from models.training.insights import gate_reading
-from models.training.jobs import JobHandle
 
 CONFLICT_EXPLAINED = (
     "On up to {points} evenly spread epochs, each ends by measuring, on up to {n} training "
@@ -114,5 +116,38 @@ def render_downloads(handle: JobHandle, result: TrainResult) -> None:
         mime="application/octet-stream",
         on_click="ignore",
         icon=":material/download:",
+        width="stretch",
+    )
+
+
+def render_partial(history: pd.DataFrame, n_tasks: int) -> None:
+    """What a run that ended without a result reached: its epochs are kept and drawn."""
+    if not len(history):
+        return
+    st.caption(f"The {len(history):,} epochs it reached before it ended:")
+    chart = loss_figure(history, n_tasks, st.session_state["log_scale"])
+    st.plotly_chart(chart, key="final_loss", config=CHART)
+    render_final_table(history, n_tasks)
+
+
+def render_final_table(history: pd.DataFrame, n_tasks: int) -> None:
+    rows = [
+        {
+            "Task": f"task {t + 1} (feature {t + 1})",
+            "Train loss": losses.final(history, losses.task("train", t)),
+            "Validation loss": losses.final(history, losses.task("val", t)),
+        }
+        for t in range(n_tasks)
+    ]
+    rows.append(
+        {
+            "Task": "total (sum)",
+            "Train loss": losses.final(history, losses.total("train")),
+            "Validation loss": losses.final(history, losses.total("val")),
+        }
+    )
+    st.dataframe(
+        pd.DataFrame(rows).style.format({"Train loss": "{:.4f}", "Validation loss": "{:.4f}"}),
+        hide_index=True,
         width="stretch",
     )

@@ -9,7 +9,7 @@ from components.boundary import guarded
 from components.charts import CHART
 from components.compare_charts import sweep_figure
 from components.data_source import using_csv
-from components.resources import training_service
+from components.runs import refusal_before_click, render_refusal, start_batch, stop_batch
 from components.state import training_settings
 from models.analysis.palette import LINE_COLOURS
 from models.experiments import sweep
@@ -53,14 +53,11 @@ def _running() -> bool:
 
 def _start(plan: list) -> None:
     """Stop this session's sweep if one is going, then queue all of its runs."""
-    if _batch() is not None:
-        _batch().stop()
-    st.session_state[SWEEP] = Batch.start(training_service(), plan, [p.job for p in plan])
+    start_batch(SWEEP, plan, [p.job for p in plan])
 
 
 def _stop() -> None:
-    if _batch() is not None:
-        _batch().stop()
+    stop_batch(SWEEP)
 
 
 def _summary() -> pd.DataFrame:
@@ -82,6 +79,7 @@ def _live() -> None:
     """Polled while the sweep runs: overall progress and the points finished so far."""
     if not _running():
         return
+    _batch().touch()  # this visitor still looks: the sweep's runs are not left alone
     handles = _batch().handles
     done = sum(h.done() for h in handles)
     st.progress(done / len(handles), text=f"Sweep: {done} of {len(handles)} runs done")
@@ -133,11 +131,12 @@ def render_sweep(spec: ModelSpec) -> None:
     except SpecError as error:
         plan, problem = [], str(error)
     running = _running()
+    too_big = refusal_before_click([p.job for p in plan]) if plan else None
     start, stop = st.columns([3, 1])
     start.button(
         SWEEP_BUTTON,
         key="sweep_start",
-        disabled=problem is not None,
+        disabled=problem is not None or too_big is not None,
         on_click=_start,
         args=(plan,),
         width="stretch",
@@ -151,6 +150,9 @@ def render_sweep(spec: ModelSpec) -> None:
     )
     if problem:
         st.error(f"Cannot run the sweep with these settings: {problem}", icon="🚫")
+    elif too_big:
+        st.error(too_big, icon="⏱️")
+    render_refusal(SWEEP)
     values = ", ".join(f"{r:g}" for r in SWEEP_RELATEDNESS)
     seeds = ", ".join(str(s) for s in sweep.sweep_seeds(config.seed))
     st.caption(

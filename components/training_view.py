@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from components.boundary import guarded
@@ -24,13 +23,17 @@ from components.run_insights import (
     conflict_options,
     render_conflict,
     render_downloads,
+    render_final_table,
     render_gates,
     render_mixing,
+    render_partial,
 )
+from components.runs import refusal_before_click, render_refusal, start_batch, stop_batch
 from components.state import training_settings
+from models.costs.budget import describe
+from models.costs.runs import cost_of
 from models.experiments.configurations import short_name
 from models.spec import ModelSpec, SpecError
-from models.training import history as losses
 from models.training.batch import Batch
 from models.training.jobs import TrainJob
 
@@ -54,15 +57,12 @@ def _running() -> bool:
 def _start(job: TrainJob) -> None:
     """Stop this session's run if one is going, then start `job` (callback of Train)."""
     state = st.session_state
-    if _batch() is not None:
-        _batch().stop()
     state[RUNS] = state.get(RUNS, 0) + 1
-    state[BATCH] = Batch.start(training_service(), [state[RUNS]], [job])
+    start_batch(BATCH, [state[RUNS]], [job])
 
 
 def _stop() -> None:
-    if _batch() is not None:
-        _batch().stop()
+    stop_batch(BATCH)
 
 
 def _describe(job: TrainJob) -> str:
@@ -113,6 +113,7 @@ def _outcome(n_tasks: int) -> None:
     handle, (result, error) = batch.handles[0], batch.outcomes[0]
     if error:
         st.error(error, icon="🚫")
+        render_partial(handle.history(), n_tasks)
         return
     if result.status == "finished":
         st.success(f"Finished {result.epochs_run:,} epochs in {result.seconds:.1f} s")
@@ -126,7 +127,7 @@ def _outcome(n_tasks: int) -> None:
             key="final_loss",
             config=CHART,
         )
-        _final_table(result.history, n_tasks)
+        render_final_table(result.history, n_tasks)
         render_downloads(handle, result)
         render_conflict(
             result.history, handle.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
@@ -136,29 +137,6 @@ def _outcome(n_tasks: int) -> None:
     render_gates(result)
     if result.val_predictions is not None:
         _forecast(handle.job, result.val_predictions)
-
-
-def _final_table(history: pd.DataFrame, n_tasks: int) -> None:
-    rows = [
-        {
-            "Task": f"task {t + 1} (feature {t + 1})",
-            "Train loss": losses.final(history, losses.task("train", t)),
-            "Validation loss": losses.final(history, losses.task("val", t)),
-        }
-        for t in range(n_tasks)
-    ]
-    rows.append(
-        {
-            "Task": "total (sum)",
-            "Train loss": losses.final(history, losses.total("train")),
-            "Validation loss": losses.final(history, losses.total("val")),
-        }
-    )
-    st.dataframe(
-        pd.DataFrame(rows).style.format({"Train loss": "{:.4f}", "Validation loss": "{:.4f}"}),
-        hide_index=True,
-        width="stretch",
-    )
 
 
 def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
@@ -192,11 +170,12 @@ def _train_tab(spec: ModelSpec) -> None:
         problem = problem or str(error)
     batch, current = _batch(), TrainJob(spec, source, config)
     running = _running()
+    too_big = None if problem else refusal_before_click([current])
     left.button(
         "Train",
         type="primary",
         width="stretch",
-        disabled=problem is not None,
+        disabled=problem is not None or too_big is not None,
         on_click=_start,
         args=(current,),
     )
@@ -204,6 +183,12 @@ def _train_tab(spec: ModelSpec) -> None:
     right.toggle("Log scale", value=True, key="log_scale")
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
+    elif too_big:
+        st.error(too_big, icon="⏱️")
+    else:
+        compiled = bool(training_service().compiled_in(spec))
+        st.caption(f"Expected time: {describe(cost_of(current), compiled)}.")
+    render_refusal(BATCH)
     if batch is not None:
         job = batch.handles[0].job
         changed = "" if job == current else " — settings changed since; press Train to run them"

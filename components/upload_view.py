@@ -1,7 +1,8 @@
 """The "Your model" tab: a person's own `.keras` file, analysed like the app's own models.
 
-Loading and analysing run in a training worker (`TrainingService.call`): the server only ever
-holds the file's bytes and the plain `Analysis` that comes back.
+Loading and analysing run in a process of its own, started for the file and ended after it,
+within a time and a memory limit (`models.uploads.isolated`): the server only ever holds the
+file's bytes and the plain `Analysis` that comes back, and no training worker is involved.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import streamlit as st
 
 from components.graph_view import render_graph, render_toggles
 from components.overview import render_metrics
-from components.resources import training_service
 from components.tables_view import render_tables
 from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
-from models.uploads.loader import LIMITS_TEXT, MAX_MODEL_MB
-from models.uploads.outcome import WAIT_SECONDS, AnalysedFile, analysis_outcome
+from models.uploads.isolated import run_isolated
+from models.uploads.limits import LIMITS_TEXT, MAX_MODEL_MB
+from models.uploads.outcome import AnalysedFile, analysis_outcome
 
 FOLD_FROM = 60  # layer objects: a model larger than this starts with its repeats folded
 HOW_TO_SAVE = """\
@@ -25,7 +26,7 @@ model.save("model.keras")  # Keras 3; then upload model.keras here
 
 @st.cache_data(max_entries=1, show_spinner=False)
 def _example_bytes() -> bytes:
-    return training_service().call(example_model_file).result(timeout=WAIT_SECONDS)
+    return run_isolated(example_model_file)
 
 
 def _current_file() -> tuple[str, bytes] | None:
@@ -34,7 +35,7 @@ def _current_file() -> tuple[str, bytes] | None:
     if st.session_state.get("upload_source") == "example":
         try:
             return "example", _example_bytes()
-        except Exception as error:  # the worker could not build it: say so, keep the page
+        except Exception as error:  # its process could not build it: say so, keep the page
             st.error(f"The example could not be built: {error}", icon="🚫")
             return None
     if uploaded is not None:
@@ -46,8 +47,8 @@ def _analysed(key: str, data: bytes) -> AnalysedFile:
     """The outcome for this file, worked out once per file in this session."""
     memo: AnalysedFile | None = st.session_state.get("upload_outcome")
     if memo is None or memo.key != key:
-        with st.spinner("Loading and analysing the model in a worker…"):
-            memo = AnalysedFile.of(key, analysis_outcome(training_service().call, data))
+        with st.spinner("Loading and analysing the model in a process of its own…"):
+            memo = AnalysedFile.of(key, analysis_outcome(run_isolated, data))
         st.session_state["upload_outcome"] = memo
     return memo
 

@@ -1,4 +1,5 @@
-"""The "Your model" tab through AppTest: upload, analysis in a worker, errors in the page."""
+"""The "Your model" tab through AppTest: upload, analysis in a process of its own, errors in the
+page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.uploads.examples import model_file_bytes, siamese
 from test_app import run_app
+from test_upload_scan_hostile import BOMB
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -18,7 +20,7 @@ def _metrics(at: AppTest, label: str) -> list[str]:
 
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.file_uploader(key="upload_file").set_value((name, data, "application/octet-stream"))
-    return at.run(timeout=180)  # the first upload waits for a worker to start
+    return at.run(timeout=180)  # the first upload may wait for the fork server to start
 
 
 def _open_tab() -> AppTest:
@@ -59,3 +61,16 @@ def test_example_button_analyses_the_shared_tower_model():
     assert not at.exception and not at.error
     assert _metrics(at, "Total parameters") == ["128,740"]
     assert any(b.label == "Download the example file" for b in at.get("download_button"))
+
+
+def test_a_file_declaring_gigabytes_of_weights_is_refused_with_the_limit():
+    at = _open_tab()
+    _upload(at, "bomb.keras", BOMB)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "This model declares 900,030,000 parameters (3,433 MB of weights), 900,030,000 of them "
+        "in layer `big` (Dense); the limit is 200 MB of weights (about 52,428,800 parameters)."
+    ]
+    assert _metrics(at, "Total parameters") == []
+    _upload(at, "siamese.keras", model_file_bytes(siamese()))  # the next file is analysed
+    assert not at.error and _metrics(at, "Total parameters") == ["73"]

@@ -31,6 +31,9 @@ class FakeHandle:
     def stop(self) -> None:
         self.stopped = True
 
+    def touch(self) -> None:
+        self.touched = getattr(self, "touched", 0) + 1
+
     def history(self):
         return history_of(self.epochs)
 
@@ -48,12 +51,18 @@ class FakeService:
     def __init__(self):
         self.submitted = []
 
-    def submit(self, job: TrainJob) -> FakeHandle:
+    def submit(self, job: TrainJob, owner=None, deadline_seconds=None) -> FakeHandle:
         self.submitted.append(FakeHandle(job))
         return self.submitted[-1]
 
+    def going_for(self, owner) -> int:
+        return 0
+
     def queue_position(self, handle) -> int:
         return self.submitted.index(handle)
+
+    def wait_seconds(self, handle) -> float | None:
+        return None
 
 
 def _jobs(n: int) -> list[TrainJob]:

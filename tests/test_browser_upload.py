@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from urllib.parse import urlparse
+
+import psutil
 import pytest
 
 from browser_support import open_tab, wait_for_app_idle
+from models.training.processes import memory_mb
 from models.uploads.examples import model_file_bytes, siamese
+from test_upload_scan_hostile import BOMB
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +25,7 @@ def _open_tab_and_upload(page, app_url: str, path) -> None:
     wait_for_app_idle(page)
     open_tab(page, "Your model")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    wait_for_app_idle(page, timeout_ms=180_000)  # the first upload waits for a worker to start
+    wait_for_app_idle(page, timeout_ms=180_000)  # the first upload may start the fork server
 
 
 def _upload_graph_text(page) -> str:
@@ -86,3 +92,64 @@ def test_bad_file_shows_an_error_and_the_page_keeps_working(app_url, page, tmp_p
     assert page.locator('[data-testid="stException"]').count() == 0
     open_tab(page, "Model")  # the rest of the page keeps working
     assert _metric(page, "Total parameters", 0) == "52,012"
+
+
+def _app_processes(app_url: str) -> list[psutil.Process]:
+    """The Streamlit server serving `app_url` and every process under it (workers, the fork
+    server and what it forks)."""
+    port = str(urlparse(app_url).port)
+    server = next(
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "streamlit" in " ".join(p.info["cmdline"] or ()) and port in (p.info["cmdline"] or ())
+    )
+    return [server, *server.children(recursive=True)]
+
+
+class _PeakPss:
+    """Each of the app's processes' largest PSS (MB, from /proc/PID/smaps_rollup), sampled
+    every 50 ms in a thread until stopped; processes that start meanwhile included."""
+
+    def __init__(self, app_url: str):
+        self.app_url, self.peaks, self._stop = app_url, {}, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            for process in _app_processes(self.app_url):
+                pss = memory_mb(process.pid, "pss")
+                self.peaks[process.pid] = max(self.peaks.get(process.pid, 0.0), pss)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def test_a_file_declaring_gigabytes_is_refused_at_once_and_no_process_grows(
+    app_url, page, tmp_path
+):
+    path = tmp_path / "bomb.keras"
+    path.write_bytes(BOMB)  # 1 KB declaring a 30000 x 30000 Dense: 3.4 GB if Keras built it
+    page.goto(app_url)
+    wait_for_app_idle(page)
+    open_tab(page, "Your model")
+    before = {p.pid: memory_mb(p.pid, "pss") for p in _app_processes(app_url)}
+    with _PeakPss(app_url) as sampled:
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+        refusal = page.locator('[data-testid="stAlert"]').filter(
+            has_text="This model declares 900,030,000 parameters"
+        )
+        refusal.wait_for(timeout=5_000)
+        wait_for_app_idle(page)
+    assert "the limit is 200 MB of weights" in refusal.inner_text()
+    grown = {
+        pid: round(peak - before.get(pid, 0.0))
+        for pid, peak in sampled.peaks.items()
+        if peak - before.get(pid, 0.0) > 300  # a few hundred MB: a loader's TensorFlow share
+    }
+    assert grown == {}, f"processes that grew past 300 MB of PSS: {grown}"
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -21,7 +21,8 @@ TINY = ModelSpec(
 
 
 def _direct(spec: ModelSpec, weights, x, y, learning_rate: float) -> dict[str, float]:
-    """Every measure the history holds, computed one task and one layer at a time."""
+    """Every measure the history holds, computed one task and one layer at a time, each on all
+    of x at once."""
     import tensorflow as tf
 
     model = build_model(spec)
@@ -85,10 +86,12 @@ def _direct(spec: ModelSpec, weights, x, y, learning_rate: float) -> dict[str, f
     ],
     ids=["hard", "towers", "mmoe", "inputs-only"],
 )
-def test_the_runs_measures_equal_a_direct_gradient_tape(spec):
+# None: the probe's 20 windows in one pass; 7: in three (7, 7, 6), gradients summed over them.
+@pytest.mark.parametrize("eval_batch", [None, 7], ids=["one-pass", "in-parts"])
+def test_the_runs_measures_equal_a_direct_gradient_tape(spec, eval_batch):
     data = DataSpec(samples=20, val_samples=5).materialise(spec)
     config = TrainConfig(epochs=3, learning_rate=0.01)
-    result = train(spec, data, config)
+    result = train(spec, data, config, eval_batch=eval_batch)
     last = result.history.iloc[-1]  # the last epoch is always measured, after its updates
     x, y = data.x_train[:PROBE_SAMPLES], data.y_train[:PROBE_SAMPLES]
     expected = _direct(spec, result.weights, x, y, config.learning_rate)

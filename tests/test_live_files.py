@@ -7,7 +7,7 @@ import subprocess
 import sys
 from concurrent.futures import Future
 
-from models.training.jobs import JobHandle
+from models.training.handle import JobHandle, Run
 from models.training.live_files import live_folder
 from models.training.worker import END_LINE
 
@@ -32,9 +32,10 @@ def test_a_server_gets_its_own_folder_and_clears_those_of_stopped_servers(tmp_pa
 
 def test_the_end_line_is_not_an_epoch_and_a_half_written_line_waits(tmp_path):
     progress = tmp_path / "progress.csv"
-    handle = JobHandle(1, None, tmp_path, Future(), progress)
+    handle = JobHandle(1, Run(None, tmp_path, progress, Future(), 60.0))
     progress.write_text("epoch,train_total\n1,0.5\n2,0.4")  # epoch 2 still being written
     assert handle.rows().tolist() == [[1.0, 0.5]]
+    assert handle.rows().tolist() == [[1.0, 0.5]]  # read once: nothing new, nothing twice
     with open(progress, "a", encoding="utf-8") as out:
         out.write(f"\n{END_LINE}\n")
     assert handle.rows().tolist() == [[1.0, 0.5], [2.0, 0.4]]

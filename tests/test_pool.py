@@ -119,7 +119,8 @@ def test_with_two_workers_a_grown_one_leaves_before_its_replacement_starts():
         _until(lambda: len(pool.pids(ready_only=True)) == 2)
         first = pool.submit(os.getpid).result(timeout=60)
         _until(lambda: first not in pool.pids())
-        assert len(pool.pids()) == 2  # never three processes: the other served meanwhile
+        # never three processes: the other served meanwhile (its replacement starts just after)
+        assert len(pool.pids()) <= 2
         _until(lambda: len(pool.pids(ready_only=True)) == 2)
     finally:
         pool.shutdown()

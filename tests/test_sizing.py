@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from models.training.sizing import FORK_SERVER_MB, SERVER_MB, WORKER_MB, default_workers
+from models.training.sizing import (
+    FORK_SERVER_MB,
+    SERVER_MB,
+    WORKER_MB,
+    default_workers,
+    usable_cores,
+)
 
 FIXED = SERVER_MB + FORK_SERVER_MB  # memory taken before any worker
 
@@ -21,3 +29,14 @@ FIXED = SERVER_MB + FORK_SERVER_MB  # memory taken before any worker
 )
 def test_one_worker_per_core_that_memory_allows(cores, memory_mb, workers):
     assert default_workers(cores=cores, memory_mb_available=memory_mb) == workers
+
+
+def test_the_container_cpu_quota_caps_the_cores(tmp_path):
+    quota = tmp_path / "cpu.max"
+    quota.write_text("150000 100000\n")  # 1.5 cores' time: two workers would share 1.5
+    assert usable_cores(quota) == min(2, len(os.sched_getaffinity(0)))
+    quota.write_text("50000 100000\n")
+    assert usable_cores(quota) == 1
+    quota.write_text("max 100000\n")
+    assert usable_cores(quota) == len(os.sched_getaffinity(0))
+    assert usable_cores(tmp_path / "missing") == len(os.sched_getaffinity(0))

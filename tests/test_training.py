@@ -127,7 +127,8 @@ class FakeTensor:
 
 
 def test_divergence_keeps_the_finite_epochs():
-    rows, status = _run_chunks(FakeEntry(), [None] * 4, [0, 32, True], 20, 3, None, None)
+    settings = [0, 32, 256, 1, 19]  # seed, batch_size, eval_batch, every, last_epoch
+    rows, status = _run_chunks(FakeEntry(), [None] * 4, settings, 20, 3, None, None)
     assert status == "diverged"
     assert rows[:, 0].tolist() == list(range(1, 8))  # epochs 1..7; epoch 8 was NaN
 
@@ -137,15 +138,17 @@ def test_retraining_does_not_retrace(data):
     entry = compiled_model(HARD)
     traces = entry.trace_count
     smaller = make_dataset(DataSpec(samples=37, val_samples=11, seed=5), 4, 10, 10)
-    for config, dataset in [
-        (TrainConfig(epochs=3), data),
-        (TrainConfig(epochs=3, learning_rate=0.01), data),
-        (TrainConfig(epochs=3, batch_size=7), data),
-        (TrainConfig(epochs=3, seed=42), data),
-        (TrainConfig(epochs=3), smaller),
+    for config, dataset, eval_batch in [
+        (TrainConfig(epochs=3), data, None),
+        (TrainConfig(epochs=3, learning_rate=0.01), data, None),
+        (TrainConfig(epochs=3, batch_size=7), data, None),
+        (TrainConfig(epochs=3, seed=42), data, None),
+        (TrainConfig(epochs=3), smaller, None),
+        (TrainConfig(epochs=3), data, 9),  # validation and the probe in several passes
     ]:
-        result = train(HARD, dataset, config)
+        result = train(HARD, dataset, config, eval_batch=eval_batch)
         assert result.status == "finished" and not result.traced
+    predict(HARD, result.weights, smaller.x_val, eval_batch=4)
     assert entry.trace_count == traces
     assert compiled_model(HARD) is entry
 

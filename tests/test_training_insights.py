@@ -46,13 +46,15 @@ def _cosines_outside_the_engine(spec, weights, layer_names, x, y) -> dict:
     return {(i, j): float(unit[i - 1] @ unit[j - 1]) for i, j in PAIRS}
 
 
-def test_recorded_cosines_match_gradients_computed_directly(data):
-    result = train(SMALL, data, TrainConfig(epochs=3))
+@pytest.mark.parametrize("eval_batch", [None, 16], ids=["one-pass", "in-parts"])
+def test_recorded_cosines_match_gradients_computed_directly(data, eval_batch):
+    result = train(SMALL, data, TrainConfig(epochs=3), eval_batch=eval_batch)
     history = result.history
     names = [f"gcos_{i}_{j}" for i, j in PAIRS]
     cosines = [c for c in history.columns if c.startswith("gcos_")]
     assert cosines == ["gcos_mean", *names]
-    # The last epoch's probe ran on the final weights and the first 256 (here all 60) windows.
+    # The last epoch's probe ran on the final weights and the first PROBE_SAMPLES (here all 60)
+    # windows: with eval_batch 16, in four parts whose gradients the engine summed.
     expected = _cosines_outside_the_engine(SMALL, result.weights, TRUNK, data.x_train, data.y_train)
     last = history.iloc[-1]
     for (i, j), cosine in expected.items():

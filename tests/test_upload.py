@@ -202,20 +202,35 @@ def test_analysis_is_plain_data_that_pickles():
     assert all(not hasattr(v, "_keras_history") for v in dataclasses.astuple(analysis))
 
 
-def test_doubly_shared_nesting_stops_at_the_call_cap():
-    """Each level calls the one below twice: 2**12 calls of the innermost layer, refused fast."""
-    import time
-
+def _shared_levels(levels: int, calls: int):
+    """Each level calls the one below `calls` times: calls**levels calls of the innermost layer."""
     import keras
     from keras import layers
 
     x = keras.Input((2,), name="x0")
     block = keras.Model(x, layers.Dense(2, name="dense")(x), name="level0")
-    for depth in range(1, 13):
+    for depth in range(1, levels + 1):
         x = keras.Input((2,), name=f"x{depth}")
-        block = keras.Model(x, block(block(x)), name=f"level{depth}")
-    data = model_file_bytes(block)
-    start = time.perf_counter()
-    with pytest.raises(ModelUploadError, match="more than 2000 layer calls"):
-        analyse_model_file(data)
-    assert time.perf_counter() - start < 30
+        y = x
+        for _ in range(calls):
+            y = block(y)
+        block = keras.Model(x, y, name=f"level{depth}")
+    return model_file_bytes(block)
+
+
+def test_shared_nesting_stops_at_the_call_cap_before_keras_loads_it(monkeypatch):
+    """3**7 = 2187 calls of the innermost layer, counted from config.json alone."""
+    import keras
+
+    def never(*args, **kwargs):
+        raise AssertionError("Keras was asked to load a file its config already refuses")
+
+    monkeypatch.setattr(keras.saving, "load_model", never)
+    with pytest.raises(ModelUploadError, match="more than 2000 layer calls; the limit is 2000"):
+        analyse_model_file(_shared_levels(7, 3))
+
+
+def test_doubly_shared_nesting_past_the_depth_limit_is_refused():
+    """Twelve levels, each calling the one below twice (2**12 innermost calls)."""
+    with pytest.raises(ModelUploadError, match="nests sub-models more than 8 levels deep"):
+        analyse_model_file(_shared_levels(12, 2))

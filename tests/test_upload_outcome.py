@@ -2,55 +2,49 @@
 
 from __future__ import annotations
 
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-
 import pytest
 
-import models.uploads.outcome
 from models.analysis.graph import to_dot
 from models.analysis.sharing import analyse
 from models.uploads.examples import model_file_bytes, siamese
+from models.uploads.isolated import LoadStopped
 from models.uploads.loader import ModelUploadError
 from models.uploads.outcome import AnalysedFile, UploadOutcome, analysis_outcome
 
 
-def _failed(error: BaseException):
-    def submit(fn, *args) -> Future:
-        future = Future()
-        future.set_exception(error)
-        return future
+def _in_this_process(fn, *args):
+    return fn(*args)
 
-    return submit
+
+def _failed(error: BaseException):
+    def run(fn, *args):
+        raise error
+
+    return run
 
 
 def test_outcome_of_a_good_file_is_its_analysis():
-    data = model_file_bytes(siamese())
-    with ThreadPoolExecutor(1) as pool:
-        outcome = analysis_outcome(pool.submit, data)
+    outcome = analysis_outcome(_in_this_process, model_file_bytes(siamese()))
     assert outcome.error is None and outcome.analysis.totals.total == 73
+
+
+def test_outcome_of_a_refused_file_is_the_refusal():
+    outcome = analysis_outcome(_in_this_process, b"PK\x03\x04 not really a zip")
+    assert outcome.analysis is None and outcome.error.startswith("This is not a `.keras` file")
 
 
 @pytest.mark.parametrize(
     ("error", "shown"),
     [
         (ModelUploadError("This is not a `.keras` file"), "This is not a `.keras` file"),
-        (BrokenProcessPool("gone"), "stopped (killed or out of memory)"),
+        (LoadStopped("The model needed more than 1,200 MB"), "The model needed more than 1,200"),
         (RuntimeError("odd"), "could not be analysed: RuntimeError: odd"),
-        (CancelledError(), "stopped (killed or out of memory)"),
+        (MemoryError(), "could not be analysed: MemoryError"),
     ],
 )
 def test_outcome_of_a_failure_is_a_message(error, shown):
     outcome = analysis_outcome(_failed(error), b"whatever")
     assert outcome.analysis is None and shown in outcome.error
-
-
-def test_a_worker_busy_too_long_is_a_message_and_the_queued_file_is_dropped(monkeypatch):
-    monkeypatch.setattr(models.uploads.outcome, "WAIT_SECONDS", 0.01)
-    queued = Future()  # never started: a worker still busy with a training run
-    outcome = analysis_outcome(lambda fn, *args: queued, b"whatever")
-    assert outcome.analysis is None and "workers were busy" in outcome.error
-    assert queued.cancelled()
 
 
 def test_each_graph_of_an_analysed_file_is_drawn_once():

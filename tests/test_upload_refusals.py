@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -95,9 +96,26 @@ def test_truncated_file_is_refused():
         load_model_bytes(data[: len(data) // 2])
 
 
-def test_config_that_is_not_a_model_is_refused():
-    with pytest.raises(ModelUploadError, match="Keras could not load this file"):
+def test_config_that_is_not_a_model_is_refused_before_keras_reads_it():
+    with pytest.raises(ModelUploadError, match="describes a `Nope`, not a functional"):
         load_model_bytes(_zip({"config.json": b'{"class_name": "Nope"}', "metadata.json": b"{}"}))
+
+
+def test_a_config_the_scan_passes_but_keras_cannot_load_says_so():
+    config = {"module": "keras.src.models.functional", "class_name": "Functional"}
+    config["config"] = {"name": "empty", "layers": [], "input_layers": [], "output_layers": []}
+    with pytest.raises(ModelUploadError, match="Keras could not load this file"):
+        load_model_bytes(_zip({"config.json": json.dumps(config), "metadata.json": b"{}"}))
+
+
+def test_a_second_config_json_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("config.json", b"{}")
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("config.json", b"{}")
+    with pytest.raises(ModelUploadError, match="holds config.json more than once"):
+        load_model_bytes(out.getvalue())
 
 
 @pytest.mark.parametrize(

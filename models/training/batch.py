@@ -15,7 +15,7 @@ import pandas as pd
 from models.architectures.variants import VARIANTS
 from models.training.engine import TrainResult
 from models.training.history import empty
-from models.training.jobs import JobHandle, TrainingService, TrainJob
+from models.training.jobs import Busy, JobHandle, TrainingService, TrainJob
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,31 @@ class Batch:
 
     @classmethod
     def start(
-        cls, service: TrainingService, items: Sequence, jobs: Sequence[TrainJob], colours=None
+        cls,
+        service: TrainingService,
+        items: Sequence,
+        jobs: Sequence[TrainJob],
+        colours=None,
+        owner: object = None,
+        deadline_seconds: float | None = None,
     ) -> Batch:
-        """Queue one job per item, the largest models first: with several workers the long
-        runs start at once and the short ones fill in, so the batch ends sooner."""
+        """Queue one job per item for `owner` (a visitor), the largest models first: with
+        several workers the long runs start at once and the short ones fill in, so the batch
+        ends sooner. Raises `Busy` (nothing queued) if the owner has runs going already or the
+        queue is full."""
+        if owner is not None and (going := service.going_for(owner)):
+            raise Busy(
+                f"You have {going} run{'s' * (going > 1)} going already (one batch at a time "
+                "per visitor): stop it, or wait for it to finish."
+            )
         handles: list = [None] * len(jobs)
-        for i in sorted(range(len(jobs)), key=lambda i: -_size(jobs[i].spec)):  # stable
-            handles[i] = service.submit(jobs[i])
+        try:
+            for i in sorted(range(len(jobs)), key=lambda i: -_size(jobs[i].spec)):  # stable
+                handles[i] = service.submit(jobs[i], owner, deadline_seconds)
+        except Busy:
+            for handle in filter(None, handles):
+                handle.stop()
+            raise
         return cls(list(items), handles, dict(colours or {}))
 
     @property
@@ -115,10 +133,17 @@ class Batch:
             for result, error in self.outcomes or []
         ]
 
+    def touch(self) -> None:
+        """Say its visitor still looks: runs nobody looks at are stopped (see `housekeeping`)."""
+        for handle in self.handles:
+            handle.touch()
+
     def progress(
         self, service: TrainingService, labels: Sequence[str], done_counts: Sequence[int] = ()
     ) -> list[Progress]:
-        """One `Progress` per job; `done_counts`: epochs per job if the caller just read them."""
+        """One `Progress` per job (asking for it counts as a look: `touch`); `done_counts`:
+        epochs per job if the caller just read them."""
+        self.touch()
         reports = []
         for i, (label, handle) in enumerate(zip(labels, self.handles, strict=True)):
             done = done_counts[i] if done_counts else len(handle.rows())
@@ -127,7 +152,9 @@ class Batch:
                 reports.append(Progress(label, "ended", done, total))
             elif not handle.started():
                 ahead = service.queue_position(handle)
-                reports.append(Progress(label, "queued" if ahead else "starting", 0, total, ahead))
+                wait = service.wait_seconds(handle) if ahead else None
+                stage = "queued" if ahead else "starting"
+                reports.append(Progress(label, stage, 0, total, ahead, seconds_left=wait))
             elif done == 0:
                 reports.append(Progress(label, "compiling", 0, total))
             else:

@@ -7,6 +7,10 @@ Gradient conflict: after an epoch's updates the chunk can also measure, on a fix
 (the first PROBE_SAMPLES training windows), how the tasks' loss gradients on the weights that
 serve more than one task agree: per task pair, per shared layer, and as task affinity (see
 `models.training.conflict`). A cosine below zero: two tasks pull those weights apart.
+
+Memory follows the batch, not the data set: validation, forecasts and the conflict probe run
+`eval_batch` windows at a time (a tensor: a new size never retraces). Losses and gradients are
+summed over the parts: the results equal one pass over the set up to float32 summation order.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict
+from functools import partial
 
 import numpy as np
 
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.spec import ModelSpec
 from models.training.adam import FusedAdam
-from models.training.conflict import measure, row_width, task_shared_layers
+from models.training.conflict import measure, on_schedule, row_width, task_shared_layers
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
 CACHE_SIZE = 8  # compiled specs kept per process: the page's spec, Compare's and the sweep's
@@ -52,12 +57,12 @@ class CompiledModel:
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, spec.n_tasks, h])
         int_sig = tf.TensorSpec([], tf.int32)
         self.run_chunk = tf.function(
-            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 6]
+            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 7]
         )
-        self.predict = tf.function(self._predict, input_signature=[x_sig])
+        self.predict = tf.function(self._predict, input_signature=[x_sig, int_sig])
         # Evaluation losses as a function of their own: the chunk's validation and the conflict
         # measures' lookahead call it, and the model's forward pass is traced once for both.
-        self._eval_losses = tf.function(self._losses_now, input_signature=[x_sig, y_sig])
+        self._eval_losses = tf.function(self._mean_losses, input_signature=[x_sig, y_sig, int_sig])
 
     def initial_weights(self, seed: int) -> list[np.ndarray]:
         """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
@@ -72,12 +77,36 @@ class CompiledModel:
         outputs = self.model(self._split(self.spec, x), training=training)
         return tf.stack(outputs if isinstance(outputs, list | tuple) else [outputs], axis=1)
 
-    def _losses_now(self, x, y):
-        return self._task_losses(y, self._forward(x, training=False))
+    def _squared_error_sums(self, x, y):
+        """Each task's squared error summed over the windows x and the horizon: (n_tasks,)."""
+        import tensorflow as tf
 
-    def _predict(self, x):
+        return tf.reduce_sum(tf.square(y - self._forward(x, training=False)), axis=[0, 2])
+
+    def _mean_losses(self, x, y, eval_batch):
+        """Each task's mean squared error over all of x, `eval_batch` windows per forward pass."""
+        import tensorflow as tf
+
+        n = tf.shape(x)[0]
+
+        def add(start, stop, summed):
+            return summed + self._squared_error_sums(x[start:stop], y[start:stop])
+
+        summed = in_parts(n, eval_batch, add, tf.zeros([self.spec.n_tasks]))
+        return summed / tf.cast(n * self.spec.horizon, tf.float32)
+
+    def _predict(self, x, eval_batch):
+        """Forecasts (N, n_tasks, horizon) for x, `eval_batch` windows per forward pass."""
+        import tensorflow as tf
+
         self.trace_count += 1
-        return self._forward(x, training=False)
+        shape = [None, self.spec.n_tasks, self.spec.horizon]  # the last part may be shorter
+        parts = tf.TensorArray(tf.float32, 0, True, infer_shape=False, element_shape=shape)
+
+        def add(start, stop, parts):
+            return parts.write(start // eval_batch, self._forward(x[start:stop], training=False))
+
+        return in_parts(tf.shape(x)[0], eval_batch, add, parts).concat()
 
     def reset(self, weights: list[np.ndarray], learning_rate: float) -> None:
         """Load `weights`, zero the optimizer's moments and step count, set the learning rate."""
@@ -87,53 +116,56 @@ class CompiledModel:
             variable.assign(value)
         self.optimizer.reset(learning_rate)
 
-    def _task_losses(self, y, predictions):
-        import tensorflow as tf
-
-        return tf.reduce_mean(tf.square(y - predictions), axis=[0, 2])  # (n_tasks,)
-
     def _step(self, x, y):
         import tensorflow as tf
 
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
-            losses = self._task_losses(y, self._forward(x, training=True))
+            predictions = self._forward(x, training=True)
+            losses = tf.reduce_mean(tf.square(y - predictions), axis=[0, 2])  # (n_tasks,)
             total = tf.reduce_sum(losses)
         self.optimizer.apply(tape.gradient(total, variables))
         return losses
 
-    def _conflict_measures(self, x, y):
+    def _conflict_measures(self, x, y, eval_batch):
         """Pair cosines, per-layer cosine and Phi, and task affinity (see `conflict.measure`)."""
+        import tensorflow as tf
+
+        n = tf.shape(x)[0]
+        scale = 1.0 / tf.cast(n * self.spec.horizon, tf.float32)
+
+        def part_losses(start, stop):  # those windows' share of each task's mean over x
+            return self._squared_error_sums(x[start:stop], y[start:stop]) * scale
+
         return measure(
-            lambda: self._losses_now(x, y),
-            lambda: self._eval_losses(x, y),
+            part_losses,
+            lambda add, state: in_parts(n, eval_batch, add, state),
+            lambda: self._eval_losses(x, y, eval_batch),
             self.shared,
             self.spec.n_tasks,
             self.optimizer.learning_rate,
         )
 
-    def _conflict_row(self, x_probe, y_probe, epoch, every, last_epoch):
-        """The probe's conflict measures on this epoch's schedule, else NaN (empty if nothing
-        is task-shared). Measured every `every` epochs (never when 0) and on the last epoch."""
-        import tensorflow as tf
-
-        if not self.conflict_width:
-            return tf.zeros([0])
-        due = (every > 0) & ((epoch % tf.maximum(every, 1) == 0) | (epoch == last_epoch))
-        return tf.cond(
-            due,
-            lambda: self._conflict_measures(x_probe, y_probe),
-            lambda: tf.fill([self.conflict_width], float("nan")),
-        )
-
     def _chunk(
-        self, x, y, x_val, y_val, seed, first_epoch, n_epochs, batch_size, every, last_epoch
+        self,
+        x,
+        y,
+        x_val,
+        y_val,
+        seed,
+        first_epoch,
+        n_epochs,
+        batch_size,
+        eval_batch,
+        every,
+        last_epoch,
     ):
-        """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row each.
+        """Train epochs first_epoch .. first_epoch + n_epochs - 1; one row each. Validation and
+        the conflict probe run `eval_batch` windows per forward pass.
 
         A row is [train loss per task, val loss per task, the conflict measures (see
         `conflict.row_width`; none if no weight serves two tasks; NaN on epochs off the
-        conflict schedule, see `_conflict_row`)]. Its losses are NaN if a weight is no longer
+        conflict schedule: `conflict.on_schedule`)]. Its losses are NaN if a weight is no longer
         finite; stops after the first non-finite losses.
         """
         import tensorflow as tf
@@ -152,13 +184,17 @@ class CompiledModel:
                 batch = order[b * batch_size : (b + 1) * batch_size]
                 losses = self._step(tf.gather(x, batch), tf.gather(y, batch))
                 summed += losses * tf.cast(tf.size(batch), tf.float32)
-            val = self._eval_losses(x_val, y_val)
+            val = self._eval_losses(x_val, y_val, eval_batch)
             losses = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
             # A NaN weight can hide behind a finite loss (oneDNN's fused matmul/conv + bias + ReLU
             # kernels output 0 for NaN), so a non-finite weight also marks the epoch diverged.
             finite = [tf.reduce_all(tf.math.is_finite(v)) for v in self.model.trainable_variables]
             losses = tf.where(tf.reduce_all(finite), losses, float("nan"))
-            cosines = self._conflict_row(x_probe, y_probe, first_epoch + i, every, last_epoch)
+            cosines = tf.zeros([0])  # nothing is task-shared: nothing to measure
+            if self.conflict_width:
+                probe = partial(self._conflict_measures, x_probe, y_probe, eval_batch)
+                schedule = (first_epoch + i, every, last_epoch)
+                cosines = on_schedule(probe, self.conflict_width, *schedule)
             rows = rows.write(i, tf.concat([losses, cosines], axis=0))
             if not tf.reduce_all(tf.math.is_finite(losses)):
                 break
@@ -169,6 +205,21 @@ class CompiledModel:
         with self.lock:  # a run of this spec in another thread would change the weights
             self.model.set_weights(weights)
             self.model.save(path)
+
+
+def in_parts(n, eval_batch, add, state):
+    """`state = add(start, stop, state)` for each part start:stop of windows 0..n - 1, of
+    `eval_batch` windows (the last may be shorter); returns the last state. One part at a time:
+    TensorFlow would otherwise run up to 10 iterations at once, each holding its part's
+    activations (parallel_iterations=1 is also the cheapest loop measured: ~30 us, not ~55)."""
+    import tensorflow as tf
+
+    def body(start, state):
+        stop = start + eval_batch  # a slice past the end stops at the end
+        return stop, add(start, stop, state)
+
+    start = (tf.constant(0), state)
+    return tf.while_loop(lambda i, _: i < n, body, start, parallel_iterations=1)[1]
 
 
 def _seeded_build(spec: ModelSpec, seed: int):

@@ -11,6 +11,8 @@ On a probe batch, for the weights that serve several tasks, one measurement give
 
 Everything comes from one Jacobian (a row per task, one backward pass each) and, for the
 affinity, one forward pass per task with the shared weights moved and then restored exactly.
+The probe batch is run in parts (memory follows the part, not the probe): a mean over windows
+is the sum of the parts' shares, so its gradient is the sum of theirs.
 """
 
 from __future__ import annotations
@@ -58,25 +60,28 @@ def row_width(n_tasks: int, n_layers: int) -> int:
     return len(task_pairs(n_tasks)) + 2 * n_layers + n_tasks * n_tasks
 
 
-def measure(task_losses, probe_losses, shared: SharedLayers, n_tasks: int, learning_rate):
+def on_schedule(measure_now, width: int, epoch, every, last_epoch):
+    """`measure_now()` if `epoch` is on the schedule, else `width` NaNs: every `every` epochs
+    (never when 0) and on the last epoch."""
+    import tensorflow as tf
+
+    due = (every > 0) & ((epoch % tf.maximum(every, 1) == 0) | (epoch == last_epoch))
+    return tf.cond(due, measure_now, lambda: tf.fill([width], float("nan")))
+
+
+def measure(part_losses, in_parts, probe_losses, shared: SharedLayers, n_tasks: int, learning_rate):
     """One measurement as a flat row (see `row_width` for its order).
 
-    `task_losses()` computes the probe batch's loss per task (n_tasks,) with the current
-    weights, differentiably; `probe_losses()` the same without gradients (a compiled function
-    of its own, so the affinity's forward passes add no second copy of the model to the graph).
+    `in_parts(add, state)` runs `state = add(start, stop, state)` over the probe batch's parts
+    (windows start:stop), one at a time; `part_losses(start, stop)` computes, differentiably
+    and with the current weights, a part's share of the probe's loss per task (n_tasks,): the
+    shares sum to the probe's loss. `probe_losses()` computes the probe's loss per task without
+    gradients (a compiled function of its own, so the affinity's forward passes add no second
+    copy of the model to the graph).
     """
     import tensorflow as tf
 
-    with tf.GradientTape(persistent=True) as tape:
-        losses = task_losses()
-        per_task = [losses[t] for t in range(n_tasks)]
-    # One gradient per task, not tape.jacobian: its vectorising (pfor) rewrite of the backward
-    # graph took 1.6 s of a towers spec's first trace, against 1.0 s for these, at the same speed.
-    rows = [tape.gradient(loss, list(shared.variables)) for loss in per_task]
-    jacobians = [
-        tf.stack([tf.zeros(v.shape) if g is None else g for g in grads])  # None: out of reach
-        for v, grads in zip(shared.variables, zip(*rows, strict=True), strict=True)
-    ]
+    losses, jacobians = _task_jacobians(part_losses, in_parts, shared.variables, n_tasks)
     # Gram matrices G[i, j] = g_i . g_j per variable, summed per layer: (layers, T, T). Batched
     # over layers, so a model with many shared layers traces a few ops, not a few per layer.
     per_variable = tf.stack(
@@ -91,6 +96,34 @@ def measure(task_losses, probe_losses, shared: SharedLayers, n_tasks: int, learn
     overall = _pair_measures(tf.reduce_sum(grams, axis=0, keepdims=True), n_tasks)[0][0]
     affinity = _lookahead_affinity(probe_losses, shared.variables, jacobians, losses, learning_rate)
     return tf.concat([overall, _nanmean(cosines), _nanmean(phis), affinity], axis=0)
+
+
+def _task_jacobians(part_losses, in_parts, variables, n_tasks: int):
+    """Each task's probe loss (n_tasks,) and its gradient on each variable, (n_tasks, *shape),
+    summed over the probe's parts (a graph loop: one copy of the backward pass in the graph).
+
+    Summed task by task, stacked once at the end: the sums then take no more memory than one
+    part's gradients and their stack did before the probe ran in parts.
+    """
+    import tensorflow as tf
+
+    def add(start, stop, state):
+        losses, sums = state  # sums[task][variable]
+        with tf.GradientTape(persistent=True) as tape:
+            part_loss = part_losses(start, stop)
+            per_task = [part_loss[t] for t in range(n_tasks)]
+        # One gradient per task, not tape.jacobian: its vectorising (pfor) rewrite of the backward
+        # graph took 1.6 s of a towers spec's first trace, against 1.0 s for these, same speed.
+        gradients = [tape.gradient(loss, list(variables)) for loss in per_task]
+        sums = [
+            [s if g is None else s + g for s, g in zip(task_sums, grads, strict=True)]
+            for task_sums, grads in zip(sums, gradients, strict=True)
+        ]  # a None gradient: no path from that task to the variable, which adds nothing
+        return losses + part_loss, sums
+
+    zeros = [[tf.zeros(v.shape) for v in variables] for _ in range(n_tasks)]
+    losses, sums = in_parts(add, (tf.zeros([n_tasks]), zeros))
+    return losses, [tf.stack(column) for column in zip(*sums, strict=True)]
 
 
 def _pair_measures(grams, n_tasks: int):
@@ -122,12 +155,16 @@ def _lookahead_affinity(probe_losses, variables, jacobians, losses, learning_rat
 
     n_tasks = jacobians[0].shape[0]
     saved = [tf.identity(getattr(v, "value", v)) for v in variables]
-    rows = tf.TensorArray(tf.float32, size=n_tasks)
-    # A graph loop, not a Python one: one copy of the forward pass in the graph, whatever T.
-    for i in tf.range(n_tasks):
+
+    def look_ahead(i, rows):
         for variable, start, jacobian in zip(variables, saved, jacobians, strict=True):
             variable.assign(start - learning_rate * tf.gather(jacobian, i))
-        rows = rows.write(i, 1.0 - probe_losses() / losses)
+        return i + 1, rows.write(i, 1.0 - probe_losses() / losses)
+
+    # A graph loop, not a Python one: one copy of the forward pass in the graph, whatever T.
+    # One lookahead at a time: each moves the same weights, and holds the probe's activations.
+    start = (tf.constant(0), tf.TensorArray(tf.float32, size=n_tasks))
+    _, rows = tf.while_loop(lambda i, _: i < n_tasks, look_ahead, start, parallel_iterations=1)
     for variable, start in zip(variables, saved, strict=True):
         variable.assign(start)  # exactly the weights before: training goes on from them
     return tf.reshape(rows.stack(), [-1])

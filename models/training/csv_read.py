@@ -75,14 +75,20 @@ def read_csv(data: bytes) -> Table:
     return Table(numeric, time_column, tuple(left_out), times)
 
 
+def check_size(n_bytes: int) -> None:
+    """Refuse a file over MAX_UPLOAD_MB from its size alone: the page calls this before it reads
+    an upload's bytes (the browser's own check is easily bypassed)."""
+    if n_bytes > MAX_UPLOAD_BYTES:
+        raise UploadError(
+            f"The file is {n_bytes / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+            "Keep fewer rows or columns."
+        )
+
+
 def _decode(data: bytes) -> str:
     if not data:
         raise UploadError("The file is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. "
-            "Keep fewer rows or columns."
-        )
+    check_size(len(data))
     if b"\x00" in data[:8192]:
         raise UploadError("This is not a CSV text file (it contains binary data).")
     for encoding in ("utf-8-sig", "latin-1"):  # utf-8-sig drops a byte-order mark
@@ -113,10 +119,23 @@ def _dialect(text: str) -> tuple[str, str, str | None]:
     return separator, ".", ","  # "1,234.5" can only be a quoted number in a comma file
 
 
+def _check_width(text: str, separator: str) -> None:
+    """Refuse a file wider than MAX_COLUMNS from its header line, before pandas reads it: pandas
+    would build the whole frame to count its columns (a 5 MB line of commas is a million).
+    Rows need no such check: pandas stops at MAX_ROWS + 1 itself (`nrows`)."""
+    header = text.partition("\n")[0]
+    if header.count(separator) < MAX_COLUMNS:  # quoted separators only make fewer columns
+        return
+    columns = len(next(csv.reader([header], delimiter=separator), []))
+    if columns > MAX_COLUMNS:
+        raise UploadError(f"The file has {columns:,} columns; the limit is {MAX_COLUMNS}.")
+
+
 def _parse(text: str) -> pd.DataFrame:
     if not text.strip():
         raise UploadError("The file is empty.")
     separator, decimal, thousands = _dialect(text)
+    _check_width(text, separator)
     try:
         frame = pd.read_csv(
             io.StringIO(text),

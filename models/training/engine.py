@@ -11,6 +11,10 @@ for multi-output models). A train loss is the mean of that epoch's batch losses 
 size (as Keras reports it); a validation loss is computed on the whole validation set after the
 epoch's last update.
 
+Memory follows the batch, not the data set: validation, forecasts, MMoE gate weights and the
+conflict probe run `eval_batch` windows per forward pass (`eval_windows` picks it unless the
+caller does); the results equal one pass over the whole set up to float32 summation order.
+
 Gradient conflict (`TrainConfig.track_conflict`): see `models.compiled`; it adds the gcos_*
 history columns when some weights serve more than one task.
 """
@@ -41,11 +45,21 @@ MAX_CHUNK_EPOCHS = 100
 # Gradient conflict costs most of an epoch each time it is measured: measured on a schedule of
 # at most this many epochs per run (and the last), the curve stays smooth and the run fast.
 MAX_CONFLICT_POINTS = 40
+# Windows per forward pass when evaluating: 200 validation windows, the default, in one pass
+# (as fast as before batching), while a large set no longer needs memory for all of it at once.
+EVAL_WINDOWS = 256
 
 
 def conflict_every(epochs: int) -> int:
     """Measure the conflict every this many epochs: at most MAX_CONFLICT_POINTS per run."""
     return max(1, -(-epochs // MAX_CONFLICT_POINTS))
+
+
+def eval_windows(spec: ModelSpec, batch_size: int) -> int:
+    """Windows per forward pass for evaluation, forecasts and the conflict probe of `spec`
+    trained in batches of `batch_size`: never fewer than a training batch, whose memory the run
+    needs anyway. A batch larger than a set is the whole set. The one place this is chosen."""
+    return max(batch_size, EVAL_WINDOWS)
 
 
 @dataclass(frozen=True)
@@ -106,18 +120,22 @@ def train(
     on_progress: Callable[[int, pd.DataFrame], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     chunk_epochs: int | None = None,
+    eval_batch: int | None = None,
 ) -> TrainResult:
     """Train a freshly initialised `spec` model on `data`; the same inputs give the same history.
 
     After every chunk of epochs, calls `on_progress(epochs_done, history_so_far)` and ends early
     (status "stopped") if `should_stop()` returns True. `chunk_epochs=None` sizes chunks to
-    about CHUNK_SECONDS each. Runs of one spec wait for each other (they share one model).
+    about CHUNK_SECONDS each. Validation, forecasts, gate weights and the conflict probe run
+    `eval_batch` windows per forward pass (None: `eval_windows`). Runs of one spec wait for
+    each other (they share one model).
     """
     import tensorflow as tf
 
     start = time.perf_counter()
     config.validate()
     _check_data(spec, data)
+    eval_batch = _checked_eval_batch(eval_batch or eval_windows(spec, config.batch_size))
     entry = compiled_model(spec)
     with entry.lock:
         traces = entry.trace_count
@@ -125,16 +143,16 @@ def train(
         names = ("x_train", "y_train", "x_val", "y_val")
         arrays = [tf.constant(getattr(data, name), tf.float32) for name in names]
         every = conflict_every(config.epochs) if config.track_conflict else 0
-        values = (config.seed, config.batch_size, every, config.epochs - 1)
+        values = (config.seed, config.batch_size, eval_batch, every, config.epochs - 1)
         settings = [tf.constant(v, tf.int32) for v in values]
         rows, status = _run_chunks(
             entry, arrays, settings, config.epochs, chunk_epochs, on_progress, should_stop
         )
         done = status != "diverged" and len(rows) > 0
         weights = entry.model.get_weights() if done else None
-        predictions = entry.predict(arrays[2]).numpy() if done else None
+        predictions = entry.predict(arrays[2], settings[2]).numpy() if done else None
         mixing = mixing_matrices(entry.model) if done else {}
-        gates = gate_weights(entry.model, data.x_val) if done else None
+        gates = gate_weights(entry.model, data.x_val, eval_batch) if done else None
         traced = entry.trace_count != traces
     return TrainResult(
         history=history.frame(rows, spec.n_tasks, entry.shared.names),
@@ -150,25 +168,37 @@ def train(
     )
 
 
-def predict(spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Forecasts (N, n_tasks, horizon) of the `spec` model holding `weights` for x (N, T, F)."""
+def predict(
+    spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray, eval_batch: int | None = None
+) -> np.ndarray:
+    """Forecasts (N, n_tasks, horizon) of the `spec` model holding `weights` for x (N, T, F),
+    `eval_batch` windows per forward pass (None: `eval_windows` for a default run's batch)."""
     import tensorflow as tf
 
+    eval_batch = _checked_eval_batch(eval_batch or eval_windows(spec, TrainConfig().batch_size))
     entry = compiled_model(spec)
     with entry.lock:  # the next run re-initialises everything, so borrowing the model is safe
         entry.reset(weights, 1e-3)
-        return entry.predict(tf.constant(x, tf.float32)).numpy()
+        x = tf.constant(x, tf.float32)
+        return entry.predict(x, tf.constant(eval_batch, tf.int32)).numpy()
+
+
+def _checked_eval_batch(eval_batch: int) -> int:
+    if not 1 <= eval_batch < 2**31:
+        raise SpecError(f"eval_batch must be between 1 and {2**31 - 1}; got {eval_batch}.")
+    return int(eval_batch)
 
 
 def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, should_stop):
     """Call the compiled chunk until done, stopped or diverged; returns (rows, status)."""
     rows, losses = None, 2 * entry.spec.n_tasks  # rows are sized by the first chunk's width
-    track = int(settings[2]) > 0  # untracked cosines are all NaN: their columns are left out
+    seed, *rest = settings  # then batch_size, eval_batch, every, last_epoch
+    track = int(rest[2]) > 0  # untracked cosines are all NaN: their columns are left out
     done, size = 0, chunk_epochs or 1  # adaptive sizing starts small: a huge model stays stoppable
     while done < epochs:
         n = min(size, epochs - done)
         traces, tick = entry.trace_count, time.perf_counter()
-        new = entry.run_chunk(*arrays, settings[0], done, n, *settings[1:]).numpy()
+        new = entry.run_chunk(*arrays, seed, done, n, *rest).numpy()
         seconds = time.perf_counter() - tick
         new = new if track else new[:, :losses]
         if rows is None:

@@ -16,14 +16,19 @@ def mixing_matrices(model) -> dict[str, np.ndarray]:
     }
 
 
-def gate_weights(model, x: np.ndarray) -> np.ndarray | None:
+def gate_weights(model, x: np.ndarray, batch_windows: int) -> np.ndarray | None:
     """Each task's mean gate weight per expert over the windows `x`: (tasks, experts), rows
-    summing to 1; None for a model without MMoE gates. Gates read the flattened window."""
+    summing to 1; None for a model without MMoE gates. Gates read the flattened window, here
+    `batch_windows` windows at a time (memory follows the batch, not the data set)."""
     gates = [layer for layer in model.layers if getattr(layer, "gates_experts", False)]
     if not gates:
         return None
-    window = model.get_layer("window")(x)
-    return np.stack([np.asarray(gate.gate(window)).mean(axis=0) for gate in gates])
+    flatten, summed = model.get_layer("window"), 0.0
+    for start in range(0, len(x), batch_windows):
+        window = flatten(x[start : start + batch_windows])
+        # Summed in float64 over the batches, then divided once: the mean over all of x.
+        summed += np.stack([np.asarray(gate.gate(window), np.float64).sum(0) for gate in gates])
+    return (summed / len(x)).astype(np.float32)
 
 
 def gate_reading(weights: np.ndarray) -> str:

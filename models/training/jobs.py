@@ -1,5 +1,10 @@
 """Training in worker processes: the Streamlit server never trains.
 
+Visitors share the workers fairly (`placement.turn`); the queue is bounded (`Busy` beyond it);
+identical requests join one run, and a finished run answers the next identical request at once
+(runs are deterministic); runs nobody watches, past their deadline or ignoring Stop end
+(`housekeeping`, once a second).
+
 A compiled spec holds ~55 MB of TensorFlow graphs while a process keeps it, and importing
 TensorFlow costs ~700 MB, so the server never trains: every run goes to a warm worker of
 `models.training.pool.WorkerPool`. A job goes where its spec is compiled
@@ -14,129 +19,44 @@ model there as `model.keras`.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import secrets
 import shutil
 import tempfile
 import threading
-import time
-from concurrent.futures import CancelledError, Future
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 from models.architectures.presets import COMPARE_DEFAULTS
 from models.spec import ModelSpec
+from models.training import housekeeping
 from models.training.compiled import CACHE_SIZE
+from models.training.handle import WORKER_DIED, JobHandle, Run
+from models.training.housekeeping import Answers
 from models.training.live_files import live_folder
 from models.training.pool import WorkerPool
+from models.training.queueing import runs_ahead, wait_estimate
 from models.training.sizing import GROWTH_CAP_MB, WORKERS_VARIABLE, default_workers
-from models.training.worker import (
-    END_LINE,
-    MODEL_ERROR_FILE,
-    MODEL_FILE,
-    TrainJob,
-    init_worker,
-    run_job,
-    warm_up,
-)
+from models.training.worker import TrainJob, init_worker, run_job, warm_up
 
 __all__ = [
     "WORKER_DIED",
+    "Busy",
     "JobHandle",
     "TrainJob",
     "TrainingService",
     "service_from_environment",
 ]
-WORKER_DIED = (
-    "The training worker stopped unexpectedly (killed or out of memory). "
-    "Nothing else was lost: press Train to run again."
-)
+LOG = logging.getLogger("lse.workers")
+WAITING_PER_WORKER = 8  # queued runs beyond this many per worker: the app says it is busy
+FINISHED_KEPT_BYTES = 64 * 2**20  # finished results kept to answer identical requests at once
+DEFAULT_DEADLINE_SECONDS = 600.0
 
 
-@dataclass
-class JobHandle:
-    """The server's view of one job. Kept in one browser session's state only."""
-
-    id: int
-    job: TrainJob
-    folder: Path
-    future: Future
-    progress: Path  # the losses file: in `folder`, or where the browser can fetch it
-    _offset: int = 0
-    _columns: list[str] = field(default_factory=list)
-    _rows: list = field(default_factory=list)
-    _first_seen: tuple[float, int] | None = None  # (time, epochs) when epochs first arrived
-
-    def started(self) -> bool:
-        return (self.folder / "started").exists()
-
-    def stop(self) -> None:
-        """Ask the run to end after its current chunk (or cancel it if still queued)."""
-        self.future.cancel()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "stop").touch()
-
-    def rows(self) -> np.ndarray:
-        """Every epoch's losses so far: columns epoch, train_total, val_total, per task..."""
-        path = self.progress
-        if path.exists():
-            with open(path, encoding="utf-8") as src:
-                src.seek(self._offset)
-                text = src.read()
-            complete = text[: text.rfind("\n") + 1]  # a line still being written waits
-            self._offset += len(complete.encode())
-            lines = complete.splitlines()
-            if lines and not self._columns:
-                self._columns = lines.pop(0).split(",")
-            self._rows += [
-                [float(v) for v in line.split(",")] for line in lines if line != END_LINE
-            ]
-        if self._rows and self._first_seen is None:
-            self._first_seen = (time.time(), len(self._rows))
-        return np.array(self._rows, dtype=float)
-
-    def history(self) -> pd.DataFrame:
-        """The epochs so far, with the same columns as the finished run's history."""
-        rows = self.rows()
-        return pd.DataFrame(rows.reshape(len(rows), len(self._columns)), columns=self._columns)
-
-    def seconds_left(self) -> float | None:
-        """Time to finish at the speed seen since the first epochs arrived (None: unknown)."""
-        if self._first_seen is None:
-            return None
-        since, first = self._first_seen
-        done = len(self._rows) - first
-        if done <= 0:
-            return None
-        return (time.time() - since) / done * (self.job.config.epochs - len(self._rows))
-
-    def done(self) -> bool:
-        return self.future.done()
-
-    def model_bytes(self) -> bytes | None:
-        """The trained model as `.keras` file contents; None until a run finished or stopped."""
-        path = self.folder / MODEL_FILE
-        return path.read_bytes() if path.exists() else None
-
-    def model_error(self) -> str | None:
-        """Why a finished or stopped run has no model file (None if it has one or is running)."""
-        path = self.folder / MODEL_ERROR_FILE
-        return path.read_text(encoding="utf-8") if path.exists() else None
-
-    def outcome(self):
-        """(TrainResult, None) or (None, error message) once `done()`."""
-        try:
-            return self.future.result(), None
-        except BrokenProcessPool:
-            return None, WORKER_DIED
-        except CancelledError:
-            return None, "Stopped before it started."
-        except Exception as error:  # a worker-side failure is shown, never raised in the page
-            return None, f"Training failed: {error}"
+class Busy(RuntimeError):
+    """The queue is full, or this visitor already has runs going; the message says what to do."""
 
 
 # Compiled by every worker as it starts: the two models the question asks about and the Compare
@@ -145,11 +65,21 @@ class JobHandle:
 WARM_SPECS = tuple(preset.on(ModelSpec()) for preset in COMPARE_DEFAULTS)
 
 
-def service_from_environment(live_root: Path | None = None) -> TrainingService:
-    """The server's service: `LSE_TRAIN_WORKERS` workers (default: from cores and memory),
-    each compiling WARM_SPECS as it starts; progress files under `live_root` if given."""
+def service_from_environment(
+    live_root: Path | None = None, estimate=None, task_memory_mb: float | None = None
+) -> TrainingService:
+    """The server's service: `LSE_TRAIN_WORKERS` workers (default: from the container's CPU
+    quota, cores and memory), each compiling WARM_SPECS as it starts; progress files under
+    `live_root` if given; `estimate(job)`: a run's expected seconds, for places in the queue;
+    a worker growing by more than `task_memory_mb` in one run is ended."""
     workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers()
-    return TrainingService(workers=workers, warm_specs=WARM_SPECS, live_root=live_root)
+    return TrainingService(
+        workers=workers,
+        warm_specs=WARM_SPECS,
+        live_root=live_root,
+        estimate=estimate,
+        task_memory_mb=task_memory_mb,
+    )
 
 
 class TrainingService:
@@ -161,12 +91,16 @@ class TrainingService:
         growth_cap_mb: float = GROWTH_CAP_MB,
         warm_specs: tuple[ModelSpec, ...] = (),
         live_root: Path | None = None,  # progress files go here (the page serves it), if given
+        estimate: Callable[[TrainJob], float] | None = None,  # a run's expected seconds
+        task_memory_mb: float | None = None,  # a worker growing more during a run is killed
     ):
-        self.workers = workers
+        self.workers, self.estimate = workers, estimate
         self.root = Path(tempfile.mkdtemp(prefix="lse-jobs-"))
         self.live = live_folder(live_root) if live_root else None
         self._ids, self._lock = itertools.count(1), threading.Lock()
-        self._handles: list[JobHandle] = []
+        self._active: dict[TrainJob, Run] = {}  # runs queued or going, by what they compute
+        self._ended: list[Run] = []  # their files are removed a while after they end
+        self._answers = Answers(FINISHED_KEPT_BYTES)  # finished runs, by what they computed
         self._pool = WorkerPool(
             workers,
             initializer=init_worker,
@@ -174,7 +108,10 @@ class TrainingService:
             growth_cap_mb=growth_cap_mb,
             keys_kept=CACHE_SIZE,
             preload=("models.training.preload",),  # TensorFlow loaded once, shared by workers
+            task_memory_mb=task_memory_mb,
         )
+        self._closed = threading.Event()
+        threading.Thread(target=self._keep_house, name="housekeeping", daemon=True).start()
 
     @property
     def replacements(self) -> int:
@@ -188,23 +125,43 @@ class TrainingService:
         """The workers (pids) that have `spec` compiled."""
         return self._pool.knowing(spec)
 
-    def submit(self, job: TrainJob) -> JobHandle:
-        """Queue `job`; a free worker starts it (jobs run in submission order)."""
+    def submit(
+        self, job: TrainJob, owner: object = None, deadline_seconds: float | None = None
+    ) -> JobHandle:
+        """A handle on a run of `job` for `owner`: the identical run already going or just
+        finished (same spec, data, settings and seed: the same curves), else a new one queued
+        (owners are served in turn). Raises `Busy` when the queue is full."""
         with self._lock:
-            self._handles = [h for h in self._handles if not h.done()]
-            job_id = next(self._ids)
-            folder = self.root / f"job{job_id}"
-            folder.mkdir()
-            progress = (  # named unguessably when served: only its session knows the name
-                self.live / f"{secrets.token_urlsafe(16)}.csv"
-                if self.live
-                else folder / "progress.csv"
+            run = self._active.get(job)
+            if run is None or run.stop_asked is not None:
+                run = self._answers.get(job)
+            if run is None:
+                run = self._queue(job, owner, deadline_seconds or DEFAULT_DEADLINE_SECONDS)
+            else:
+                LOG.info("joined %s (%d watching)", run.folder.name, len(run.watchers) + 1)
+            return JobHandle(next(self._ids), run, owner)
+
+    def _queue(self, job: TrainJob, owner: object, deadline_seconds: float) -> Run:
+        # Other visitors' waiting runs: a visitor's own batch (the sweep's 18) is one request.
+        waiting = [o for o in self._pool.waiting() if o is None or o != owner]
+        if len(waiting) >= WAITING_PER_WORKER * self.workers:
+            raise Busy(
+                f"The app is busy: {len(waiting)} runs are waiting for its {self.workers} "
+                "workers. Please try again in a minute."
             )
-            progress.touch()  # there from the start: the browser may fetch it at once
-            future = self._pool.submit(run_job, job, str(folder), str(progress), key=job.spec)
-            handle = JobHandle(job_id, job, folder, future, progress)
-            self._handles.append(handle)
-            return handle
+        number = next(self._ids)
+        folder = self.root / f"job{number}"
+        folder.mkdir()
+        progress = (  # named unguessably when served: only its watchers know the name
+            self.live / f"{secrets.token_urlsafe(16)}.csv" if self.live else folder / "progress.csv"
+        )
+        progress.touch()  # there from the start: the browser may fetch it at once
+        future = self._pool.submit(
+            run_job, job, str(folder), str(progress), key=job.spec, owner=owner
+        )
+        run = Run(job, folder, progress, future, deadline_seconds)
+        self._active[job] = run
+        return run
 
     def prepare(self, *specs: ModelSpec) -> None:
         """Compile `specs` in idle workers before anyone presses Train (the last one first)."""
@@ -215,24 +172,65 @@ class TrainingService:
         """Run the picklable `fn(*args)` in a worker (queued with the training jobs)."""
         return self._pool.submit(fn, *args)
 
+    def going_for(self, owner: object) -> int:
+        """Runs `owner` watches that are queued or going and not asked to stop."""
+        with self._lock:
+            runs = list(self._active.values())
+        return sum(
+            1
+            for run in runs
+            if not run.future.done() and run.stop_asked is None and _watches(run, owner)
+        )
+
     def queue_position(self, handle: JobHandle) -> int:
-        """How many jobs wait before `handle` (0 when it is running or done)."""
+        """About how many runs start before `handle`'s (0 when it is running or done)."""
         if handle.started() or handle.done():
             return 0
+        busy = self.running() >= self.workers
+        return runs_ahead(self._pool.waiting(), handle.owner, busy)
+
+    def wait_seconds(self, handle: JobHandle) -> float | None:
+        """About how long `handle`'s run waits before it starts (None: no estimate)."""
+        ahead = self.queue_position(handle)
+        if self.estimate is None or not ahead:
+            return None
         with self._lock:
-            waiting = [h for h in self._handles if not h.done() and not h.started()]
-        ahead = sum(1 for h in waiting if h.id < handle.id)
-        return ahead + (1 if self.running() >= self.workers else 0)
+            runs = [r for r in self._active.values() if not r.future.done()]
+        return wait_estimate(ahead, [self.estimate(r.job) for r in runs], self.workers)
 
     def running(self) -> int:
-        return sum(1 for h in self._handles if h.started() and not h.done())
+        with self._lock:
+            runs = list(self._active.values())
+        return sum(1 for r in runs if r.started() and not r.future.done())
 
     def active(self) -> int:
-        """Jobs of every session that are queued or running."""
-        return sum(1 for h in self._handles if not h.done())
+        """Runs of every visitor that are queued or going."""
+        with self._lock:
+            return sum(1 for r in self._active.values() if not r.future.done())
+
+    def _keep_house(self) -> None:
+        while not self._closed.wait(1.0):
+            with self._lock:
+                runs = list(self._active.values())
+            ended = housekeeping.look(runs, self._end_worker)
+            with self._lock:
+                for run in ended:
+                    self._active.pop(run.job, None)
+                    self._ended.append(run)
+                    self._answers.keep(run)
+                kept = self._answers.runs()
+                self._ended = housekeeping.clear_old_files(self._ended, kept)
+
+    def _end_worker(self, run: Run, reason: str) -> None:
+        self._pool.end(run.future, reason)
 
     def shutdown(self) -> None:
+        self._closed.set()
         self._pool.shutdown()
         shutil.rmtree(self.root, ignore_errors=True)
         if self.live:
             shutil.rmtree(self.live, ignore_errors=True)
+
+
+def _watches(run: Run, owner: object) -> bool:
+    return any(run.owners.get(handle_id) == owner for handle_id in run.watchers)

@@ -14,6 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from models.training.processes import alive
+
 
 def live_folder(root: Path) -> Path:
     """A new folder for this process's progress files under `root`, after removing the
@@ -21,16 +23,6 @@ def live_folder(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for old in root.iterdir():
         owner = old.name.split("-", 1)[0]
-        if old.is_dir() and owner.isdigit() and not _running(int(owner)):
+        if old.is_dir() and owner.isdigit() and not alive(int(owner)):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, owned by someone else
-        pass
-    return True

@@ -3,8 +3,12 @@
 Compiling a spec new to a worker takes 1-3 s, as long as a whole run of the page's defaults, so
 where a job runs matters as much as when. Pure functions of the pool's state: workers have
 `keys` (specs they have compiled), `task` (what they run, `task.ahead` for a compile ahead),
-`ready` and `retiring`; jobs have a `key` (None: runs anywhere alike) and `passed`, how many
-later jobs started before them.
+`ready` and `retiring`; jobs have a `key` (None: runs anywhere alike), `passed`, how many
+later jobs started before them, and an `owner` (the visitor who asked; None: nobody's).
+
+Visitors come first, compiling second: a waiting job of a visitor with fewer runs going, and
+then of the visitor served longest ago, starts before any other, so a class of visitors is
+served in turn and one visitor's six-run comparison cannot hold everybody else back.
 """
 
 from __future__ import annotations
@@ -15,15 +19,28 @@ from __future__ import annotations
 OVERTAKES = 2
 
 
-def best_job(idle: list, workers: list, jobs) -> tuple | None:
+def best_job(idle: list, workers: list, jobs, served: dict | None = None) -> tuple | None:
     """(worker, job) to start next among the `idle` workers, or None if no job may start.
 
-    Each idle worker's pick (see `rank`) competes: the lowest rank wins, then the job queued
-    first, then a worker that is not retiring and knows fewer specs (it has room for more).
+    The owner whose turn it is goes first (`turn`; `served`: owner -> when their last job
+    started). Among their jobs each idle worker's pick (see `rank`) competes: the lowest rank
+    wins, then the job queued first, then a worker that is not retiring and knows fewer specs
+    (it has room for more).
     """
     compiling = {w.task.key for w in workers if w.task is not None and w.task.ahead}
+    served = served or {}
     picks = [
-        ((rank(worker, job, workers), position, worker.retiring, len(worker.keys)), worker, job)
+        (
+            (
+                turn(job, workers, served),
+                rank(worker, job, workers),
+                position,
+                worker.retiring,
+                len(worker.keys),
+            ),
+            worker,
+            job,
+        )
         for worker in idle
         for position, job in enumerate(jobs)
         # A job whose spec is being compiled ahead waits for that compile: compiling it
@@ -34,6 +51,19 @@ def best_job(idle: list, workers: list, jobs) -> tuple | None:
         return None
     _, worker, job = min(picks, key=lambda pick: pick[0])
     return worker, job
+
+
+def turn(job, workers: list, served: dict) -> tuple[int, int]:
+    """(runs its owner has going, when the owner was last served): lower goes first."""
+    owner = getattr(job, "owner", None)
+    if owner is None:
+        return (0, -1)
+    going = sum(
+        1
+        for w in workers
+        if w.task is not None and not w.task.ahead and getattr(w.task, "owner", None) == owner
+    )
+    return (going, served.get(owner, -1))
 
 
 def rank(worker, job, workers: list) -> int:

@@ -4,8 +4,13 @@ worker is replaced while another serves, and idle workers compile ahead.
 Why not `concurrent.futures` or loky: both pick a worker blindly and start a replacement only
 once the old worker has gone, so the next job waits ~4 s for TensorFlow to load and warm up.
 Here a job with a `key` (its spec) goes to an idle worker that ran that key before; a worker
-whose memory grew by `growth_cap_mb` is replaced while another serves (see `_replace_grown`);
+whose memory grew by `growth_cap_mb` is replaced while another serves (`renewal`);
 `prepare(key, fn, *args)` runs `fn` on an idle worker while no job runs and none knows `key`.
+Visitors are served in turn (`placement.turn`). A worker that grows by more than
+`task_memory_mb` in one task is killed at once (its task fails with the reason), and
+`end(future, reason)` kills the worker of a task that must not go on (a run past its deadline
+or ignoring Stop). Processes are started and ended outside the lock: the page's calls never
+wait for a fork or a join.
 Workers fork from a process that imported `preload` once (`processes.start_method`). Each
 worker's temporary files go to its own folder, removed however it leaves (autograph leaves a
 `.py` per traced function that only a clean interpreter exit, never a worker's, deletes).
@@ -14,60 +19,54 @@ worker's temporary files go to its own folder, removed however it leaves (autogr
 from __future__ import annotations
 
 import itertools
+import logging
 import shutil
 import tempfile
 import threading
-from collections import OrderedDict, deque
+from collections import deque
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from multiprocessing import connection
 from pathlib import Path
 
 from models.training import processes
 from models.training.placement import best_job, take
+from models.training.tasks import Task, Worker
+from models.training.upkeep import MAX_FAILED_STARTS, WorkerUpkeep
 
 POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
-MAX_FAILED_STARTS = 3  # workers dying before ready, in a row: the pool stops starting more
 
 
-@dataclass
-class _Task:
-    fn: object
-    args: tuple
-    key: object = None  # affinity: a worker that ran this key has it compiled
-    ahead: bool = False  # a prepare: run ahead of need, its result unused
-    passed: int = 0  # later jobs that started before it (see `placement.OVERTAKES`)
-    future: Future = field(default_factory=Future)
+LOG = logging.getLogger("lse.workers")
 
 
-@dataclass
-class _Worker:
-    process: object
-    conn: object
-    tmp: Path
-    ready: bool = False
-    baseline_mb: float = 0.0
-    task: _Task | None = None
-    keys: OrderedDict = field(default_factory=OrderedDict)  # most recently used last
-    retiring: bool = False
-
-
-class WorkerPool:
+class WorkerPool(WorkerUpkeep):
     """`size` warm workers (one more while a lone grown worker's spare warms up)."""
 
     def __init__(
-        self, size, initializer=None, initargs=(), growth_cap_mb=300.0, keys_kept=8, preload=()
+        self,
+        size,
+        initializer=None,
+        initargs=(),
+        growth_cap_mb=300.0,
+        keys_kept=8,
+        preload=(),
+        task_memory_mb: float | None = None,  # a worker growing more in one task: killed
     ):
         self.size, self.growth_cap_mb, self.keys_kept = size, growth_cap_mb, keys_kept
+        self.task_memory_mb = task_memory_mb
         self._init = (initializer, initargs)
         self._context = processes.start_method(preload)
         self._root = Path(tempfile.mkdtemp(prefix="lse-workers-"))
         self._numbers = itertools.count(1)  # names the workers' temporary folders
         self._lock = threading.Lock()
-        self._jobs: deque[_Task] = deque()
-        self._prepares: dict[object, _Task] = {}
-        self._workers: list[_Worker] = []
+        self._jobs: deque[Task] = deque()
+        self._prepares: dict[object, Task] = {}
+        self._workers: list[Worker] = []
+        self._to_start = 0  # workers to start, and workers to end, outside the lock (`_manage`)
+        self._to_end: list[Worker] = []
+        self._served: dict = {}  # owner -> when their last job started (`placement.turn`)
+        self._starts = itertools.count()
+        self._enders: list[threading.Thread] = []  # each ends one worker (a join can take 10 s)
         self._wake_reader, self._wake_writer = self._context.Pipe(duplex=False)
         self._closed, self._failed_starts = False, 0  # failed: died before ready, in a row
         self.replacements = 0  # workers started to replace one that grew or died
@@ -77,27 +76,49 @@ class WorkerPool:
         self._manager = threading.Thread(target=self._manage, name="worker-pool", daemon=True)
         self._manager.start()
 
-    def submit(self, fn, *args, key=None) -> Future:
-        """Run the picklable `fn(*args)` in a worker; jobs start in submission order, except that
-        a job an idle worker can run without compiling may go first (`placement`)."""
-        task = _Task(fn, args, key)
+    def submit(self, fn, *args, key=None, owner=None) -> Future:
+        """Run the picklable `fn(*args)` in a worker; owners are served in turn, and an owner's
+        jobs start in submission order, except that a job an idle worker can run without
+        compiling may go first (`placement`)."""
+        task = Task(fn, args, key, owner)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the worker pool is shut down")
             self._jobs.append(task)
             if self._failed_starts >= MAX_FAILED_STARTS:  # try again for a new job
                 self._failed_starts = 0
-                while len(self._workers) < self.size:
-                    self._start_worker()
+                self._to_start = max(self._to_start, self.size - len(self._workers))
         self._wake()
         return task.future
+
+    def end(self, future: Future, reason: str) -> bool:
+        """Kill the worker running the task of `future` (cancel it if it waits): its future
+        fails with `WorkerEnded(reason)` and a new worker takes its place. False if it ended."""
+        if future.cancel():
+            return True
+        with self._lock:
+            for worker in self._workers:
+                if worker.task is not None and worker.task.future is future:
+                    worker.task.end_reason = reason
+                    LOG.warning("ending worker %s: %s", worker.process.pid, reason)
+                    processes.kill(worker.process)
+                    break
+            else:
+                return False
+        self._wake()
+        return True
+
+    def waiting(self) -> list:
+        """The owners of the jobs that wait for a worker, in queue order."""
+        with self._lock:
+            return [task.owner for task in self._jobs]
 
     def prepare(self, key, fn, *args) -> None:
         """Run `fn(*args)` ahead of need on an idle worker, unless a worker knows `key`."""
         with self._lock:
             if self._closed or key in self._prepares or any(key in w.keys for w in self._workers):
                 return
-            self._prepares[key] = _Task(fn, args, key, ahead=True)
+            self._prepares[key] = Task(fn, args, key, ahead=True)
         self._wake()
 
     def knowing(self, key) -> list[int]:
@@ -139,72 +160,17 @@ class WorkerPool:
             with self._lock:
                 for worker in list(self._workers):
                     self._hear(worker)
+                    self._check_memory(worker)
                 self._replace_grown()
                 self._dispatch()
-        for worker in list(self._workers):
-            self._leave(worker)
-
-    def _hear(self, worker: _Worker) -> None:
-        """Take a worker's messages; a worker that died fails its task and is replaced."""
-        try:
-            while worker.conn.poll():
-                kind, payload = worker.conn.recv()
-                if kind == "ready":
-                    worker.ready, worker.baseline_mb = True, processes.memory_mb(worker.process.pid)
-                    for key in payload:
-                        self._remember(worker, key)
-                else:
-                    self._finish(worker, *payload)
-        except (EOFError, OSError):
-            pass
-        if not worker.process.is_alive():
-            if worker.task is not None:
-                worker.task.future.set_exception(
-                    BrokenProcessPool("the worker stopped (killed or out of memory)")
-                )
-                worker.task = None
-            self._leave(worker)
-            self._failed_starts = 0 if worker.ready else self._failed_starts + 1
-            if self._failed_starts >= MAX_FAILED_STARTS:  # it cannot start: say so, stop trying
-                jobs, self._jobs = self._jobs, deque()
-                for task in (t for t in jobs if t.future.set_running_or_notify_cancel()):
-                    task.future.set_exception(BrokenProcessPool("training workers cannot start"))
-            elif not self._closed and len(self._workers) < self.size:
-                self._start_worker()
-                self.replacements += 1
-
-    def _finish(self, worker: _Worker, ok: bool, value) -> None:
-        task, worker.task = worker.task, None
-        if ok and task.key is not None:
-            self._remember(worker, task.key)
-        grown = processes.memory_mb(worker.process.pid) - worker.baseline_mb
-        worker.retiring = worker.retiring or grown > self.growth_cap_mb
-        if ok:
-            task.future.set_result(value)
-        else:
-            task.future.set_exception(value)
-
-    def _remember(self, worker: _Worker, key) -> None:
-        worker.keys[key] = True
-        worker.keys.move_to_end(key)
-        while len(worker.keys) > self.keys_kept:
-            worker.keys.popitem(last=False)
-
-    def _replace_grown(self) -> None:
-        """An idle grown worker leaves if another (grown or not) serves meanwhile; a lone one
-        serves on until its spare is ready (the only time there is one worker too many)."""
-        for worker in [w for w in self._workers if w.retiring and w.task is None]:
-            others = [w for w in self._workers if w is not worker and w.ready]
-            starting = any(not w.ready for w in self._workers)
-            if len([w for w in self._workers if w.ready and not w.retiring]) >= self.size:
-                self._leave(worker)  # its spare is ready
-            elif others and not starting:
-                self._leave(worker)
-                self._start_worker()
-                self.replacements += 1
-            elif not others and not starting:  # alone: it serves while a spare warms up
-                self._start_worker()
-                self.replacements += 1
+                starts, self._to_start = self._to_start, 0
+                ending, self._to_end = self._to_end, []
+            self._start_and_end(starts, ending)
+        with self._lock:
+            ending, self._workers = self._to_end + self._workers, []
+        self._start_and_end(0, ending)
+        for ender in self._enders:
+            ender.join()
 
     def _dispatch(self) -> None:
         """Give waiting jobs (then prepares) to idle workers, each job where it costs least."""
@@ -212,11 +178,12 @@ class WorkerPool:
             idle = [w for w in self._workers if w.ready and w.task is None]
             if not idle or self._closed:
                 return
-            if pick := best_job(idle, self._workers, self._jobs):
+            if pick := best_job(idle, self._workers, self._jobs, self._served):
                 worker, task = pick
                 take(self._jobs, task)
                 if not task.future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
+                self._served[task.owner] = next(self._starts)
             elif self._prepares and self._quiet(idle):
                 if not (idle := [w for w in idle if not w.retiring]):  # it would take it away
                     return
@@ -234,17 +201,7 @@ class WorkerPool:
                 worker.task = None
                 task.future.set_exception(error)
 
-    def _quiet(self, idle: list[_Worker]) -> bool:
+    def _quiet(self, idle: list[Worker]) -> bool:
         """No job runs (it would lose CPU to a compile) and one worker stays free for a click."""
         running = any(w.task and not w.task.ahead for w in self._workers)
         return not running and (len(idle) > 1 or self.size == 1)
-
-    def _start_worker(self) -> None:
-        tmp = self._root / f"worker{next(self._numbers)}"
-        process, conn = processes.start_process(self._context, tmp, *self._init)
-        self._workers.append(_Worker(process, conn, tmp))
-
-    def _leave(self, worker: _Worker) -> None:
-        processes.end_process(worker.process, worker.conn, worker.tmp)
-        if worker in self._workers:
-            self._workers.remove(worker)

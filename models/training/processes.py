@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 # Set as the interpreter exits, before multiprocessing's own exit handler (registered earlier,
@@ -36,11 +37,20 @@ def start_method(preload: tuple[str, ...] = ()):
     return context
 
 
-def worker_main(conn, tmp: str, initializer, initargs) -> None:
+OWNER_CHECK_SECONDS = 1.0  # how often a worker looks whether the server that started it lives
+# The kernel's out-of-memory killer picks the process with the highest score first: a worker,
+# never the server (which would take every visitor's page with it).
+OOM_SCORE_ADJ = 1000
+
+
+def worker_main(conn, tmp: str, initializer, initargs, owner_pid: int | None = None) -> None:
     """A worker's life: initialise, say which keys it has warmed, then run tasks until told.
-    A server that has gone away (closed pipe) ends it quietly."""
+    A server that has gone away (closed pipe, or `owner_pid` gone mid-task) ends it."""
     os.environ["TMPDIR"] = tmp  # before TensorFlow loads: its temporary files go here
     tempfile.tempdir = tmp
+    _first_to_be_killed()
+    if owner_pid is not None:
+        threading.Thread(target=_exit_with, args=(owner_pid,), daemon=True).start()
     try:
         warmed = initializer(*initargs) if initializer else ()
         _trim_heap()  # before "ready": the pool's memory baseline is taken then
@@ -50,6 +60,42 @@ def worker_main(conn, tmp: str, initializer, initargs) -> None:
             _trim_heap()
     except (EOFError, OSError):  # BrokenPipeError included
         return
+
+
+def _first_to_be_killed() -> None:
+    try:
+        with open("/proc/self/oom_score_adj", "w", encoding="ascii") as score:
+            score.write(str(OOM_SCORE_ADJ))
+    except OSError:  # not Linux, or not allowed: the limits in the pool still hold
+        pass
+
+
+def _exit_with(owner_pid: int) -> None:
+    """Exit at once when the server that started this worker has gone (killed, say): a run
+    nobody can see must not go on holding a core and memory."""
+    while True:
+        time.sleep(OWNER_CHECK_SECONDS)
+        if not alive(owner_pid):
+            os._exit(0)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 only asks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        pass
+    return True
+
+
+def kill(process) -> None:
+    """End a worker at once (SIGKILL): the pool then fails its task and replaces it."""
+    try:
+        process.kill()
+    except (OSError, ValueError):  # already gone, or closed
+        pass
 
 
 # glibc's malloc_trim, from the C library the interpreter runs on (None where there is none)
@@ -86,7 +132,9 @@ def start_process(context, tmp: Path, initializer, initargs):
     tmp.mkdir()
     ours, theirs = context.Pipe()
     process = context.Process(
-        target=worker_main, args=(theirs, str(tmp), initializer, initargs), daemon=True
+        target=worker_main,
+        args=(theirs, str(tmp), initializer, initargs, os.getpid()),
+        daemon=True,
     )
     process.start()
     theirs.close()

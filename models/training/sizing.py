@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -18,10 +19,24 @@ SERVER_MB = 450
 
 
 def default_workers(cores: int | None = None, memory_mb_available: float | None = None) -> int:
-    """One worker per core the machine can also hold in memory (at least one)."""
-    cores = cores or len(os.sched_getaffinity(0))
+    """One worker per core the container may use that its memory can also hold (at least
+    one)."""
+    cores = cores or usable_cores()
     memory = memory_mb_available if memory_mb_available is not None else _memory_limit_mb()
     return max(1, min(cores, int((memory - SERVER_MB - FORK_SERVER_MB) // WORKER_MB)))
+
+
+def usable_cores(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """The cores this process may use: its CPU affinity, lowered to the container's CPU quota
+    (cgroup v2 `cpu.max`, "quota period"), which `os.sched_getaffinity` does not see."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        quota, period = cpu_max.read_text(encoding="ascii").split()[:2]
+    except (OSError, ValueError):
+        return cores
+    if quota == "max" or not quota.isdigit() or not period.isdigit() or int(period) == 0:
+        return cores
+    return max(1, min(cores, math.ceil(int(quota) / int(period))))
 
 
 def _memory_limit_mb() -> float:

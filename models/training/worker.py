@@ -64,27 +64,55 @@ def run_job(job: TrainJob, folder: str, progress: str):
     """
     root = Path(folder)
     (root / "started").write_text(str(os.getpid()))
-    stop_file, written = root / "stop", [0]
-    with open(progress, "a", encoding="utf-8") as out:
-
-        def on_progress(done: int, history) -> None:
-            if written[0] == 0:
-                out.write(",".join(history.columns) + "\n")
-            new = history.iloc[written[0] :]
-            out.write("".join(",".join(f"{v:.9g}" for v in row) + "\n" for row in new.values))
-            out.flush()
-            written[0] = done
-
+    stop_file = root / "stop"
+    with _ProgressFile(progress) as out:
         try:
             data = job.data.materialise(job.spec)
             result = train(
-                job.spec, data, job.config, on_progress=on_progress, should_stop=stop_file.exists
+                job.spec, data, job.config, on_progress=out.write, should_stop=stop_file.exists
             )
         finally:  # before the model is saved: the page's request for the outcome overlaps it
-            out.write(END_LINE + "\n")
+            out.end()
     if result.weights is not None:  # finished or stopped; a diverged run has none
         _save_model(job.spec, result.weights, root)
     return result
+
+
+class _ProgressFile:
+    """The run's losses, one CSV line per epoch. A full disk stops the file, not the run: the
+    whole history still comes back with the result."""
+
+    def __init__(self, path: str):
+        self.path, self.written, self.file, self.out = path, 0, None, None
+
+    def __enter__(self) -> _ProgressFile:
+        self.file = self.out = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.file.close()
+        except OSError:  # what it still buffered cannot be written either
+            pass
+
+    def write(self, done: int, history) -> None:
+        header = ",".join(history.columns) + "\n" if self.written == 0 else ""
+        new = history.iloc[self.written :]
+        lines = "".join(",".join(f"{v:.9g}" for v in row) + "\n" for row in new.values)
+        self._put(header + lines)
+        self.written = done
+
+    def end(self) -> None:
+        self._put(END_LINE + "\n")
+
+    def _put(self, text: str) -> None:
+        if self.out is None:
+            return
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except OSError:  # no space left: the live chart stops growing, the run goes on
+            self.out = None
 
 
 def _save_model(spec: ModelSpec, weights, root: Path) -> None:
@@ -96,7 +124,12 @@ def _save_model(spec: ModelSpec, weights, root: Path) -> None:
     partial = root / f"partial-{MODEL_FILE}"  # Keras wants the .keras suffix
     try:
         compiled_model(spec).save(weights, str(partial))
+        partial.replace(root / MODEL_FILE)
     except Exception as error:
-        (root / MODEL_ERROR_FILE).write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
-        return
-    partial.replace(root / MODEL_FILE)
+        partial.unlink(missing_ok=True)
+        reason = "the disk is full" if isinstance(error, OSError) and error.errno == 28 else None
+        try:
+            text = reason or f"{type(error).__name__}: {error}"
+            (root / MODEL_ERROR_FILE).write_text(text, encoding="utf-8")
+        except OSError:  # the disk is full: the page says the model file is missing
+            pass

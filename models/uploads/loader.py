@@ -2,7 +2,9 @@
 
 Keras' safe mode refuses Lambda layers (they would run arbitrary Python code from the file);
 custom classes are not importable from a file at all, so only built-in layers (and this app's
-own registered CrossStitch) load. Size caps apply to the file and to what it unpacks to.
+own registered CrossStitch) load. Size caps apply to the file, to what it unpacks to and to
+what its config.json declares (`models.uploads.config_scan`), all checked before Keras reads
+it; the caps are in `models.uploads.limits`.
 """
 
 from __future__ import annotations
@@ -15,26 +17,21 @@ from io import BytesIO
 
 from models.analysis.nested import GraphTooLarge
 from models.analysis.sharing import analyse
-
-MAX_MODEL_MB = 25
-MAX_UNPACKED_MB = 200  # a zip can unpack far beyond its size
-MAX_CONFIG_MB = 10  # config.json of a 500-layer model is well under 1 MB
-MAX_ENTRIES = 100  # a Keras archive holds three files
-MAX_LAYERS = 500
-MAX_CALLS = 2000  # with sub-models opened up: a shared sub-model multiplies its layers' calls
-LIMITS_TEXT = (
-    f"A `.keras` file (Keras 3 `model.save`), up to {MAX_MODEL_MB} MB, {MAX_LAYERS} layers and "
-    f"{MAX_CALLS} layer calls; functional or Sequential models with built-in layers, nested "
-    "sub-models included. Loaded in safe mode: no Lambda layers or custom code."
+from models.uploads.config_scan import DeclaredModel, scan_config
+from models.uploads.limits import (
+    MAX_CALLS,
+    MAX_CONFIG_MB,
+    MAX_ENTRIES,
+    MAX_LAYERS,
+    MAX_MODEL_MB,
+    MAX_UNPACKED_MB,
+    ModelUploadError,
 )
 
 
-class ModelUploadError(ValueError):
-    """A model file that cannot be analysed; the message is meant for the page."""
-
-
-def check_archive(data: bytes) -> None:
-    """Refuse what is not a reasonably sized Keras zip archive, before Keras reads it."""
+def check_archive(data: bytes) -> DeclaredModel:
+    """Refuse what is not a reasonably sized Keras zip archive, or whose config.json declares
+    more than the limits allow, before Keras reads it; returns what the config declares."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise ModelUploadError(f"Expected the file's bytes; got {type(data).__name__}.")
     if not data:
@@ -51,18 +48,29 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             entries = archive.infolist()
+            _check_entries(entries)
+            config = archive.read("config.json")  # at most MAX_CONFIG_MB: checked just above
+    except ModelUploadError:
+        raise
     except Exception:  # zipfile raises BadZipFile, ValueError, OSError, EOFError, ...
         raise ModelUploadError(
             "This is not a `.keras` file: a `.keras` file is a zip archive written by "
             "`model.save('model.keras')`."
         ) from None
+    return scan_config(config)
+
+
+def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     if len(entries) > MAX_ENTRIES:
         raise ModelUploadError(
             f"This archive holds {len(entries)} files; a Keras model file holds three."
         )
-    config = next((entry for entry in entries if entry.filename == "config.json"), None)
-    if config is None:
+    configs = [entry for entry in entries if entry.filename == "config.json"]
+    if not configs:
         raise ModelUploadError("This zip archive has no config.json: it is not a Keras model.")
+    if len(configs) > 1:  # one would be checked here and another one read
+        raise ModelUploadError("This archive holds config.json more than once.")
+    (config,) = configs
     if config.file_size > MAX_CONFIG_MB * 1024 * 1024:
         raise ModelUploadError(
             f"Its config.json unpacks to {config.file_size / 1024 / 1024:.0f} MB; the limit is "
@@ -88,7 +96,7 @@ def load_model_bytes(data: bytes):
     import models.architectures.cross_stitch  # noqa: F401
     import models.architectures.mmoe  # noqa: F401
 
-    check_archive(data)
+    check_archive(data)  # before Keras reads anything: it builds the declared weights at once
     handle, path = tempfile.mkstemp(suffix=".keras")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -133,8 +141,9 @@ def _check_model(model) -> None:
 def analyse_model_file(data: bytes):
     """The `Analysis` of an uploaded `.keras` file (plain, picklable data), or `ModelUploadError`.
 
-    Meant to run in a worker process (`TrainingService.call`): TensorFlow's memory for the
-    model, and whatever a hostile file does to the loader, stay out of the Streamlit server.
+    Meant to run in a process of its own (`models.uploads.isolated.run_isolated`): TensorFlow's
+    memory for the model, and whatever a hostile file does to the loader, stay out of the
+    Streamlit server and the training workers.
     """
     model = load_model_bytes(data)
     try:

@@ -1,33 +1,21 @@
 """What the page shows for an uploaded file: its analysis, or one message saying why not.
 
-The file is analysed in a worker (`submit(fn, *args)` -> Future); whatever goes wrong there
-(a refused file, a busy or dead worker, an unexpected error) becomes a sentence, never a
-traceback.
+The file is analysed by `run(fn, *args)`, in the app a process of its own
+(`models.uploads.isolated.run_isolated`); whatever goes wrong there (a refused file, a load
+stopped over its time or memory, an unexpected error) becomes a sentence, never a traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from models.analysis.graph import to_dot
 from models.analysis.records import Analysis
-from models.uploads.loader import ModelUploadError, analyse_model_file
+from models.uploads.limits import ModelUploadError
+from models.uploads.loader import analyse_model_file
 
-WAIT_SECONDS = 180  # a worker may first finish a training run queued before the file
-BUSY = (
-    f"The workers were busy for {WAIT_SECONDS} s (training runs go first). "
-    "Upload the file again in a moment."
-)
-WORKER_STOPPED = (
-    "The worker loading this file stopped (killed or out of memory). The file may need "
-    "more memory than the app has; nothing else was affected."
-)
-
-Submit = Callable[..., Future]
+Run = Callable[..., Analysis]  # run(fn, *args) -> fn(*args), wherever it runs
 
 
 @dataclass(frozen=True)
@@ -38,19 +26,13 @@ class UploadOutcome:
     error: str | None = None
 
 
-def analysis_outcome(submit: Submit, data: bytes) -> UploadOutcome:
-    """Analyse `data` through `submit` and wait for it; every failure becomes a message."""
+def analysis_outcome(run: Run, data: bytes) -> UploadOutcome:
+    """Analyse `data` through `run`; every failure becomes a message."""
     try:
-        future = submit(analyse_model_file, data)
-        return UploadOutcome(analysis=future.result(timeout=WAIT_SECONDS))
-    except ModelUploadError as error:
+        return UploadOutcome(analysis=run(analyse_model_file, data))
+    except ModelUploadError as error:  # refused, or its process stopped (`LoadStopped`)
         return UploadOutcome(error=str(error))
-    except FutureTimeout:  # only `result` times out: the future exists; drop it if queued
-        future.cancel()
-        return UploadOutcome(error=BUSY)
-    except (BrokenProcessPool, CancelledError):
-        return UploadOutcome(error=WORKER_STOPPED)
-    except Exception as error:  # anything else a worker raised: shown, never a traceback
+    except Exception as error:  # anything else the load raised: shown, never a traceback
         return UploadOutcome(
             error=f"The file could not be analysed: {type(error).__name__}: {error}"
         )

@@ -1,0 +1,187 @@
+"""One training run on the server's side, and each visitor's handle on it.
+
+Runs are deterministic (same spec, data, settings and seed: the same curves), so visitors who
+ask for the same run watch one `Run`: each holds a `JobHandle` and keeps it alive by looking at
+it (`touch`, from the page's polls). A run nobody looks at any more, or that every watcher
+stopped, is asked to stop (`models.training.housekeeping`). A handle reads the run's progress
+file itself, so every watcher sees every epoch, and a run whose worker died still shows the
+epochs it reached.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.training.tasks import WorkerEnded
+from models.training.worker import END_LINE, MODEL_ERROR_FILE, MODEL_FILE, TrainJob
+
+WORKER_DIED = (
+    "The training worker stopped unexpectedly (killed or out of memory). "
+    "Nothing else was lost: press Train to run again."
+)
+
+
+@dataclass(eq=False)
+class Run:
+    """One run in a worker, shared by every handle that watches it."""
+
+    job: TrainJob
+    folder: Path
+    progress: Path  # the losses file: in `folder`, or where the browser can fetch it
+    future: Future
+    deadline_seconds: float  # from its start: a run still going then is stopped
+    watchers: dict[int, float] = field(default_factory=dict)  # handle id -> last seen
+    owners: dict[int, object] = field(default_factory=dict)  # handle id -> its visitor
+    stop_asked: float | None = None  # when (monotonic) the run was asked to stop
+    stop_reason: str = ""
+    ended: float | None = None  # when (monotonic) housekeeping saw it end
+
+    def started(self) -> bool:
+        return (self.folder / "started").exists()
+
+    def started_at(self) -> float | None:
+        """When the worker started it (wall-clock seconds), None while it waits."""
+        try:
+            return (self.folder / "started").stat().st_mtime
+        except OSError:
+            return None
+
+    def ask_stop(self, reason: str = "", now: float | None = None) -> None:
+        """End after the current chunk (a queued run never starts)."""
+        if self.stop_asked is None:
+            self.stop_asked = time.monotonic() if now is None else now
+            self.stop_reason = reason
+        self.future.cancel()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / "stop").touch()
+        except OSError:  # a full disk: housekeeping ends the worker after the grace period
+            pass
+
+
+class JobHandle:
+    """One visitor's view of a run. Kept in that visitor's session state only."""
+
+    def __init__(self, handle_id: int, run: Run, owner: object = None):
+        self.id, self.run, self.owner = handle_id, run, owner
+        self.left = False  # this visitor stopped following a run others still watch
+        self._offset, self._columns = 0, []
+        self._rows = np.empty((0, 0))
+        self._first_seen: tuple[float, int] | None = None  # (time, epochs) first seen
+        run.owners[handle_id] = owner
+        self.touch()
+
+    job = property(lambda self: self.run.job)
+    folder = property(lambda self: self.run.folder)
+    future = property(lambda self: self.run.future)
+    progress = property(lambda self: self.run.progress)
+
+    def touch(self) -> None:
+        """Say this visitor still looks (the run's lease: see `housekeeping`)."""
+        if not self.left:
+            self.run.watchers[self.id] = time.monotonic()
+
+    def started(self) -> bool:
+        return self.run.started()
+
+    def stop(self) -> None:
+        """Stop following; the run itself stops once nobody else follows it."""
+        self.left = True
+        self.run.watchers.pop(self.id, None)
+        if not self.run.watchers:
+            self.run.ask_stop("stopped")
+
+    def done(self) -> bool:
+        return self.run.future.done() or (self.left and bool(self.run.watchers))
+
+    def rows(self) -> np.ndarray:
+        """Every epoch's losses so far: columns epoch, train_total, val_total, per task..."""
+        lines = self._new_lines()
+        if lines and not self._columns:
+            self._columns = lines.pop(0).split(",")
+        new = [[float(v) for v in line.split(",")] for line in lines if line != END_LINE]
+        if new:
+            width = len(self._columns)
+            grown = np.array(new, dtype=float).reshape(len(new), width)
+            self._rows = np.concatenate([self._rows.reshape(-1, width), grown])
+        if len(self._rows) and self._first_seen is None:
+            self._first_seen = (time.time(), len(self._rows))
+        return self._rows
+
+    def _new_lines(self) -> list[str]:
+        try:
+            with open(self.run.progress, encoding="utf-8") as src:
+                src.seek(self._offset)
+                text = src.read()
+        except OSError:  # not there yet, or removed with an old run's files
+            return []
+        complete = text[: text.rfind("\n") + 1]  # a line still being written waits
+        self._offset += len(complete.encode())
+        return complete.splitlines()
+
+    def history(self) -> pd.DataFrame:
+        """The epochs so far, with the same columns as the finished run's history."""
+        rows = self.rows()
+        return pd.DataFrame(rows.reshape(len(rows), len(self._columns)), columns=self._columns)
+
+    def seconds_left(self) -> float | None:
+        """Time to finish at the speed seen since the first epochs arrived (None: unknown)."""
+        if self._first_seen is None:
+            return None
+        since, first = self._first_seen
+        done = len(self._rows) - first
+        if done <= 0:
+            return None
+        return (time.time() - since) / done * (self.job.config.epochs - len(self._rows))
+
+    def model_bytes(self) -> bytes | None:
+        """The trained model as `.keras` file contents; None until a run finished or stopped
+        (or once its files were cleared away, a while after it ended)."""
+        try:
+            return (self.folder / MODEL_FILE).read_bytes()
+        except OSError:
+            return None
+
+    def model_error(self) -> str | None:
+        """Why a finished or stopped run has no model file (None if it has one or is running)."""
+        try:
+            return (self.folder / MODEL_ERROR_FILE).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def outcome(self):
+        """(TrainResult, None) or (None, a sentence for the page) once `done()`; whatever the
+        outcome, `history()` still holds the epochs the run reached."""
+        if self.left and not self.run.future.done():
+            return None, (
+                "You stopped following this run; it goes on for the other visitors who asked "
+                "for exactly the same."
+            )
+        try:
+            return self.run.future.result(), None
+        except WorkerEnded as ended:
+            return None, _died(ended.reason, self.run.stop_reason)
+        except CancelledError:
+            return None, _stopped_before_start(self.run.stop_reason)
+        except Exception as error:  # a worker-side failure is shown, never raised in the page
+            return None, f"Training failed: {error}"
+
+
+def _died(reason: str, stop_reason: str) -> str:
+    if stop_reason and stop_reason != "stopped":
+        return stop_reason
+    if reason.startswith("the worker stopped"):
+        return WORKER_DIED
+    return reason
+
+
+def _stopped_before_start(stop_reason: str) -> str:
+    if stop_reason and stop_reason != "stopped":
+        return stop_reason
+    return "Stopped before it started."
