@@ -1,20 +1,12 @@
 """Fit and check the run-cost model (models/costs/estimate.py). Run:
 python benchmarks/cost_calibration.py [--only time|memory]
 
-Time: trains a spread of specs (every variant, small to large, batch 1 to 512, with and without
-conflict tracking) with `models.training.engine.train` in this one process, threads set as in a
-training worker, generating the toy data as a job does. Each spec's first run (build and trace)
-is timed apart from warm runs of enough epochs to last ~1.5 s. Seconds are the process's CPU
-seconds: other people's work on the shared cores stretches wall time at random, not CPU time
-(the table also gives predicted/wall). Fits `SECONDS_PER` and `COMPILE_SECONDS_PER` by
-non-negative least squares on relative errors.
-
-Memory: each spec in a fresh spawned process warmed up as a training worker is; the peak of its
-private memory above that baseline (sampled every 5 ms) while it generates the data and trains,
-against `RunCost.mb`; fits `MB_PER` the same way.
-
-Prints predicted/measured for the fitted constants and for those in estimate.py (the worst
-factor either way), and ends with one JSON line.
+Time: trains a spread of specs (every variant, batch 1 to 512, with and without conflict
+tracking) with `models.training.engine.train` in this process, threads as in a worker; first
+runs (build and trace) apart from warm runs. CPU seconds (the table also gives wall time).
+Memory: each spec in a fresh spawned process warmed up as a worker is; the peak private memory
+above that baseline. Fits by non-negative least squares on relative errors; prints
+predicted/measured (worst factor) and ends with one JSON line.
 """
 
 from __future__ import annotations
