@@ -50,53 +50,35 @@ def v(spec: ModelSpec, variant: str, k: int) -> ModelSpec:
 
 
 # (spec, training windows, validation windows, batch, track conflict)
+# fmt: off
 SPREAD = [
-    (v(Q, "hard", 5), 1000, 200, 32, True),
-    (v(Q, "hard", 5), 1000, 200, 1, False),
-    (v(Q, "hard", 5), 2000, 200, 512, True),
-    (v(Q, "hard", 0), 1000, 200, 32, True),
-    (v(Q, "hard", 0), 400, 1000, 64, False),
-    (v(Q, "towers", 1), 1000, 200, 32, True),
-    (v(Q, "towers", 3), 1000, 200, 8, False),
-    (v(Q, "cross_stitch", 5), 1000, 200, 32, True),
-    (v(Q, "cross_stitch", 2), 500, 100, 4, False),
-    (v(Q, "mmoe", 2), 1000, 200, 32, True),
-    (v(Q, "mmoe", 8), 1000, 200, 128, True),
-    (v(TINY, "hard", 2), 2000, 200, 1, True),
-    (v(TINY, "mmoe", 1), 200, 50, 16, True),
-    (v(CONV, "hard", 3), 500, 100, 32, True),
-    (v(CONV, "towers", 1), 500, 100, 64, True),
-    (v(CONV, "cross_stitch", 3), 300, 100, 16, False),
-    (v(CONV, "mmoe", 3), 300, 100, 128, False),
-    (v(WIDE, "hard", 4), 200, 50, 32, True),
-    (v(WIDE, "hard", 0), 100, 50, 128, False),
-    (v(POINT, "hard", 3), 60, 40, 32, True),
-    (v(POINT, "mmoe", 1), 60, 20, 2, False),
-    (v(DENSE, "hard", 2), 1000, 200, 128, True),
-    (v(DENSE, "mmoe", 1), 300, 100, 1, False),
-    (v(TOWERS, "towers", 1), 500, 100, 1, False),
-    (v(TOWERS, "towers", 2), 1000, 200, 256, True),
+    (v(Q, "hard", 5), 1000, 200, 32, True), (v(Q, "hard", 5), 1000, 200, 1, False),
+    (v(Q, "hard", 5), 2000, 200, 512, True), (v(Q, "hard", 0), 1000, 200, 32, True),
+    (v(Q, "hard", 0), 400, 1000, 64, False), (v(Q, "towers", 1), 1000, 200, 32, True),
+    (v(Q, "towers", 3), 1000, 200, 8, False), (v(Q, "cross_stitch", 5), 1000, 200, 32, True),
+    (v(Q, "cross_stitch", 2), 500, 100, 4, False), (v(Q, "mmoe", 2), 1000, 200, 32, True),
+    (v(Q, "mmoe", 8), 1000, 200, 128, True), (v(TINY, "hard", 2), 2000, 200, 1, True),
+    (v(TINY, "mmoe", 1), 200, 50, 16, True), (v(CONV, "hard", 3), 500, 100, 32, True),
+    (v(CONV, "towers", 1), 500, 100, 64, True), (v(CONV, "cross_stitch", 3), 300, 100, 16, False),
+    (v(CONV, "mmoe", 3), 300, 100, 128, False), (v(WIDE, "hard", 4), 200, 50, 32, True),
+    (v(WIDE, "hard", 0), 100, 50, 128, False), (v(POINT, "hard", 3), 60, 40, 32, True),
+    (v(POINT, "mmoe", 1), 60, 20, 2, False), (v(DENSE, "hard", 2), 1000, 200, 128, True),
+    (v(DENSE, "mmoe", 1), 300, 100, 1, False), (v(TOWERS, "towers", 1), 500, 100, 1, False),
+    (v(TOWERS, "towers", 2), 1000, 200, 256, True), (v(EXTRA, "hard", 2), 1500, 300, 8, True),
     (v(EXTRA, "cross_stitch", 4), 800, 200, 16, True),
-    (v(EXTRA, "hard", 2), 1500, 300, 8, True),
 ]
 # Memory: the graphs, the weights, a training batch, the probe or the data dominate in turn.
 MEMORY = [
-    (v(Q, "hard", 5), 1000, 200, 32, True),
-    (v(Q, "hard", 0), 1000, 200, 32, False),
-    (v(Q, "towers", 1), 1000, 200, 32, True),
-    (v(Q, "cross_stitch", 5), 1000, 200, 32, True),
-    (v(Q, "mmoe", 8), 1000, 200, 32, True),
-    (v(TINY, "hard", 2), 2000, 200, 1, True),
-    (v(TOWERS, "towers", 1), 200, 50, 32, True),
-    (v(WIDE, "hard", 4), 200, 50, 512, False),
-    (v(WIDE, "hard", 4), 200, 50, 16, True),
-    (v(POINT, "hard", 3), 200, 40, 64, False),
-    (v(POINT, "hard", 2), 200, 40, 16, True),
-    (v(POINT, "mmoe", 1), 2000, 200, 32, False),
-    (v(CONV, "cross_stitch", 3), 2000, 100, 256, False),
-    (v(DENSE, "hard", 2), 200, 200, 32, False),
+    (v(Q, "hard", 5), 1000, 200, 32, True), (v(Q, "hard", 0), 1000, 200, 32, False),
+    (v(Q, "towers", 1), 1000, 200, 32, True), (v(Q, "cross_stitch", 5), 1000, 200, 32, True),
+    (v(Q, "mmoe", 8), 1000, 200, 32, True), (v(TINY, "hard", 2), 2000, 200, 1, True),
+    (v(TOWERS, "towers", 1), 200, 50, 32, True), (v(WIDE, "hard", 4), 200, 50, 512, False),
+    (v(WIDE, "hard", 4), 200, 50, 16, True), (v(POINT, "hard", 3), 200, 40, 64, False),
+    (v(POINT, "hard", 2), 200, 40, 16, True), (v(POINT, "mmoe", 1), 2000, 200, 32, False),
+    (v(CONV, "cross_stitch", 3), 2000, 100, 256, False), (v(DENSE, "hard", 2), 200, 200, 32, False),
     (v(DENSE, "mmoe", 1), 2000, 200, 1024, False),
 ]
+# fmt: on
 
 
 def label(case) -> str:
@@ -119,6 +101,23 @@ def run_seconds(case, epochs: int) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
+def measure_case(case, compiles: list[dict]) -> dict:
+    """A warm run's seconds; the spec's compile seconds go to `compiles` the first time."""
+    spec, n, val, batch, track = case
+    cold = run_seconds(case, 1)[0]
+    warm_one = min(run_seconds(case, 1)[0] for _ in range(2))
+    if not any(c["spec"] == spec for c in compiles):
+        seconds = max(cold - warm_one, 1e-3)
+        compiled = {"terms": terms.compile_terms(spec), "measured": seconds}
+        compiles.append({"spec": spec, "label": label(case), **compiled})
+    epochs = int(np.clip(TARGET_SECONDS / warm_one, 1, MAX_EPOCHS))
+    cpu, wall = min(run_seconds(case, epochs) for _ in range(2))
+    print(f"{label(case)}: {epochs} epochs {cpu:.2f} s CPU ({wall:.2f} s wall), first run "
+          f"+{cold - warm_one:.2f} s", flush=True)  # fmt: skip
+    amounts = terms.time_terms(spec, n, val, epochs, batch, track)
+    return {"label": label(case), "terms": amounts, "measured": cpu, "wall": wall}
+
+
 def measure_times() -> tuple[list[dict], list[dict]]:
     """Warm runs' seconds, and each spec's first run's extra seconds (its compile)."""
     from models.training.worker import RUNTIME_WARM_SPEC, warm_up
@@ -126,19 +125,10 @@ def measure_times() -> tuple[list[dict], list[dict]]:
     warm_up(RUNTIME_WARM_SPEC)  # TensorFlow's own start-up is no spec's compile
     runs, compiles = [], []
     for case in SPREAD:
-        spec, n, val, batch, track = case
-        cold = run_seconds(case, 1)[0]
-        warm_one = min(run_seconds(case, 1)[0] for _ in range(2))
-        if not any(c["spec"] == spec for c in compiles):
-            seconds = max(cold - warm_one, 1e-3)
-            compiled = {"terms": terms.compile_terms(spec), "measured": seconds}
-            compiles.append({"spec": spec, "label": label(case), **compiled})
-        epochs = int(np.clip(TARGET_SECONDS / warm_one, 1, MAX_EPOCHS))
-        cpu, wall = min(run_seconds(case, epochs) for _ in range(2))
-        amounts = terms.time_terms(spec, n, val, epochs, batch, track)
-        runs.append({"label": label(case), "terms": amounts, "measured": cpu, "wall": wall})
-        print(f"{label(case)}: {epochs} epochs {cpu:.2f} s CPU ({wall:.2f} s wall), first run "
-              f"+{cold - warm_one:.2f} s", flush=True)  # fmt: skip
+        try:
+            runs.append(measure_case(case, compiles))
+        except Exception as error:  # the engine could not train it: the fit goes on without
+            print(f"{label(case)}: FAILED ({type(error).__name__})", flush=True)
     return runs, compiles
 
 
@@ -168,7 +158,7 @@ def worst(values: list[float]) -> float:
 def report(rows, stored, what) -> dict:
     fitted = fit(rows)
     new, old = ratios(rows, fitted), ratios(rows, stored)
-    if "predicted" in rows[0]:  # the estimate itself (its passes' largest, not their sum)
+    if "predicted" in rows[0]:  # the estimate itself: its evaluation batch too
         old = [r["predicted"] / r["measured"] for r in rows]
     walls = ratios(rows, stored, "wall") if "wall" in rows[0] else old
     print(f"\n{what}: measured; predicted/measured fitted | in estimate.py (and /wall)")
@@ -197,11 +187,12 @@ def _memory_child(case, queue) -> None:
             peak[0] = max(peak[0], memory_mb(os.getpid()))
             time.sleep(0.005)
 
-    sampler = threading.Thread(target=sample)
+    sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    run_seconds(case, 2)
-    done.set()
-    sampler.join()
+    try:
+        run_seconds(case, 2)
+    finally:  # a failed run still ends the process
+        done.set()
     queue.put(max(peak[0], memory_mb(os.getpid())) - baseline)
 
 
@@ -219,8 +210,8 @@ def measure_memory() -> list[dict]:
         spec, n, val, batch, track = case
         cost = estimate.estimate_run(spec, n, val, 2, batch, track)
         amounts = terms.memory_terms(spec, n, val, batch, cost.eval_batch, track)
-        # Exact: the weights, Adam's moments, the gradients, the probe's Jacobian.
-        known = cost.param_bytes + cost.optimizer_bytes + cost.gradient_bytes
+        # Exact: the weights, Adam's moments, the gradients, the windows, the probe's Jacobian.
+        known = cost.param_bytes + cost.optimizer_bytes + cost.gradient_bytes + cost.data_bytes
         known += cost.probe_bytes - amounts["probe"] * estimate.MB_PER["probe"] * terms.MB
         row = {"label": label(case), "terms": amounts, "measured": growth, "known": known / 2**20}
         rows.append(row | {"predicted": cost.mb})

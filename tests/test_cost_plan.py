@@ -16,6 +16,7 @@ from models.costs.plan import (
     forward_macs,
     layer_params,
     task_shared_params,
+    task_shared_variables,
     total_params,
 )
 from models.spec import ModelSpec, SpecError
@@ -166,6 +167,9 @@ def test_task_shared_weights_are_those_the_conflict_probe_differentiates():
     hard = call_plan(QUESTION.replace(shared_layers=2))
     conv = layer_params(hard)
     assert task_shared_params(hard) == conv["conv1"] + conv["conv2"]
+    assert task_shared_variables(hard) == 4  # two kernels, two biases
+    mmoe = call_plan(QUESTION.replace(variant="mmoe", shared_layers=3))
+    assert task_shared_variables(mmoe) == 3 * 5 * 2  # every expert's five layers; no gate
     assert task_shared_params(call_plan(QUESTION.replace(shared_layers=0))) == 0
     assert task_shared_params(call_plan(QUESTION.replace(variant="cross_stitch"))) == 0
     one_task = SIZES["one task of two features"]

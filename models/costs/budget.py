@@ -97,34 +97,40 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def _time_advice(cost: RunCost) -> tuple[list[str], list[str]]:
-    """(other advice, things to have fewer of) for a run over the time limit."""
+# Advice: (things to use, things to have fewer of, other things to do).
+Advice = tuple[list[str], list[str], list[str]]
+STEP_TERMS = ("steps", "step_calls", "step_params")  # the overhead of each optimizer step
+WORK_TERMS = ("conv_flops", "dense_flops", "values")  # arithmetic on every window's pass
+SWITCH_OFF_PROBE = "switch off the gradient-conflict measure"
+
+
+def _time_advice(cost: RunCost) -> Advice:
     parts = dict(cost.time_parts)
-    steps = sum(parts.get(n, 0.0) for n in ("steps", "step_calls", "step_params"))
-    work = parts.get("conv_flops", 0.0) + parts.get("dense_flops", 0.0)
+    steps = sum(parts.get(n, 0.0) for n in STEP_TERMS)
+    work = sum(parts.get(n, 0.0) for n in WORK_TERMS)
     if steps >= work:  # many small steps: a batch of 1 on thousands of windows
-        return [f"a larger batch (now {cost.batch_size})"], ["epochs", "training windows"]
+        return [f"a larger batch (now {cost.batch_size})"], ["epochs", "training windows"], []
     model = "filters" if cost.conv_flop_share >= 0.5 else "units"
-    return [], ["epochs", model, "time steps"]
+    return [], ["epochs", model, "time steps"], []
 
 
-def _memory_advice(cost: RunCost) -> tuple[list[str], list[str]]:
-    """(other advice, things to have fewer of) for a run over the memory limit."""
+def _memory_advice(cost: RunCost) -> Advice:
     weights = cost.param_bytes + cost.optimizer_bytes + cost.gradient_bytes + cost.graph_bytes
     parts = {
         "batch": max(cost.activation_bytes, cost.eval_activation_bytes),
         "probe": cost.probe_bytes,
-        "data": cost.data_bytes,
+        "data": cost.data_bytes + cost.generation_bytes,
         "weights": weights,
     }
     largest = max(parts, key=parts.get)
     if largest == "batch" and cost.batch_size > SMALL_BATCH:
-        return [f"a smaller batch (now {cost.batch_size}; it needs less memory but more time)"], []
-    if largest == "probe":
-        return ["no gradient-conflict measurement"], ["filters", "time steps"]
+        smaller = f"a smaller batch (now {cost.batch_size}; it needs less memory but more time)"
+        return [smaller], [], []
+    if largest == "probe":  # its windows' activations, held once per task
+        return [], ["filters", "time steps"], [SWITCH_OFF_PROBE]
     if largest == "data":
-        return [], ["training windows", "time steps", "features"]
-    return [], ["filters", "units", "time steps"]
+        return [], ["training windows", "time steps", "features"], []
+    return [], ["filters", "units", "time steps"], []
 
 
 def refusal(cost: RunCost, budget: Budget) -> str | None:
@@ -134,18 +140,17 @@ def refusal(cost: RunCost, budget: Budget) -> str | None:
     over_memory = cost.mb > budget.max_run_mb
     if not (over_time or over_memory):
         return None
-    advice, fewer = [], []
+    use, fewer, other = [], [], []
     for over, advise in ((over_time, _time_advice), (over_memory, _memory_advice)):
         if over:
-            more, less = advise(cost)
-            advice += [a for a in more if a not in advice]
-            fewer += [f for f in less if f not in fewer]
+            for mine, theirs in zip((use, fewer, other), advise(cost), strict=True):
+                mine += [item for item in theirs if item not in mine]
     if over_time and over_memory:  # a larger and a smaller batch at once: neither helps both
-        advice = [a for a in advice if "batch" not in a] or advice
-    remedies = advice + ([f"fewer {_join(fewer)}"] if fewer else [])
-    remedy = f"{', '.join(remedies[:-1])}, or {remedies[-1]}" if len(remedies) > 1 else remedies[0]
+        use = [item for item in use if "batch" not in item]
+    use += [f"fewer {_join(fewer)}"] if fewer else []
+    remedies = ([f"use {', or '.join(use)}"] if use else []) + other
     return (
         f"This run would take about {duration(cost.seconds)} and {size(cost.mb)}; this host "
         f"allows {duration(budget.max_run_seconds)} and {size(budget.max_run_mb)} per run: "
-        f"use {remedy}."
+        f"{', or '.join(remedies)}."
     )

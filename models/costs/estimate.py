@@ -18,6 +18,7 @@ from models.costs.terms import (
     FLOAT_BYTES,
     MB,
     compile_terms,
+    data_mb,
     flops,
     forward_passes,
     memory_terms,
@@ -27,45 +28,50 @@ from models.costs.terms import (
 from models.spec import ModelSpec
 
 ADAM_SLOTS = 2  # first and second moments, one float each per weight
+DATA_COPIES = 2  # a run's windows as numpy arrays and as TensorFlow constants
+PASSES_AND_DATA = ("activations", "probe", "generation")  # memory terms besides the graphs
 # Evaluation runs in batches whose forward activations fit in this (see `eval_batch_windows`).
 EVAL_CAP_BYTES = 64 * MB
 
 # Seconds per unit of each time term (`terms.time_terms` names them): CPU seconds of a training
-# worker (one thread per op, no oneDNN), which is the wall time when the run has a core to
-# itself. Fitted by benchmarks/cost_calibration.py on 2026-12-06 (2 shared cores, 27 runs:
-# worst predicted/measured x1.6). A 0 is a term the others already account for.
+# worker (one thread per op, no oneDNN, two ops at a time), which is the wall time when the run
+# has one core to itself; alone on 2 idle cores it takes ~0.6x that. Fitted by
+# benchmarks/cost_calibration.py on 2026-12-06 (27 runs: worst predicted/measured x1.74).
+# A 0 is a term the others already account for.
 SECONDS_PER = {
-    "run": 0.111,  # one run: constants, weight reset, final predictions, gate weights
-    "run_params": 3.42e-08,  # per weight: reset, copy out
+    "run": 0.262,  # one run: constants, weight reset, final predictions, gate weights
+    "run_params": 6.84e-09,  # per weight: reset, copy out
     "data_values": 0.0,  # per generated input value: the toy data's series and windows
     "epochs": 0.0,  # per epoch: shuffle, finiteness checks
     "epoch_calls": 0.0,  # per epoch and layer call: the validation pass's ops
     "steps": 0.0,  # per optimizer step: gather, loss, Adam's call
-    "step_calls": 7.99e-06,  # per step and layer call: forward and backward kernels' launch
-    "step_params": 2.25e-09,  # per step and weight: Adam's update, reading the weights
-    "values": 1.28e-09,  # per call output value of every pass: bias, activation, copies
-    "conv_flops": 6.23e-12,  # per FLOP of conv work (training, validation, probe)
-    "dense_flops": 9.26e-12,  # per FLOP of dense, gate and cross-stitch work
-    "probe_calls": 4.21e-05,  # per conflict measurement, task and layer call
+    "step_calls": 8.41e-06,  # per step and layer call: forward and backward kernels' launch
+    "step_params": 2.06e-09,  # per step and weight: Adam's update, reading the weights
+    "values": 5.97e-10,  # per value a pass makes (`terms.kept_values`): bias, activation, copies
+    "conv_flops": 5.35e-12,  # per FLOP of conv work (training, validation, probe)
+    "dense_flops": 5.85e-12,  # per FLOP of dense, gate and cross-stitch work
+    "probe_calls": 2.35e-05,  # per conflict measurement, task and layer call
 }
-# Seconds of a spec's first run in a process (build and trace) per unit of
-# `terms.compile_terms`; same benchmark and date (24 specs: worst x1.6).
+# CPU seconds of a spec's first run in a process (build and trace) per unit of
+# `terms.compile_terms`; same benchmark and date (24 specs: worst x1.53).
 COMPILE_SECONDS_PER = {
-    "spec": 0.451,  # building the model and the optimizer, tracing the chunk
-    "calls": 0.0498,  # per layer call traced (forward, backward, validation, prediction)
-    "probe_calls": 0.00657,  # per layer call and task: the probe's per-task gradients
+    "spec": 0.652,  # building the model and the optimizer, tracing the chunk
+    "calls": 0.0304,  # per layer call traced (forward, backward, validation, prediction)
+    "probe_calls": 0.00949,  # per layer call and task: the probe's per-task backward passes
+    "probe_variables": 0.0227,  # per task-shared variable and task: the probe's Jacobian
 }
-# MB per unit of each memory term (`memory_terms` names them): a worker's private memory
-# growth over its warm-up baseline, at its peak during a run (generating the data included),
-# fitted by benchmarks/cost_calibration.py.
+# MB per unit of each memory term (`terms.memory_terms` names them): a worker's private memory
+# growth over its warm-up baseline at its peak in a run, generating the data included. Fitted
+# by benchmarks/cost_calibration.py on 2026-12-06 (15 specs), then raised by a fifth: in two
+# later runs the estimates came to 0.77-1.45 of the measured peaks (under by at most 23 %).
 MB_PER = {
-    "graph": 30.0,  # a compiled spec: its model, its traced functions and kernels
-    "graph_calls": 1.0,  # per layer call traced
-    "graph_probe_calls": 0.5,  # per layer call and task in the conflict probe's graph
-    "weights": 4.0,  # copies of the weights beyond the four exact ones (see RunCost)
-    "activations": 3.0,  # per MB of call outputs of one training batch
-    "probe": 1.0,  # per MB of call outputs of the probe's windows, per task
-    "data": 2.0,  # per MB of float32 windows: numpy and TensorFlow copies, generation
+    "graph": 42.1,  # a compiled spec: its model, its traced functions and kernels
+    "graph_calls": 0.739,  # per layer call traced
+    "graph_probe_variables": 1.15,  # per task-shared variable and task: the probe's graph
+    "weights": 13.7,  # copies of the weights beyond the four exact ones (see RunCost)
+    "activations": 1.02,  # per MB a training batch's calls make (`terms.kept_values`)
+    "probe": 0.428,  # per MB the probe's windows' calls make, per task
+    "generation": 6.8,  # per MB of float32 windows: the float64 series they are cut from
 }
 
 
@@ -82,7 +88,8 @@ class RunCost:
     activation_bytes: int  # one training batch's outputs kept for the backward pass
     eval_activation_bytes: int  # one evaluation batch's forward pass
     probe_bytes: int  # the conflict probe: its windows' activations and the Jacobian
-    data_bytes: int  # windows as numpy arrays and TensorFlow constants, and their generation
+    data_bytes: int  # the windows (float32) as numpy arrays and as TensorFlow constants
+    generation_bytes: int  # the float64 series the toy data's windows are cut from
     graph_bytes: int  # the compiled spec's graphs, and the copies of its weights that building,
     # resetting and returning a model make
     compile_seconds: float  # the spec's first run in a worker; 0 once it is compiled there
@@ -95,16 +102,18 @@ class RunCost:
 
     @property
     def seconds(self) -> float:
-        """Wall time expected for a cold run (the spec new to its worker)."""
+        """Seconds expected for a cold run (the spec new to its worker): the worker's CPU
+        seconds, its wall time when it has a core to itself (see SECONDS_PER)."""
         return self.compile_seconds + self.train_seconds
 
     @property
     def peak_bytes(self) -> int:
-        """Weights, optimizer, data and graphs, plus the largest of the passes' activations
-        (a training step, an evaluation batch and the probe never hold theirs at once)."""
-        passes = max(self.activation_bytes, self.eval_activation_bytes, self.probe_bytes)
+        """Weights, optimizer, data and graphs, a training (or evaluation) batch's activations
+        and the probe's, as the constants were fitted: a sum, so an upper bound."""
+        batch = max(self.activation_bytes, self.eval_activation_bytes)
         fixed = self.param_bytes + self.optimizer_bytes + self.gradient_bytes
-        return fixed + self.data_bytes + self.graph_bytes + passes
+        data = self.data_bytes + self.generation_bytes
+        return fixed + data + self.graph_bytes + batch + self.probe_bytes
 
     @property
     def mb(self) -> float:
@@ -162,8 +171,9 @@ def estimate_run(
         activation_bytes=held["activations"],
         eval_activation_bytes=eval_batch * values * FLOAT_BYTES,
         probe_bytes=held["probe"] + jacobian,
-        data_bytes=held["data"],
-        graph_bytes=sum(held[n] for n in ("graph", "graph_calls", "graph_probe_calls", "weights")),
+        data_bytes=int(DATA_COPIES * data_mb(spec, train_windows, val_windows) * MB),
+        generation_bytes=held["generation"],
+        graph_bytes=sum(b for n, b in held.items() if n not in PASSES_AND_DATA),
         compile_seconds=sum(_priced(compile_terms(spec), COMPILE_SECONDS_PER).values()),
         train_seconds=sum(seconds.values()),
         time_parts=tuple(sorted(seconds.items(), key=lambda item: -item[1])),

@@ -206,6 +206,14 @@ def task_shared_params(plan: tuple[Call, ...]) -> int:
     return sum({c.layer: c.params for c in plan if c.task_shared}.values())
 
 
+VARIABLES = {"conv": 2, "dense": 2, "gate": 2, "cross_stitch": 1}  # kernel and bias; alpha
+
+
+def task_shared_variables(plan: tuple[Call, ...]) -> int:
+    """Variables of the task-shared layers: the probe's graph has ops per variable and task."""
+    return sum({c.layer: VARIABLES.get(c.kind, 0) for c in plan if c.task_shared}.values())
+
+
 def forward_macs(plan: tuple[Call, ...]) -> int:
     """Multiply-accumulates of one forward pass on one sample."""
     return sum(call.macs for call in plan)

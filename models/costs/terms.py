@@ -8,7 +8,13 @@ measured runs, and the benchmark fits those constants to these very amounts.
 
 from __future__ import annotations
 
-from models.costs.plan import Call, activation_values, call_plan, task_shared_params, total_params
+from models.costs.plan import (
+    Call,
+    call_plan,
+    task_shared_params,
+    task_shared_variables,
+    total_params,
+)
 from models.spec import ModelSpec
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS
@@ -18,6 +24,10 @@ MB = 2**20
 # Forward, then backward (gradients for the inputs and for the weights): ~3x the forward FLOPs.
 TRAIN_PASSES = 3
 BACKWARD_PASSES = 2
+# Tensors a call makes per output value and keeps for the backward pass: a conv or dense
+# layer's product, bias sum and activation; a cross-stitch unit's stack, product and slices;
+# a Flatten only reshapes. A gate's are counted from its experts (see `kept_values`).
+KEPT_PER_OUTPUT = {"input": 1, "conv": 3, "dense": 3, "flatten": 0, "concat": 1, "cross_stitch": 3}
 CONV_KINDS = frozenset({"conv"})
 DENSE_KINDS = frozenset({"dense", "gate", "cross_stitch"})  # the matrix products besides convs
 
@@ -30,6 +40,17 @@ def probe_count(epochs: int, track_conflict: bool, measured: bool) -> int:
     if not (track_conflict and measured):
         return 0
     return min(epochs, MAX_CONFLICT_POINTS + 1)
+
+
+def kept_values(plan: tuple[Call, ...]) -> int:
+    """Floats one window's forward pass makes and a training step keeps for its backward."""
+    kept = 0
+    for call in plan:
+        if call.kind == "gate":  # the stacked experts, each weighed, then their sum
+            kept += (2 * (len(call.inputs) - 1) + 1) * call.output_values
+        else:
+            kept += KEPT_PER_OUTPUT[call.kind] * call.output_values
+    return kept
 
 
 def flops(plan: tuple[Call, ...], kinds: frozenset[str]) -> int:
@@ -74,7 +95,7 @@ def time_terms(
         "steps": float(steps),
         "step_calls": float(steps * calls),
         "step_params": float(steps * params),
-        "values": float(passes * activation_values(plan)),
+        "values": float(passes * kept_values(plan)),
         "conv_flops": float(passes * flops(plan, CONV_KINDS)),
         "dense_flops": float(passes * flops(plan, DENSE_KINDS)),
         "probe_calls": float(probes * spec.n_tasks * calls),
@@ -85,7 +106,18 @@ def compile_terms(spec: ModelSpec) -> dict[str, float]:
     """How much of each `COMPILE_SECONDS_PER` unit a spec's first run traces."""
     plan = call_plan(spec)
     probed = spec.n_tasks if task_shared_params(plan) > 0 else 0  # traced even if not tracked
-    return {"spec": 1.0, "calls": float(len(plan)), "probe_calls": float(probed * len(plan))}
+    return {
+        "spec": 1.0,
+        "calls": float(len(plan)),
+        "probe_calls": float(probed * len(plan)),
+        "probe_variables": float(probed * task_shared_variables(plan)),
+    }
+
+
+def data_mb(spec: ModelSpec, train_windows: int, val_windows: int) -> float:
+    """MB of the run's windows as float32: inputs and targets, training and validation."""
+    window = spec.timesteps * spec.n_features + spec.n_tasks * spec.horizon
+    return (train_windows + val_windows) * window * FLOAT_BYTES / MB
 
 
 def memory_terms(
@@ -99,16 +131,15 @@ def memory_terms(
     """How much of each `MB_PER` unit a run holds at its peak. The probe runs `eval_batch`
     windows at a time, and its per-task backward passes hold their gradients side by side."""
     plan = call_plan(spec)
-    outputs = activation_values(plan) * FLOAT_BYTES / MB  # one window's call outputs
-    probed = task_shared_params(plan) > 0
-    probe = min(PROBE_SAMPLES, train_windows, eval_batch) * outputs * spec.n_tasks
-    window = spec.timesteps * spec.n_features + spec.n_tasks * spec.horizon
+    kept = kept_values(plan) * FLOAT_BYTES / MB  # one window's, in a training step
+    probed = spec.n_tasks if task_shared_params(plan) > 0 else 0
+    probe = min(PROBE_SAMPLES, train_windows, eval_batch) * kept * spec.n_tasks
     return {
         "graph": 1.0,
         "graph_calls": float(len(plan)),
-        "graph_probe_calls": float(spec.n_tasks * len(plan)) if probed else 0.0,
+        "graph_probe_variables": float(probed * task_shared_variables(plan)),
         "weights": total_params(plan) * FLOAT_BYTES / MB,
-        "activations": min(batch_size, train_windows) * outputs,
+        "activations": min(batch_size, train_windows) * kept,
         "probe": probe if probed and track_conflict else 0.0,
-        "data": (train_windows + val_windows) * window * FLOAT_BYTES / MB,
+        "generation": data_mb(spec, train_windows, val_windows),
     }
