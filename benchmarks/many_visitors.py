@@ -109,9 +109,12 @@ def run_hostile(browser, url: str) -> tuple[float, list[str]]:
     told = []
     for _ in range(2):
         page = _open(browser, url, HOSTILE)
-        page.get_by_role("button", name="Train", exact=True).click(no_wait_after=True)
-        page.wait_for_timeout(1500)  # what a visitor sees before leaving
-        told.append(page.locator('[role="tabpanel"]').first.inner_text()[:300])
+        train = page.get_by_role("button", name="Train", exact=True)
+        if train.is_enabled():  # refused before the click where the budget applies
+            train.click(no_wait_after=True)
+            page.wait_for_timeout(1500)  # what a visitor sees before leaving
+        errors = page.locator('[role="tabpanel"]:visible [data-testid="stAlert"]')
+        told.append(" / ".join(errors.all_inner_texts())[:300])
         page.context.close()
     return run_crowd(browser, url, [""]), told
 
