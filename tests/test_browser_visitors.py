@@ -75,5 +75,6 @@ def test_a_killed_workers_run_shows_the_epochs_it_reached(app):
         page.get_by_text("stopped unexpectedly").wait_for(timeout=30_000)
         page.get_by_text("epochs it reached before it ended").wait_for(timeout=10_000)
         panel = page.locator('[role="tabpanel"]:visible')
-        assert panel.locator('[data-testid="stPlotlyChart"]').count() >= 1  # the partial curve
+        # the partial curve (Plotly's script loads when the page first needs it: wait for it)
+        panel.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
         assert panel.locator('[data-testid="stException"]').count() == 0
