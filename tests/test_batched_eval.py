@@ -34,6 +34,7 @@ MEASURE_TOLERANCE = dict(rtol=1e-4, atol=1e-5)
 def test_the_eval_batch_is_never_smaller_than_a_training_batch():
     assert eval_windows(TINY, 8) == EVAL_WINDOWS == 256
     assert eval_windows(TINY, 300) == 300
+    assert eval_windows(TINY, 8, windows=100) == 100  # no larger than the largest set
     with pytest.raises(SpecError, match="eval_batch"):
         predict(TINY, compiled_model(TINY).initial_weights(0), np.zeros((2, 6, 3)), eval_batch=-1)
 
@@ -50,7 +51,7 @@ def test_batches_give_what_one_pass_gives(spec):
     val = [c for c in columns if c.startswith("val_")]
     measured = [c for c in columns if c.startswith(("gcos_", "lcos:", "lphi:", "aff_"))]
     assert len(trained) + len(val) + len(measured) == len(columns)
-    assert measured or spec.variant == "cross_stitch"  # its mixing units share nothing
+    assert measured or spec.variant == "cross_stitch"  # a network per task: nothing shared
     # Training never depends on how evaluation is split, nor on the probe (weights restored).
     assert np.array_equal(whole.history[trained], parts.history[trained])
     assert all(np.array_equal(a, b) for a, b in zip(whole.weights, parts.weights, strict=True))
@@ -154,6 +155,10 @@ def test_no_forward_pass_holds_more_windows_than_a_batch(recording_spec):
     assert _largest(weights, spec) == 50  # validation and forecasts, in one pass each
     predict(spec, [np.zeros_like(w) for w in weights], data.x_val, eval_batch=7)
     assert _largest(compiled_model(spec).model.get_weights(), spec) == 7
+    # The default is capped by the largest set evaluated, the probe's 64 windows here: the
+    # probe is not split to fit 20 validation windows.
+    few = DataSpec(samples=90, val_samples=20).materialise(spec)
+    assert _largest(train(spec, few, config).weights, spec) == 64
 
 
 def test_a_new_eval_batch_never_retraces():

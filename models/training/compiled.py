@@ -60,9 +60,6 @@ class CompiledModel:
             self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 7]
         )
         self.predict = tf.function(self._predict, input_signature=[x_sig, int_sig])
-        # Evaluation losses as a function of their own: the chunk's validation and the conflict
-        # measures' lookahead call it, and the model's forward pass is traced once for both.
-        self._eval_losses = tf.function(self._mean_losses, input_signature=[x_sig, y_sig, int_sig])
 
     def initial_weights(self, seed: int) -> list[np.ndarray]:
         """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
@@ -89,11 +86,18 @@ class CompiledModel:
 
         n = tf.shape(x)[0]
 
+        def one_pass():  # a default run's 200 validation windows: the computation of old
+            return tf.reduce_mean(tf.square(y - self._forward(x, training=False)), axis=[0, 2])
+
         def add(start, stop, summed):
             return summed + self._squared_error_sums(x[start:stop], y[start:stop])
 
-        summed = in_parts(n, eval_batch, add, tf.zeros([self.spec.n_tasks]))
-        return summed / tf.cast(n * self.spec.horizon, tf.float32)
+        def in_batches():
+            summed = in_parts(n, eval_batch, add, tf.zeros([self.spec.n_tasks]))
+            return summed / tf.cast(n * self.spec.horizon, tf.float32)
+
+        # No loop when one pass will do: the probe beside it would wait for a loop to end.
+        return tf.cond(n <= eval_batch, one_pass, in_batches)
 
     def _predict(self, x, eval_batch):
         """Forecasts (N, n_tasks, horizon) for x, `eval_batch` windows per forward pass."""
@@ -137,13 +141,9 @@ class CompiledModel:
         def part_losses(start, stop):  # those windows' share of each task's mean over x
             return self._squared_error_sums(x[start:stop], y[start:stop]) * scale
 
+        parts = partial(in_parts, n, eval_batch)
         return measure(
-            part_losses,
-            lambda add, state: in_parts(n, eval_batch, add, state),
-            lambda: self._eval_losses(x, y, eval_batch),
-            self.shared,
-            self.spec.n_tasks,
-            self.optimizer.learning_rate,
+            part_losses, parts, self.shared, self.spec.n_tasks, self.optimizer.learning_rate
         )
 
     def _chunk(
@@ -184,7 +184,7 @@ class CompiledModel:
                 batch = order[b * batch_size : (b + 1) * batch_size]
                 losses = self._step(tf.gather(x, batch), tf.gather(y, batch))
                 summed += losses * tf.cast(tf.size(batch), tf.float32)
-            val = self._eval_losses(x_val, y_val, eval_batch)
+            val = self._mean_losses(x_val, y_val, eval_batch)
             losses = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
             # A NaN weight can hide behind a finite loss (oneDNN's fused matmul/conv + bias + ReLU
             # kernels output 0 for NaN), so a non-finite weight also marks the epoch diverged.

@@ -69,15 +69,13 @@ def on_schedule(measure_now, width: int, epoch, every, last_epoch):
     return tf.cond(due, measure_now, lambda: tf.fill([width], float("nan")))
 
 
-def measure(part_losses, in_parts, probe_losses, shared: SharedLayers, n_tasks: int, learning_rate):
+def measure(part_losses, in_parts, shared: SharedLayers, n_tasks: int, learning_rate):
     """One measurement as a flat row (see `row_width` for its order).
 
     `in_parts(add, state)` runs `state = add(start, stop, state)` over the probe batch's parts
-    (windows start:stop), one at a time; `part_losses(start, stop)` computes, differentiably
-    and with the current weights, a part's share of the probe's loss per task (n_tasks,): the
-    shares sum to the probe's loss. `probe_losses()` computes the probe's loss per task without
-    gradients (a compiled function of its own, so the affinity's forward passes add no second
-    copy of the model to the graph).
+    (windows start:stop), one at a time; `part_losses(start, stop)` computes, with the current
+    weights, a part's share of the probe's loss per task (n_tasks,): the shares sum to the
+    probe's loss. Differentiable: the gradients are taken through it.
     """
     import tensorflow as tf
 
@@ -94,7 +92,9 @@ def measure(part_losses, in_parts, probe_losses, shared: SharedLayers, n_tasks: 
     grams = tf.math.segment_sum(per_variable, layer_of)
     cosines, phis = _pair_measures(grams, n_tasks)  # (layers, pairs) each
     overall = _pair_measures(tf.reduce_sum(grams, axis=0, keepdims=True), n_tasks)[0][0]
-    affinity = _lookahead_affinity(probe_losses, shared.variables, jacobians, losses, learning_rate)
+    affinity = _lookahead_affinity(
+        part_losses, in_parts, shared.variables, jacobians, losses, learning_rate
+    )
     return tf.concat([overall, _nanmean(cosines), _nanmean(phis), affinity], axis=0)
 
 
@@ -149,22 +149,28 @@ def _nanmean(values):
     return tf.reduce_sum(tf.where(finite, values, 0.0), axis=-1) / count
 
 
-def _lookahead_affinity(probe_losses, variables, jacobians, losses, learning_rate):
+def _lookahead_affinity(part_losses, in_parts, variables, jacobians, losses, learning_rate):
     """Z[i, j] = 1 - L_j(theta_s - lr g_i) / L_j(theta_s), flattened row by row."""
     import tensorflow as tf
 
     n_tasks = jacobians[0].shape[0]
     saved = [tf.identity(getattr(v, "value", v)) for v in variables]
 
-    def look_ahead(i, rows):
-        for variable, start, jacobian in zip(variables, saved, jacobians, strict=True):
-            variable.assign(start - learning_rate * tf.gather(jacobian, i))
-        return i + 1, rows.write(i, 1.0 - probe_losses() / losses)
+    def add(start, stop, after):  # after[i, j]: L_j after the step on task i's gradient
+        def look_ahead(i, after):
+            for variable, begin, jacobian in zip(variables, saved, jacobians, strict=True):
+                variable.assign(begin - learning_rate * tf.gather(jacobian, i))
+            return i + 1, tf.tensor_scatter_nd_add(after, [[i]], [part_losses(start, stop)])
 
-    # A graph loop, not a Python one: one copy of the forward pass in the graph, whatever T.
-    # One lookahead at a time: each moves the same weights, and holds the probe's activations.
-    start = (tf.constant(0), tf.TensorArray(tf.float32, size=n_tasks))
-    _, rows = tf.while_loop(lambda i, _: i < n_tasks, look_ahead, start, parallel_iterations=1)
-    for variable, start in zip(variables, saved, strict=True):
-        variable.assign(start)  # exactly the weights before: training goes on from them
-    return tf.reshape(rows.stack(), [-1])
+        # A graph loop, not a Python one: one copy of the forward pass in the graph, whatever T.
+        # (Its assignments keep the lookaheads in order; parallel_iterations=1 cost model 2's
+        # measurement 0.8 ms more.)
+        lookaheads = (tf.constant(0), after)
+        return tf.while_loop(lambda i, _: i < n_tasks, look_ahead, lookaheads)[1]
+
+    # Parts outside, tasks inside: one loop per part, not a loop over the parts per task (that
+    # made model 2's measurement ~1 ms slower).
+    after = in_parts(add, tf.zeros([n_tasks, n_tasks]))
+    for variable, begin in zip(variables, saved, strict=True):
+        variable.assign(begin)  # exactly the weights before: training goes on from them
+    return tf.reshape(1.0 - after / losses, [-1])

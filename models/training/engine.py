@@ -11,9 +11,8 @@ for multi-output models). A train loss is the mean of that epoch's batch losses 
 size (as Keras reports it); a validation loss is computed on the whole validation set after the
 epoch's last update.
 
-Memory follows the batch, not the data set: validation, forecasts, MMoE gate weights and the
-conflict probe run `eval_batch` windows per forward pass (`eval_windows` picks it unless the
-caller does); the results equal one pass over the whole set up to float32 summation order.
+Memory follows the batch, not the data set: validation, forecasts, MMoE gates and the conflict
+probe run `eval_batch` windows per pass (`eval_windows`): one pass's results, to float32 rounding.
 
 Gradient conflict (`TrainConfig.track_conflict`): see `models.compiled`; it adds the gcos_*
 history columns when some weights serve more than one task.
@@ -31,7 +30,7 @@ import pandas as pd
 from models.architectures.variants import validate
 from models.spec import ModelSpec, SpecError
 from models.training import history
-from models.training.compiled import compiled_model
+from models.training.compiled import PROBE_SAMPLES, compiled_model
 from models.training.insights import gate_weights, mixing_matrices
 from models.training.toy_data import Dataset
 
@@ -55,11 +54,13 @@ def conflict_every(epochs: int) -> int:
     return max(1, -(-epochs // MAX_CONFLICT_POINTS))
 
 
-def eval_windows(spec: ModelSpec, batch_size: int) -> int:
+def eval_windows(spec: ModelSpec, batch_size: int, windows: int | None = None) -> int:
     """Windows per forward pass for evaluation, forecasts and the conflict probe of `spec`
     trained in batches of `batch_size`: never fewer than a training batch, whose memory the run
-    needs anyway. A batch larger than a set is the whole set. The one place this is chosen."""
-    return max(batch_size, EVAL_WINDOWS)
+    needs anyway; no more than `windows` (the largest set evaluated) when given. The one place
+    this is chosen (`models.costs.estimate.eval_batch_windows` will choose it)."""
+    size = max(batch_size, EVAL_WINDOWS)
+    return min(size, windows) if windows is not None else size
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,10 @@ def train(
     start = time.perf_counter()
     config.validate()
     _check_data(spec, data)
-    eval_batch = _checked_eval_batch(eval_batch or eval_windows(spec, config.batch_size))
+    # Capped by the largest set evaluated at once, never by a smaller one: a set that fits one
+    # pass then takes one (the probe's 64 windows too, when there are only 20 for validation).
+    largest = max(len(data.x_val), min(len(data.x_train), PROBE_SAMPLES))
+    eval_batch = _checked_eval_batch(eval_batch or eval_windows(spec, config.batch_size, largest))
     entry = compiled_model(spec)
     with entry.lock:
         traces = entry.trace_count
@@ -175,7 +179,7 @@ def predict(
     `eval_batch` windows per forward pass (None: `eval_windows` for a default run's batch)."""
     import tensorflow as tf
 
-    eval_batch = _checked_eval_batch(eval_batch or eval_windows(spec, TrainConfig().batch_size))
+    eval_batch = _checked_eval_batch(eval_batch or eval_windows(spec, 32, len(x)))  # batch 32
     entry = compiled_model(spec)
     with entry.lock:  # the next run re-initialises everything, so borrowing the model is safe
         entry.reset(weights, 1e-3)
