@@ -19,3 +19,13 @@ def page():
     """A fresh headless-Chromium page (1400x1000, light colour scheme)."""
     with browser_page() as new_page:
         yield new_page
+
+
+@pytest.fixture(scope="module")
+def service():
+    """A training service of one worker, shared by a module's tests (test_jobs, test_visitors)."""
+    from models.training.jobs import TrainingService  # only where a module asks for workers
+
+    svc = TrainingService(workers=1)
+    yield svc
+    svc.shutdown()

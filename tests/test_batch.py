@@ -61,7 +61,7 @@ class FakeService:
     def queue_position(self, handle) -> int:
         return self.submitted.index(handle)
 
-    def wait_seconds(self, handle) -> float | None:
+    def wait_seconds(self, ahead) -> float | None:
         return None
 
 

@@ -14,7 +14,7 @@ import pytest
 from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.engine import TrainConfig
-from models.training.jobs import WORKER_DIED, TrainingService, TrainJob
+from models.training.jobs import WORKER_DIED, TrainJob
 from models.training.toy_data import DataSpec, make_dataset
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
@@ -22,13 +22,6 @@ pytestmark = pytest.mark.slow
 
 
 SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
-
-
-@pytest.fixture(scope="module")
-def service():
-    svc = TrainingService(workers=1)
-    yield svc
-    svc.shutdown()
 
 
 def _wait(handle, seconds: float = 120.0):

@@ -23,13 +23,6 @@ pytestmark = pytest.mark.slow  # trains in worker processes
 SMALL = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=3)
 
 
-@pytest.fixture(scope="module")
-def service():
-    svc = TrainingService(workers=1)
-    yield svc
-    svc.shutdown()
-
-
 def _job(seed: int = 0, epochs: int = 30, samples: int = 40) -> TrainJob:
     return TrainJob(SMALL, DataSpec(samples=samples), TrainConfig(epochs=epochs, seed=seed))
 
@@ -67,18 +60,18 @@ def test_one_batch_at_a_time_per_visitor(service):
 
 
 def test_the_queue_is_bounded_and_says_so():
-    service = TrainingService(workers=1)
+    own = TrainingService(workers=1)
     handles = []
     try:
         with pytest.raises(Busy, match="busy: 8 runs are waiting"):
             for seed in range(WAITING_PER_WORKER + 2):  # one may already run: +1, then refused
                 job = _job(seed=seed + 100, epochs=5000, samples=200)
-                handles.append(service.submit(job, owner=f"visitor{seed}"))
+                handles.append(own.submit(job, owner=f"visitor{seed}"))
         assert WAITING_PER_WORKER <= len(handles) <= WAITING_PER_WORKER + 1
     finally:
         for handle in handles:
             handle.stop()
-        service.shutdown()
+        own.shutdown()
 
 
 def _owner_pid(_: str) -> int:

@@ -152,7 +152,7 @@ class Batch:
                 reports.append(Progress(label, "ended", done, total))
             elif not handle.started():
                 ahead = service.queue_position(handle)
-                wait = service.wait_seconds(handle) if ahead else None
+                wait = service.wait_seconds(ahead)
                 stage = "queued" if ahead else "starting"
                 reports.append(Progress(label, stage, 0, total, ahead, seconds_left=wait))
             elif done == 0:

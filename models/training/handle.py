@@ -168,20 +168,18 @@ class JobHandle:
         except WorkerEnded as ended:
             return None, _died(ended.reason, self.run.stop_reason)
         except CancelledError:
-            return None, _stopped_before_start(self.run.stop_reason)
+            return None, _why(self.run.stop_reason, "Stopped before it started.")
         except Exception as error:  # a worker-side failure is shown, never raised in the page
             return None, f"Training failed: {error}"
 
 
 def _died(reason: str, stop_reason: str) -> str:
-    if stop_reason and stop_reason != "stopped":
-        return stop_reason
     if reason.startswith("the worker stopped"):
-        return WORKER_DIED
-    return reason
+        reason = WORKER_DIED
+    return _why(stop_reason, reason)
 
 
-def _stopped_before_start(stop_reason: str) -> str:
-    if stop_reason and stop_reason != "stopped":
-        return stop_reason
-    return "Stopped before it started."
+def _why(stop_reason: str, otherwise: str) -> str:
+    """Why the service stopped the run (a lease, a deadline), else `otherwise`: a visitor's own
+    Stop ("stopped") says nothing more."""
+    return stop_reason if stop_reason and stop_reason != "stopped" else otherwise

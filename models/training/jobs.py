@@ -189,9 +189,9 @@ class TrainingService:
         busy = self.running() >= self.workers
         return runs_ahead(self._pool.waiting(), handle.owner, busy)
 
-    def wait_seconds(self, handle: JobHandle) -> float | None:
-        """About how long `handle`'s run waits before it starts (None: no estimate)."""
-        ahead = self.queue_position(handle)
+    def wait_seconds(self, ahead: int) -> float | None:
+        """About how long a run `ahead` places back (`queue_position`) waits before it starts
+        (None: no estimate)."""
         if self.estimate is None or not ahead:
             return None
         with self._lock:
