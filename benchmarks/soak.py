@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil  # noqa: E402
 
-from models.inspect import inspect_spec  # noqa: E402
+from models.inspect import explained_analysis  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
 from models.training.jobs import TrainJob, service_from_environment  # noqa: E402
@@ -75,7 +75,7 @@ def main() -> None:
     baseline = tree_pss_mb()
     samples, start, others = [], time.time(), other_tensorflow_processes()
     for i, spec in zip(range(TRAININGS), specs(), strict=False):
-        inspect_spec(spec)  # what the page does for a new setting
+        explained_analysis(spec)  # what the page does for a new setting
         handle = service.submit(TrainJob(spec, DataSpec(seed=i), TrainConfig(epochs=150, seed=i)))
         while not handle.done():
             handle.rows()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.resources import KerasUnavailable, code_for
 from models.analysis.dot_render import dot_binary, render_dot
 from models.analysis.records import Analysis
 from models.spec import ModelSpec
@@ -38,10 +39,12 @@ def _download(column, label: str, data, stem: str, ext: str) -> None:
 def render_code(spec: ModelSpec, analysis: Analysis, dot: str) -> None:
     """The model's Keras code in an expander, then download buttons for the code and graph."""
     stem = f"model_{spec.variant}_k{spec.shared_layers}"
-    source = analysis.extra.get("code")  # written with the analysis, from the same model
+    try:
+        source, problem = code_for(spec)
+    except KerasUnavailable as error:
+        source, problem = None, str(error)
     if source is None:
-        problem = analysis.extra.get("code_error", "no code was written")
-        st.warning(f"This model cannot be written out as code: {problem}", icon="⚠️")
+        st.warning(f"This model's code cannot be shown: {problem}", icon="⚠️")
     if source is not None:
         objects, calls = analysis.n_layer_objects, analysis.n_calls
         with st.expander("Show code: standalone Keras that builds this model"):

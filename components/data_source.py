@@ -10,11 +10,10 @@ import hashlib
 import streamlit as st
 
 from components.state import training_settings
-from models import spec as limits
+from models.settings import FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
 from models.spec import SpecError
 from models.training.csv_data import OwnData, clean_missing, make_windows
 from models.training.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
-from models.training.toy_data import MAX_SAMPLES
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
@@ -42,7 +41,7 @@ def _extras_that_fit() -> list[str]:
     state = st.session_state
     targets = state.get("csv_columns") or []
     extras = [c for c in state.get("csv_extra") or [] if c not in targets]
-    return extras[: max(0, limits.MAX_FEATURES - len(targets))]
+    return extras[: max(0, FEATURES.high - len(targets))]
 
 
 def _load_file() -> None:
@@ -64,46 +63,35 @@ def _load_file() -> None:
         csv_name=upload.name,
         csv_digest=hashlib.sha256(data).hexdigest(),
         csv_error=None,
-        csv_columns=columns[: min(4, limits.MAX_FEATURES)],
+        csv_columns=columns[: min(4, FEATURES.high)],
         csv_extra=[],
         csv_missing="fill",
     )
     sync_features()
 
 
+def _slider(setting: Setting) -> None:
+    """A toy-data slider with the setting's own label, bounds and help (models.settings)."""
+    st.slider(
+        setting.label,
+        setting.low,
+        setting.high,
+        key=setting.key,
+        step=0.05,
+        help=setting.help_text(),
+    )
+
+
 def _toy_settings() -> None:
-    st.slider(
-        "Task relatedness",
-        0.0,
-        1.0,
-        key="relatedness",
-        step=0.05,
-        help="How much of every series is one common signal. 1: four noisy copies of one "
-        "signal, where sharing layers should help; 0: four unrelated series, where one shared "
-        "trunk must serve four different forecasts and can hurt (negative transfer). At 0.5 "
-        "expect model 2, a conv per series, to beat model 1. The Compare tab's sweep measures "
-        "where sharing helps.",
-    )
-    st.slider(
-        "Noise",
-        0.0,
-        5.0,
-        key="noise",
-        step=0.05,
-        help="Noise added to every series. No model can forecast it, so it sets a floor under "
-        "the validation loss, and the more of it, the sooner a model learns the training "
-        "windows' noise by heart.",
-    )
+    _slider(RELATEDNESS)
+    _slider(NOISE)
     val_windows = training_settings()[0].val_samples
     st.number_input(
-        "Training windows",
-        1,
-        MAX_SAMPLES,
-        key="samples",
-        help=f"Windows to train on (validation has its own {val_windows:,}, later in the "
-        "series). More windows make each epoch slower and the models learn the series rather "
-        "than memorise them: with 100, the question's models drive training loss near 0 "
-        "while validation loss rises.",
+        SAMPLES.label,
+        SAMPLES.low,
+        SAMPLES.high,
+        key=SAMPLES.key,
+        help=SAMPLES.help_text(val_windows=val_windows),
     )
     st.caption(
         "Expect the validation loss to fall with the training loss, then level off above it "
@@ -142,13 +130,13 @@ def _csv_settings() -> None:
         "Series to forecast",
         list(table.values.columns),
         key="csv_columns",
-        max_selections=limits.MAX_FEATURES,
+        max_selections=FEATURES.high,
         on_change=sync_features,
         help="Each picked column is an input feature and a forecasting task, as in the "
         "question. The model's feature count follows.",
     )
     targets = state.get("csv_columns") or []
-    room = limits.MAX_FEATURES - len(targets)
+    room = FEATURES.high - len(targets)
     st.multiselect(
         "Extra input series",
         [c for c in table.values.columns if c not in targets],

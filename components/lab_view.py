@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.resources import lab_for
+from components.resources import KerasUnavailable, lab_for
 from components.tables_view import row_styler
 from models.analysis.palette import colour
 from models.lab.common import Check, Unavailable, lab_sizes
@@ -100,7 +100,11 @@ RENDERERS = {
 def render_lab(spec: ModelSpec) -> None:
     """Run (once per size setting) and draw every demonstration for `spec`'s sizes."""
     sizes = lab_sizes(spec)
-    result = lab_for(sizes)
+    try:
+        result = lab_for(sizes)
+    except KerasUnavailable as error:
+        st.warning(f"The Lab's checks could not run: {error}", icon="⚠️")
+        return
     st.caption(
         f"Live checks at the current sizes: {sizes.n_features} features ({sizes.n_tasks} "
         f"forecast) × {sizes.timesteps} "

@@ -49,10 +49,14 @@ def render_model_tab(spec: ModelSpec) -> None:
         _diff_switch()
         with st.expander("What this setting means"):
             render_explanation(analysis)
-    render_code(spec, analysis, dot_for(spec, state["view"], state["layout"]))
+    # The code comes from the Keras lane (a second or more on a cold start): its place is kept
+    # under the graph and filled last, so the tables never wait for it.
+    code_slot = st.container()
     if presenter:
         with st.expander("Parameters per layer"):
             render_tables(analysis)
     else:
         st.subheader("Parameters per layer")
         render_tables(analysis)
+    with code_slot:
+        render_code(spec, analysis, dot_for(spec, state["view"], state["layout"]))

@@ -18,9 +18,8 @@ from components.present import (
     sidebar_state,
 )
 from components.question_view import render_question
-from components.resources import analysis_for, training_service
+from components.resources import analysis_for, keras_lane, training_service
 from components.runs import refusal_before_click
-from components.runtime import keep_keras_state
 from components.sidebar import render_sidebar
 from components.state import (
     init_from_url,
@@ -32,6 +31,7 @@ from components.state import (
 from components.training_view import render_training
 from components.upload_view import render_upload
 from models.architectures.variants import validate
+from models.lab.common import lab_sizes
 from models.spec import ModelSpec, SpecError
 from models.training.worker import TrainJob
 
@@ -60,7 +60,6 @@ def prepare_workers(spec: ModelSpec) -> None:
 
 def main() -> None:
     """One run of the page."""
-    keep_keras_state()
     init_from_url()
     keep_url_widgets()
     st.set_page_config(
@@ -87,6 +86,8 @@ def main() -> None:
         st.session_state["last_good_spec"] = spec
         write_url(spec)
         render_guarded("training workers", prepare_workers, spec)
+        # The model's code and the Lab's checks are built in Keras while the person reads.
+        render_guarded("Keras lane", keras_lane().ahead, spec, lab_sizes(spec))
         if st.session_state.get(TAB_KEY) != UPLOAD:  # that tab shows its own model's figures
             render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
     with link_slot.container():

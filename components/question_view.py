@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.navigation import LAB, MODEL, open_tab
-from components.resources import analysis_for, lab_for
+from components.resources import KerasUnavailable, analysis_for, lab_for
 from components.state import load_spec_into_widgets
 from models.analysis.records import Analysis
 from models.architectures.presets import MODEL_1, MODEL_2, Preset
@@ -90,7 +90,11 @@ def render_question(spec: ModelSpec) -> None:
     sizes = lab_sizes(spec)
     (model1, _), (model2, problem) = _analysis(MODEL_1, sizes), _analysis(MODEL_2, sizes)
     _context(sizes, model1, model2)
-    found = answers(lab_for(sizes), model2, problem)
+    try:
+        found = answers(lab_for(sizes), model2, problem)
+    except KerasUnavailable as error:
+        st.warning(f"The verdicts could not be checked: {error}", icon="⚠️")
+        return
     for letter, answer in zip(LETTERS, found, strict=True):
         _answer(letter, answer, sizes)
     st.caption(

@@ -5,15 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.data_source import render_data_settings, sync_features, using_csv
-from components.state import load_spec_into_widgets, spec_from_widgets
-from models import spec as limits
+from components.state import load_spec_into_widgets, read_list_text, spec_from_widgets
+from models import settings as table
 from models.architectures.presets import PRESETS
 from models.architectures.variants import VARIANTS, clamp_k
+from models.settings import Setting, show
 from models.spec import ModelSpec
-from models.training.engine import MAX_EPOCHS
-from models.training.toy_data import MAX_SAMPLES
-
-LEARNING_RATES = sorted({1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0})
 
 
 def _slider_label(spec: ModelSpec, k: int) -> str:
@@ -36,53 +33,52 @@ def _presets() -> None:
         )
 
 
+def _number(setting: Setting, help_instead: str | None = None, **options) -> None:
+    """A number input with the setting's own label, bounds and help (models.settings)."""
+    st.number_input(
+        setting.label,
+        min_value=setting.low,
+        max_value=setting.high,
+        key=setting.key,
+        help=help_instead or setting.help_text() or None,
+        **options,
+    )
+
+
+def _list_text(setting: Setting) -> None:
+    """A comma list's text box, read into a list once each time it changes."""
+    st.text_input(
+        setting.label,
+        key=setting.key,
+        help=setting.help_text(),
+        on_change=read_list_text,
+        args=(setting.field,),
+    )
+
+
 def _advanced() -> None:
     with st.expander("Advanced: layer sizes"):
         by_csv = "Set by the picked CSV columns." if using_csv() else None
-        st.number_input(
-            "Features (input series)",
-            1,
-            limits.MAX_FEATURES,
-            key="features",
-            disabled=using_csv(),
-            help=by_csv or "One task per feature forecasts each of them, as in the question.",
-        )
-        st.number_input(
-            "Of which inputs only",
-            0,
-            limits.MAX_FEATURES - 1,
-            key="extra",
-            disabled=using_csv(),
-            help=by_csv
-            or "The last features are read but not forecast: tasks = features − inputs only.",
-        )
-        st.number_input("Time steps in", 2, limits.MAX_TIMESTEPS, key="timesteps")
-        st.number_input("Forecast horizon", 1, limits.MAX_HORIZON, key="horizon")
-        st.text_input(
-            "Conv filters (comma list)",
-            key="filters",
-            help=f"Up to {limits.MAX_CONV_LAYERS} conv layers, e.g. 8, 16, 32.",
-        )
-        st.number_input("Kernel size", 1, limits.MAX_TIMESTEPS, key="kernel")
-        st.text_input(
-            "Dense units (comma list)",
-            key="units",
-            help=f"1 to {limits.MAX_DENSE_LAYERS} dense layers, e.g. 200, 100.",
-        )
-        st.selectbox("Activation", limits.ACTIVATIONS, key="activation")
+        _number(table.FEATURES, by_csv, disabled=using_csv())
+        _number(table.EXTRA_INPUTS, by_csv, disabled=using_csv())
+        _number(table.TIMESTEPS)
+        _number(table.HORIZON)
+        _list_text(table.CONV_FILTERS)
+        _number(table.KERNEL_SIZE)
+        _list_text(table.DENSE_UNITS)
+        st.selectbox(table.ACTIVATION.label, table.ACTIVATION.choices, key=table.ACTIVATION.key)
 
 
 def _training() -> None:
     st.header("Training")
-    st.number_input("Epochs", 1, MAX_EPOCHS, key="epochs", step=100)
-    rates = sorted({*LEARNING_RATES, float(st.session_state["lr"])})  # a linked value stays
-    st.select_slider("Learning rate", rates, key="lr", format_func=lambda v: f"{v:g}")
+    _number(table.EPOCHS, step=100)
+    lr = table.LEARNING_RATE
+    rates = sorted({*lr.options, float(st.session_state[lr.key])})  # a linked value stays
+    st.select_slider(lr.label, rates, key=lr.key, format_func=show)
     render_data_settings()
     with st.expander("Optimiser and seed"):
-        st.number_input("Batch size", 1, MAX_SAMPLES, key="batch")
-        st.number_input(
-            "Seed", 0, 2**31 - 1, key="seed", help="Same seed, same data and same curves."
-        )
+        _number(table.BATCH_SIZE)
+        _number(table.SEED)
 
 
 def _shared_slider(variant: str) -> None:
@@ -95,9 +91,9 @@ def _shared_slider(variant: str) -> None:
         st.caption(f"Shared layers: {low} (this variant has nothing else to share).")
         return
     st.select_slider(
-        "Shared layers",
+        table.SHARED_LAYERS.label,
         options=list(range(low, high + 1)),
-        key="k",
+        key=table.SHARED_LAYERS.key,
         format_func=lambda k: _slider_label(probe, k),
         help=VARIANTS[variant].k_help,
     )
@@ -112,7 +108,10 @@ def render_sidebar() -> None:
         # Radio buttons, not a drop-down: every variant's full name shows (a select box cut
         # them to "Hard sharing: one trunk, a head p").
         variant = st.radio(
-            "Variant", list(VARIANTS), key="variant", format_func=lambda v: VARIANTS[v].label
+            table.VARIANT.label,
+            list(VARIANTS),
+            key=table.VARIANT.key,
+            format_func=lambda v: VARIANTS[v].label,
         )
         st.caption(VARIANTS[variant].summary)
         _shared_slider(variant)

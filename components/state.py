@@ -9,6 +9,7 @@ import streamlit as st
 from components.navigation import QUESTION, SLUG_OF, TAB_KEY, TAB_SLUGS
 from models.analysis.graph import LAYOUTS, VIEWS
 from models.experiments.configurations import default_configurations, pairs_of
+from models.settings import COMPARE
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig
 from models.training.toy_data import DataSpec
@@ -19,9 +20,9 @@ from models.urlstate import (
     TRAIN_PARAMS,
     compare_list,
     compare_text,
+    list_from_text,
     list_text,
     spec_from_query,
-    spec_from_settings,
     spec_to_query,
     training_from_query,
     training_to_query,
@@ -42,22 +43,37 @@ PAGE_PARAMS = (
     Param("tab", TAB_KEY, _tab, lambda label: SLUG_OF.get(label, "question")),
     # The Compare list as the link gave it: (variant, k) pairs, placed on the sizes when the
     # Compare tab first draws them (components.compare_picker).
-    Param("compare", "cmp_link", compare_list, lambda pairs: compare_text(pairs) or DEFAULT_LIST),
+    Param(COMPARE.key, COMPARE.field, compare_list, lambda p: compare_text(p) or DEFAULT_LIST),
 )
 PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False, TAB_KEY: QUESTION}
-PAGE_DEFAULTS["cmp_link"] = ()
+PAGE_DEFAULTS[COMPARE.field] = COMPARE.default
 
-# Each widget's session-state key is its URL parameter's key; lists are edited as comma text.
+# Each widget's session-state key is its URL parameter's key; lists are edited as comma text,
+# read once when typed (`read_list_text`) and kept as lists under LIST_VALUES by field.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
 TRAIN_KEYS = {p.field: p.key for p in TRAIN_PARAMS}
+LIST_VALUES, LIST_PROBLEMS = "list_values", "list_problems"
 
 
 def load_spec_into_widgets(spec: ModelSpec) -> None:
     """Put `spec`'s values into the widgets' session-state keys (call before they are drawn)."""
+    state = st.session_state
     for field, key in SPEC_KEYS.items():
         value = getattr(spec, field)
-        st.session_state[key] = list_text(value) if field in LIST_FIELDS else value
-    st.session_state["last_good_spec"] = spec
+        state[key] = list_text(value) if field in LIST_FIELDS else value
+    state[LIST_VALUES] = {field: getattr(spec, field) for field in LIST_FIELDS}
+    state[LIST_PROBLEMS] = {}
+
+
+def read_list_text(field: str) -> None:
+    """A list's text box changed: read it once; text that does not parse keeps the last list
+    and leaves a problem on the page until the text parses (or a preset replaces it)."""
+    state = st.session_state
+    kept = state[LIST_VALUES][field]
+    value, problem = list_from_text(field, state[SPEC_KEYS[field]], kept)
+    state[LIST_VALUES] = state[LIST_VALUES] | {field: value}
+    problems = {f: p for f, p in state[LIST_PROBLEMS].items() if f != field}
+    state[LIST_PROBLEMS] = problems | ({field: problem} if problem else {})
 
 
 def init_from_url() -> None:
@@ -89,9 +105,10 @@ def keep_url_widgets() -> None:
 
 
 def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
-    """The spec the widgets describe; a list field that does not parse keeps its last value."""
-    values = {field: st.session_state[key] for field, key in SPEC_KEYS.items()}
-    return spec_from_settings(values, st.session_state["last_good_spec"])
+    """The spec the widgets describe, and the problems of list texts that did not parse."""
+    state = st.session_state
+    values = {f: state[key] for f, key in SPEC_KEYS.items() if f not in LIST_FIELDS}
+    return ModelSpec(**values, **state[LIST_VALUES]), list(state[LIST_PROBLEMS].values())
 
 
 def write_url(spec: ModelSpec) -> None:

@@ -1,18 +1,24 @@
 """From a spec to everything the Model tab shows about its model: analysis, sentences, code.
 
-The one place where the three parts meet: `architectures` builds, `analysis` reads the built
-model, `codegen` writes it out; none of them imports another.
+The one place where the parts meet: `architectures` builds, `analysis` reads the built model,
+`codegen` writes it out, `costs` plans the same model without Keras; none of them imports
+another. The server uses `explained_analysis` (no Keras); `code_for_spec` builds the model and
+runs in the Keras lane (`models.workers.lane`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
+from models.analysis.call_graph import CallGraph, LayerCall, LayerFacts, depth_first
 from models.analysis.records import Analysis
-from models.analysis.sharing import analyse
+from models.analysis.sharing import analyse_graph
 from models.architectures.variants import VARIANTS, build_model
 from models.codegen.source import literal
-from models.codegen.writer import CodegenError, generate_code
+from models.codegen.writer import generate_code
+from models.costs.plan import ModelPlan, model_plan, total_params
+from models.costs.planner import Shape
 from models.spec import ModelSpec
 
 
@@ -29,14 +35,67 @@ def code_for_spec(spec: ModelSpec) -> str:
     return generate_code(build_model(spec), spec_header(spec))
 
 
-def inspect_spec(spec: ModelSpec) -> Analysis:
-    """Build the spec's model once and return its analysis, with in `extra` the explanation and
-    the standalone code (`code`, or `code_error` saying why it cannot be written)."""
-    model = build_model(spec)
-    analysis = analyse(model)
-    extra = {"explanation": VARIANTS[spec.variant].explain(spec, analysis)}
-    try:
-        extra["code"] = generate_code(model, spec_header(spec), analysis=analysis)
-    except CodegenError as error:
-        extra["code_error"] = str(error)
-    return dataclasses.replace(analysis, extra=extra)
+def planned_analysis(spec: ModelSpec) -> Analysis:
+    """`analyse(build_model(spec))` (its `extra` empty), worked out from the spec's call plan
+    without importing Keras: the server draws a model before TensorFlow has loaded.
+
+    Raises `SpecError` (as `build_model` would) if the spec cannot be built.
+    """
+    return analyse_graph(_planned_graph(model_plan(spec)))
+
+
+def explained_analysis(spec: ModelSpec) -> Analysis:
+    """What the page shows about `spec`'s model, without Keras: its planned analysis with, in
+    `extra["explanation"]`, the variant's sentences about it."""
+    analysis = planned_analysis(spec)
+    explanation = VARIANTS[spec.variant].explain(spec, analysis)
+    return dataclasses.replace(analysis, extra={"explanation": explanation})
+
+
+def _batched(shape: Shape) -> str:
+    return str((None, *shape))  # as Keras prints a tensor's shape: the batch axis first
+
+
+def _planned_graph(plan: ModelPlan) -> CallGraph:
+    """The graph `flatten_calls` finds in the built model, from the plan's calls."""
+    layers: dict[str, LayerFacts] = {}  # builders give every layer object its own name
+    node_index, made_so_far = [], Counter()  # Keras numbers a layer's calls as they are made
+    for call in plan.calls:
+        layers.setdefault(
+            call.layer,
+            LayerFacts(
+                name=call.layer,
+                type=call.keras_class,
+                params=call.params,
+                weight_shapes=tuple(str(shape) for shape in call.weights),
+                lane_mixer=call.lane_mixer,
+                gates_experts=call.gates_experts,
+            ),
+        )
+        node_index.append(made_so_far[call.layer])
+        made_so_far[call.layer] += 1
+    # The analysis lists calls in Keras' graph order (depth first from the outputs), not in
+    # the order the builder made them.
+    order = depth_first(
+        (index for index, _ in plan.outputs),
+        lambda index: [parent for parent, _ in plan.calls[index].parents],
+        key=lambda index: index,
+    )
+    made: dict[int, LayerCall] = {}
+    for index in order:
+        call = plan.calls[index]
+        made[index] = LayerCall(
+            layer=layers[call.layer],
+            path=(),
+            order=(node_index[index],),
+            parents=[(made[parent], output) for parent, output in call.parents],
+            input_shapes=tuple(_batched(shape) for shape in call.inputs),
+            output_shapes=tuple(_batched(shape) for shape in call.outputs),
+        )
+    return CallGraph(
+        name=plan.name,
+        calls=list(made.values()),
+        outputs=[(made[index], output) for index, output in plan.outputs],
+        inputs=[layers[plan.calls[index].layer] for index in plan.inputs],
+        total_params=total_params(plan.calls),
+    )

@@ -5,16 +5,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-# Bounds that keep one browser session from asking for an unreasonable model.
-MAX_FEATURES = 16
-MAX_TIMESTEPS = 512
-MAX_HORIZON = 128
-MAX_CONV_LAYERS = 6
-MAX_DENSE_LAYERS = 4
-MAX_FILTERS = 256
-MAX_UNITS = 1024
+from models import settings as table
+from models.settings import SPEC_SETTINGS, first_problem
+
+# What no single field's bounds (models.settings) say: the whole model's size.
 MAX_PARAMS = 3_000_000
-ACTIVATIONS = ("relu", "tanh", "gelu", "elu", "sigmoid", "linear")
+MAX_FEATURES = table.FEATURES.high  # for the CSV reader, which caps its columns by it
 
 
 class SpecError(ValueError):
@@ -25,17 +21,18 @@ class SpecError(ValueError):
 class ModelSpec:
     """Everything that defines a model. Hashable, so it can key caches."""
 
-    variant: str = "hard"
-    shared_layers: int = 5
-    n_features: int = 4
+    # Defaults and bounds: models.settings.
+    variant: str = table.VARIANT.default
+    shared_layers: int = table.SHARED_LAYERS.default
+    n_features: int = table.FEATURES.default
     # The last `extra_inputs` features are inputs only: read by the model, never forecast.
-    extra_inputs: int = 0
-    timesteps: int = 10
-    horizon: int = 10
-    conv_filters: tuple[int, ...] = (8, 16, 32)
-    kernel_size: int = 3
-    dense_units: tuple[int, ...] = (200, 100)
-    activation: str = "relu"
+    extra_inputs: int = table.EXTRA_INPUTS.default
+    timesteps: int = table.TIMESTEPS.default
+    horizon: int = table.HORIZON.default
+    conv_filters: tuple[int, ...] = table.CONV_FILTERS.default
+    kernel_size: int = table.KERNEL_SIZE.default
+    dense_units: tuple[int, ...] = table.DENSE_UNITS.default
+    activation: str = table.ACTIVATION.default
 
     @property
     def n_conv(self) -> int:
@@ -66,28 +63,20 @@ class ModelSpec:
     def validate(self) -> ModelSpec:
         """Raise `SpecError` naming what to change if these fields are out of bounds.
 
-        Only the fields themselves are checked here; whether the variant exists, its `k` range
-        and the parameter cap are `models.architectures.variants.validate`'s job.
+        Each field against its own bounds in `models.settings`, then what one field's bounds
+        cannot say; whether the variant exists, its `k` range and the parameter cap are
+        `models.architectures.variants.validate`'s job.
         """
-        _check_range("n_features", self.n_features, 1, MAX_FEATURES)
-        if not 0 <= self.extra_inputs < self.n_features:
+        if found := first_problem(self, (table.FEATURES,)):
+            raise SpecError(found)
+        # Checked before the table's own 0-15: it is the bound that names what to change.
+        if not table.EXTRA_INPUTS.low <= self.extra_inputs < self.n_features:
             raise SpecError(
                 f"Input-only series must be fewer than the {self.n_features} features (at least "
                 f"one series is forecast); got {self.extra_inputs}."
             )
-        _check_range("timesteps", self.timesteps, 2, MAX_TIMESTEPS)
-        _check_range("horizon", self.horizon, 1, MAX_HORIZON)
-        _check_range("kernel_size", self.kernel_size, 1, MAX_TIMESTEPS)
-        if len(self.conv_filters) > MAX_CONV_LAYERS:
-            raise SpecError(f"At most {MAX_CONV_LAYERS} conv layers; remove some filters.")
-        if not 1 <= len(self.dense_units) <= MAX_DENSE_LAYERS:
-            raise SpecError(f"Use 1 to {MAX_DENSE_LAYERS} dense layers.")
-        for f in self.conv_filters:
-            _check_range("conv filters", f, 1, MAX_FILTERS)
-        for u in self.dense_units:
-            _check_range("dense units", u, 1, MAX_UNITS)
-        if self.activation not in ACTIVATIONS:
-            raise SpecError(f"Unknown activation {self.activation!r}; use one of {ACTIVATIONS}.")
+        if found := first_problem(self, SPEC_SETTINGS):
+            raise SpecError(found)
         if self.conv_filters and self.conv_lengths[-1] < 1:
             raise SpecError(
                 f"{self.n_conv} conv layers with kernel {self.kernel_size} need at least "
@@ -96,8 +85,3 @@ class ModelSpec:
                 "lower the kernel size, remove a conv layer or add time steps."
             )
         return self
-
-
-def _check_range(name: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise SpecError(f"{name} must be between {low} and {high}; got {value}.")

@@ -50,9 +50,11 @@ def integer(low: int, high: int) -> Callable[[str], int]:
     return _bounded(int, "whole number", low, high, str)
 
 
-def number(low: float, high: float) -> Callable[[str], float]:
-    """Parser for a finite number in [low, high]."""
-    return _bounded(float, "number", low, high, lambda v: f"{v:g}")
+def number(
+    low: float, high: float, show: Callable[[float], str] = "{:g}".format
+) -> Callable[[str], float]:
+    """Parser for a finite number in [low, high]; `show` writes numbers in its warnings."""
+    return _bounded(float, "number", low, high, show)
 
 
 def integer_list(low: int, high: int, min_len: int, max_len: int) -> Callable[[str], tuple]:

@@ -7,13 +7,20 @@ replaced by a valid value (the default, or the nearest allowed number).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, fields
+from dataclasses import fields
 
-from models import spec as limits
 from models.architectures.variants import VARIANTS, clamp_k
+from models.settings import (
+    CHOICE,
+    COMPARE,
+    FLOAT,
+    INT_LIST,
+    RUN_SETTINGS,
+    SPEC_SETTINGS,
+    Setting,
+    show,
+)
 from models.spec import ModelSpec
-from models.training.engine import MAX_EPOCHS, TrainConfig
-from models.training.toy_data import MAX_SAMPLES, DataSpec
 from models.urlcodec import (
     BadValue,
     Param,
@@ -24,30 +31,29 @@ from models.urlcodec import (
     integer_list,
     join,
     number,
-    parse_each,
 )
 
-SPEC_PARAMS = (
-    Param("variant", "variant", choice(tuple(VARIANTS))),
-    # Any whole number here: its range depends on the variant (see `spec_from_query`).
-    Param("k", "shared_layers", integer(-(2**31), 2**31)),
-    Param("features", "n_features", integer(1, limits.MAX_FEATURES)),
-    # How many of the features are inputs only (the last ones); the rest are forecast.
-    Param("extra", "extra_inputs", integer(0, limits.MAX_FEATURES - 1)),
-    Param("timesteps", "timesteps", integer(2, limits.MAX_TIMESTEPS)),
-    Param("horizon", "horizon", integer(1, limits.MAX_HORIZON)),
-    Param(
-        "filters",
-        "conv_filters",
-        integer_list(1, limits.MAX_FILTERS, 0, limits.MAX_CONV_LAYERS),
-        join,
-    ),
-    Param("kernel", "kernel_size", integer(1, limits.MAX_TIMESTEPS)),
-    Param(
-        "units", "dense_units", integer_list(1, limits.MAX_UNITS, 1, limits.MAX_DENSE_LAYERS), join
-    ),
-    Param("activation", "activation", choice(limits.ACTIVATIONS)),
-)
+# The registry, not the table, names the variants; `k` takes any whole number here, its range
+# depending on the variant (see `spec_from_query`).
+REGISTRY_CHOICES = {"variant": tuple(VARIANTS)}
+ANY_WHOLE_NUMBER = (-(2**31), 2**31)
+
+
+def param_of(setting: Setting) -> Param:
+    """The URL parameter of a setting of the table: its key, field, bounds and text form."""
+    key, field, low, high = setting.key, setting.field, setting.low, setting.high
+    if setting.kind == CHOICE:
+        return Param(key, field, choice(REGISTRY_CHOICES.get(key, setting.choices)))
+    if setting.kind == INT_LIST:
+        return Param(key, field, integer_list(low, high, setting.min_len, setting.max_len), join)
+    if setting.kind == FLOAT:
+        return Param(key, field, number(low, high, show), show)
+    return Param(key, field, integer(*((low, high) if low is not None else ANY_WHOLE_NUMBER)))
+
+
+SPEC_PARAMS = tuple(param_of(s) for s in SPEC_SETTINGS)
+TRAIN_PARAMS = tuple(param_of(s) for s in RUN_SETTINGS)
+TRAIN_DEFAULTS = {s.field: s.default for s in RUN_SETTINGS}
 
 
 def spec_to_query(spec: ModelSpec) -> dict[str, str]:
@@ -77,7 +83,8 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
 
 
 # The settings edited as comma text in the page ("8, 16, 32"), the rest as they are.
-LIST_FIELDS = ("conv_filters", "dense_units")
+LIST_FIELDS = tuple(s.field for s in SPEC_SETTINGS if s.kind == INT_LIST)
+_LIST_PARAMS = {p.field: p for p in SPEC_PARAMS if p.field in LIST_FIELDS}
 
 
 def list_text(values) -> str:
@@ -85,38 +92,16 @@ def list_text(values) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def spec_from_settings(
-    values: Mapping[str, object], last_good: ModelSpec
-) -> tuple[ModelSpec, list[str]]:
-    """The spec that settings by field describe (list fields as comma text), and its problems.
-
-    A list that does not parse keeps its value from `last_good`, and a problem says so; every
-    other value is used as it is.
-    """
-    spec_values, problems = dict(values), []
-    lists = [p for p in SPEC_PARAMS if p.field in LIST_FIELDS]
-    for p, value, error in parse_each(values, lists, lambda p: p.field):
-        if error is None:
-            spec_values[p.field] = value
-            continue
-        kept = getattr(last_good, p.field)
-        problems.append(f"{p.key.capitalize()}: {error}; keeping {join(kept)}.")
-        spec_values[p.field] = kept
-    return ModelSpec(**spec_values), problems
-
-
-TRAIN_PARAMS = (
-    Param("epochs", "epochs", integer(1, MAX_EPOCHS)),
-    Param("lr", "learning_rate", number(1e-6, 10.0), lambda v: f"{v:g}"),
-    Param("batch", "batch_size", integer(1, MAX_SAMPLES)),
-    Param("seed", "seed", integer(0, 2**31 - 1)),
-    Param("samples", "samples", integer(1, MAX_SAMPLES)),
-    Param("relatedness", "relatedness", number(0.0, 1.0), lambda v: f"{v:g}"),
-    Param("noise", "noise", number(0.0, 5.0), lambda v: f"{v:g}"),
-)
-# Default training and data settings, by field name, from `TrainConfig` and `DataSpec`.
-_TRAIN_FIELDS = asdict(DataSpec()) | asdict(TrainConfig())
-TRAIN_DEFAULTS = {p.field: _TRAIN_FIELDS[p.field] for p in TRAIN_PARAMS}
+def list_from_text(
+    field: str, text: str, kept: tuple[int, ...]
+) -> tuple[tuple[int, ...], str | None]:
+    """A list setting's text read once, where it is typed: (its list, None), or (`kept`, a
+    problem saying why the text was refused and that `kept` stays)."""
+    param = _LIST_PARAMS[field]
+    try:
+        return param.parse(text), None
+    except BadValue as error:
+        return kept, f"{param.key.capitalize()}: {error}; keeping {join(kept)}."
 
 
 def training_from_query(params: Mapping[str, str]) -> tuple[dict, list[str]]:
@@ -129,9 +114,6 @@ def training_to_query(values: Mapping[str, object]) -> dict[str, str]:
     return encode(values, TRAIN_PARAMS)
 
 
-MAX_COMPARED = 6  # the Compare tab's cap (models.experiments.configurations.MAX_CONFIGURATIONS)
-
-
 def compare_list(text: str) -> tuple[tuple[str, int], ...]:
     """Parser for a Compare list such as "hard.5,towers.1": (variant, k) per configuration."""
     pairs = []
@@ -140,8 +122,8 @@ def compare_list(text: str) -> tuple[tuple[str, int], ...]:
         if variant not in VARIANTS or not k.lstrip("-").isdigit():
             raise BadValue(f"{item!r} is not <variant>.<k> (e.g. towers.1)")
         pairs.append((variant, int(k)))
-    if not 1 <= len(pairs) <= MAX_COMPARED:
-        raise BadValue(f"needs 1 to {MAX_COMPARED} configurations")
+    if not COMPARE.min_len <= len(pairs) <= COMPARE.max_len:
+        raise BadValue(f"needs {COMPARE.min_len} to {COMPARE.max_len} {COMPARE.items}")
     return tuple(pairs)
 
 

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from models.architectures.presets import MODEL_2
-from models.inspect import inspect_spec
+from models.inspect import explained_analysis
 from models.lab.answers import NOT_HERE, answers
 from models.lab.conv import ConvComparison
 from models.lab.folded import FoldedTower
@@ -19,7 +19,7 @@ from test_app import metric, run_app
 @pytest.fixture(scope="module")
 def question():
     sizes = ModelSpec()
-    return run_lab(sizes), inspect_spec(MODEL_2.on(sizes))
+    return run_lab(sizes), explained_analysis(MODEL_2.on(sizes))
 
 
 def test_the_question_is_answered_no_partly_no_with_its_numbers(question):
@@ -55,7 +55,7 @@ def test_verdicts_follow_the_computed_numbers_not_the_text(question):
 
 def test_one_feature_turns_the_answers_around():
     sizes = ModelSpec(n_features=1)
-    conv, first_layer, all_shared = answers(run_lab(sizes), inspect_spec(MODEL_2.on(sizes)))
+    conv, first_layer, all_shared = answers(run_lab(sizes), explained_analysis(MODEL_2.on(sizes)))
     assert (conv.verdict, first_layer.verdict, all_shared.verdict) == ("Yes", "No", "Yes")
 
 

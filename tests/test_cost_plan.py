@@ -1,6 +1,7 @@
 """The call plan (models.costs.plan) against the Keras model `build_model` builds, exactly:
-every layer object and its parameters, every call's shapes, and every call's MACs counted
-directly from the built layer's weights and the call's tensors."""
+every layer object, its class, weight shapes and parameters, every call's shapes, and every
+call's MACs counted directly from the built layer's weights and the call's tensors. (Which
+outputs each call reads is checked through the analysis: tests/test_planned_analysis.py.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from models.costs.plan import (
     call_plan,
     forward_macs,
     layer_params,
+    model_plan,
     task_shared_params,
     task_shared_variables,
     total_params,
@@ -127,8 +129,11 @@ def test_plan_matches_the_built_model_exactly(spec):
         ours = [(c.inputs, c.outputs) for c in by_layer[name]]
         assert ours == keras_own, name
         layer = model.get_layer(name)
+        weights = tuple(tuple(w.shape) for w in layer.weights)
         for call, (inputs, outputs) in zip(by_layer[name], keras_own, strict=True):
             assert call.macs == direct_macs(layer, inputs, outputs), name
+            assert (call.keras_class, call.weights) == (type(layer).__name__, weights), name
+    assert model_plan(spec).name == model.name
 
 
 @pytest.mark.parametrize("spec", CASES)

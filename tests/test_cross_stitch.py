@@ -10,7 +10,7 @@ from models.analysis.palette import MIX_FILL, layer_colours
 from models.analysis.sharing import analyse
 from models.analysis.tables import layer_table
 from models.architectures.variants import VARIANTS, build_model
-from models.inspect import inspect_spec
+from models.inspect import explained_analysis
 from models.spec import ModelSpec
 from models.urlstate import spec_from_query, spec_to_query
 
@@ -146,11 +146,11 @@ def test_graph_colours_units_and_draws_their_edges():
 
 
 def test_explanation_names_soft_sharing_and_mixing_parameters():
-    text = " ".join(inspect_spec(XS.replace(shared_layers=5)).extra["explanation"])
+    text = " ".join(explained_analysis(XS.replace(shared_layers=5)).extra["explanation"])
     assert "soft parameter sharing" in text and "no weight is tied" in text
     assert "5 × 4² = 80 mixing parameters" in text and "conv1 … dense2" in text
     assert "52,012" in text  # hard sharing with the same k
-    text = " ".join(inspect_spec(XS.replace(shared_layers=0)).extra["explanation"])
+    text = " ".join(explained_analysis(XS.replace(shared_layers=0)).extra["explanation"])
     assert "No cross-stitch unit" in text and "195,928" in text
 
 

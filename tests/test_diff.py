@@ -12,7 +12,7 @@ from models.analysis.diff import layer_changes, totals_change
 from models.analysis.graph import aligned_layers_dot
 from models.analysis.records import LayerInfo
 from models.architectures.presets import MODEL_1, MODEL_2
-from models.inspect import inspect_spec
+from models.inspect import explained_analysis
 from models.spec import ModelSpec
 from test_app import metric, run_app
 
@@ -25,7 +25,7 @@ def _layer(tasks: set[str], calls: int = 1, params: int = 10) -> LayerInfo:
 
 
 def test_model_1_against_model_2_layer_by_layer():
-    one, two = inspect_spec(MODEL_1.on(QUESTION)), inspect_spec(MODEL_2.on(QUESTION))
+    one, two = explained_analysis(MODEL_1.on(QUESTION)), explained_analysis(MODEL_2.on(QUESTION))
     table = layer_changes(one, two).set_index("Layer")
     assert table.at["conv1", "Change"] == "shared across tasks → tied ×4 calls, -72 parameters"
     assert table.at["conv2", "Change"] == "removed" and table.at["conv2", "Role (B)"] == "—"
@@ -47,7 +47,7 @@ def test_a_layer_that_becomes_shared_or_task_specific_says_so():
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz to lay the graphs out")
 def test_aligned_graphs_put_every_shared_layer_in_the_same_place():
-    one, two = inspect_spec(MODEL_1.on(QUESTION)), inspect_spec(MODEL_2.on(QUESTION))
+    one, two = explained_analysis(MODEL_1.on(QUESTION)), explained_analysis(MODEL_2.on(QUESTION))
     places = []
     for this, that in ((one, two), (two, one)):
         dot = aligned_layers_dot(this, that)

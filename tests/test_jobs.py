@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 
+from models.settings import LEARNING_RATE
 from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.engine import TrainConfig
@@ -67,8 +68,9 @@ def test_stop_ends_a_run_early(service):
 
 
 def test_nan_loss_stops_with_a_learning_rate_hint(service):
-    config = TrainConfig(epochs=300, learning_rate=1e6)
-    handle = service.submit(TrainJob(SMALL, DataSpec(samples=40), config))
+    # The largest learning rate allowed: model 1 diverges at it (SMALL does not).
+    config = TrainConfig(epochs=300, learning_rate=LEARNING_RATE.high)
+    handle = service.submit(TrainJob(ModelSpec(), DataSpec(samples=40), config))
     result, error = _wait(handle)
     assert error is None and result.status == "diverged"
     assert "lower the learning rate" in result.message

@@ -10,7 +10,7 @@ from models.analysis.graph import to_dot
 from models.analysis.palette import BRANCH_FILL, TASK_SHARED_FILL, layer_colours, legend
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, clamp_k, validate
-from models.inspect import code_for_spec, inspect_spec
+from models.inspect import code_for_spec, explained_analysis
 from models.spec import ModelSpec, SpecError
 
 MODEL_1 = ModelSpec(variant="hard", shared_layers=5)
@@ -236,7 +236,7 @@ def test_split_inputs_feeds_every_variant_from_one_array():
 
 
 def test_explanations_name_the_numbers():
-    text = " ".join(inspect_spec(MODEL_2).extra["explanation"])
+    text = " ".join(explained_analysis(MODEL_2).extra["explanation"])
     assert "32 weights instead of 4 × 32" in text and "(3, 1, 8)" in text
-    text = " ".join(inspect_spec(MODEL_1).extra["explanation"])
+    text = " ".join(explained_analysis(MODEL_1).extra["explanation"])
     assert "(3, 4, 8)" in text and "47,972" in text

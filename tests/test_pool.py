@@ -150,3 +150,17 @@ def test_a_result_the_pipe_cannot_carry_becomes_an_error_and_the_worker_goes_on(
     with pytest.raises(RuntimeError, match="pickle"):
         pool.submit(threading.Lock).result(timeout=30)  # a lock cannot be pickled
     assert pool.submit(int, "7").result(timeout=30) == 7
+
+
+def test_a_pool_nobody_asks_keeps_its_idle_size_and_grows_back_when_asked():
+    resting = WorkerPool(2, idle_size=1, idle_seconds=0.5)
+    try:
+        _until(lambda: len(resting.pids()) == 1)  # nothing asked since it started
+        jobs = [resting.submit(time.sleep, 0.5) for _ in range(2)]  # two at once: two workers
+        _until(lambda: len(resting.pids(ready_only=True)) == 2)
+        for job in jobs:
+            job.result(timeout=30)
+        _until(lambda: len(resting.pids()) == 1)
+        assert resting.submit(int, "3").result(timeout=30) == 3
+    finally:
+        resting.shutdown()

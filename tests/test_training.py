@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from models.architectures.variants import build_model
+from models.settings import LEARNING_RATE
 from models.spec import ModelSpec, SpecError
 from models.training.compiled import compiled_model
 from models.training.engine import TrainConfig, _run_chunks, predict, train
@@ -88,7 +89,7 @@ def test_should_stop_ends_at_the_end_of_a_chunk(data):
 
 
 def test_huge_learning_rate_diverges_with_advice(data):
-    result = train(HARD, data, TrainConfig(epochs=50, learning_rate=1e6))
+    result = train(HARD, data, TrainConfig(epochs=50, learning_rate=LEARNING_RATE.high))
     assert result.status == "diverged"
     assert "learning rate" in result.message
     losses = result.history.drop(columns=result.history.filter(like="gcos_").columns)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from models.analysis.tables import served
 from models.spec import ModelSpec
-from models.urlstate import LIST_FIELDS, list_text, spec_from_settings
+from models.urlstate import LIST_FIELDS, list_from_text, list_text
 
 MODEL_2 = ModelSpec(variant="towers", shared_layers=1)
 
@@ -19,19 +17,14 @@ def test_names_in_model_order_or_all_of_them():
     assert served({"x"}, ("x",), "inputs") == "x"  # one of one is named, not "all 1"
 
 
-def _settings(spec: ModelSpec, **text) -> dict:
-    """Settings by field as the sidebar holds them: lists as comma text."""
-    values = {f.name: getattr(spec, f.name) for f in fields(spec)}
-    return values | {f: list_text(values[f]) for f in LIST_FIELDS} | text
-
-
-def test_settings_text_parses_into_a_spec():
-    spec, problems = spec_from_settings(_settings(MODEL_2, dense_units=" 64, ,32 "), ModelSpec())
-    assert problems == [] and spec == MODEL_2.replace(dense_units=(64, 32))
+def test_list_text_is_read_into_the_list_the_spec_holds():
+    assert LIST_FIELDS == ("conv_filters", "dense_units")
+    assert list_text(MODEL_2.conv_filters) == "8, 16, 32"
+    assert list_from_text("dense_units", " 64, ,32 ", MODEL_2.dense_units) == ((64, 32), None)
+    assert list_from_text("conv_filters", "", (4, 6)) == ((), None)  # no conv layers
 
 
 def test_bad_list_text_keeps_the_last_good_list_and_says_so():
-    last = ModelSpec(conv_filters=(4, 6))
-    spec, problems = spec_from_settings(_settings(MODEL_2, conv_filters="8, x"), last)
-    assert spec == MODEL_2.replace(conv_filters=(4, 6))
-    assert problems == ["Filters: '8, x' is not a list of whole numbers in 1–256; keeping 4,6."]
+    kept, problem = list_from_text("conv_filters", "8, x", (4, 6))
+    assert kept == (4, 6)
+    assert problem == "Filters: '8, x' is not a list of whole numbers in 1–256; keeping 4,6."

@@ -4,91 +4,33 @@ Each `Call` names the layer object it calls (as `models.architectures.builders` 
 its kind, the per-sample shapes it reads and writes, the object's parameter count and the
 multiply-accumulates (MACs) of that call for one sample. The cost estimate
 (`models.costs.estimate`) sums these, so the Streamlit server can price a run before any
-TensorFlow is loaded. `tests/test_cost_plan.py` checks every figure against the built model.
+TensorFlow is loaded. Each call also names the earlier outputs it reads, its layer's Keras class
+and weight shapes: with the model's name, inputs and outputs (`model_plan`) that is the graph
+`models.inspect.planned_analysis` analyses, again without Keras. `tests/test_cost_plan.py` and
+`tests/test_planned_analysis.py` check every figure against the built model.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 from models.architectures.variants import validate
+from models.costs.planner import Call, Planner, Tensor
 from models.spec import ModelSpec
-
-Shape = tuple[int, ...]  # one sample's shape: no batch axis
 
 
 @dataclass(frozen=True)
-class Call:
-    """One call of one layer object, per sample."""
+class ModelPlan:
+    """The whole model as its builder makes it: every call, and what the model declares."""
 
-    layer: str  # the layer object's name; a tied layer appears once per call
-    kind: str  # input, conv, dense, flatten, concat, cross_stitch or gate
-    inputs: tuple[Shape, ...]
-    outputs: tuple[Shape, ...]  # a cross-stitch unit writes one tensor per task
-    params: int  # the object's parameters (counted once however often it is called)
-    macs: int  # multiply-accumulates of this call on one sample
-    # Its weights serve more than one task, so the gradient-conflict probe differentiates them
-    # (a task-mixing unit is not counted: each row of its matrix belongs to one task).
-    task_shared: bool = False
-
-    @property
-    def output_values(self) -> int:
-        """Floats this call writes per sample (what the backward pass keeps)."""
-        return sum(math.prod(shape) for shape in self.outputs)
+    name: str  # the Keras model's name
+    calls: tuple[Call, ...]
+    inputs: tuple[int, ...]  # the input calls' indices, in the model's input order
+    outputs: tuple[tuple[int, int], ...]  # (call index, output index) per task, in output order
 
 
-class _Planner:
-    """Records calls in the order the builders make them; each method returns the output."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-
-    def _add(self, layer, kind, inputs, outputs, params, macs, task_shared) -> None:
-        self.calls.append(
-            Call(layer, kind, tuple(inputs), tuple(outputs), params, macs, task_shared)
-        )
-
-    def input(self, name: str, shape: Shape) -> Shape:
-        self._add(name, "input", (), (shape,), 0, 0, False)
-        return shape
-
-    def conv(self, name: str, x: Shape, filters: int, kernel: int, shared: bool) -> Shape:
-        steps, channels = x
-        out = (steps - kernel + 1, filters)  # 'valid' padding
-        params = kernel * channels * filters + filters
-        self._add(name, "conv", (x,), (out,), params, out[0] * kernel * channels * filters, shared)
-        return out
-
-    def dense(self, name: str, x: Shape, units: int, shared: bool) -> Shape:
-        (n_in,) = x
-        self._add(name, "dense", (x,), ((units,),), n_in * units + units, n_in * units, shared)
-        return (units,)
-
-    def flatten(self, name: str, x: Shape) -> Shape:
-        out = (math.prod(x),)
-        self._add(name, "flatten", (x,), (out,), 0, 0, False)
-        return out
-
-    def concat(self, name: str, xs: list[Shape]) -> Shape:
-        out = (sum(x[0] for x in xs),)
-        self._add(name, "concat", xs, (out,), 0, 0, False)
-        return out
-
-    def cross_stitch(self, name: str, xs: list[Shape]) -> list[Shape]:
-        # tensordot(alpha (T, T), stacked (T, ...)): every output value sums T inputs.
-        tasks = len(xs)
-        macs = tasks * tasks * math.prod(xs[0])
-        self._add(name, "cross_stitch", xs, xs, tasks * tasks, macs, False)
-        return list(xs)
-
-    def gate(self, name: str, window: Shape, experts: list[Shape]) -> Shape:
-        # matmul(window, kernel (W, k)), then each expert's values weighed by its gate value.
-        k, (width,), (units,) = len(experts), window, experts[0]
-        macs = width * k + k * units
-        self._add(name, "gate", (window, *experts), (experts[0],), k * (width + 1), macs, False)
-        return experts[0]
+Ends = tuple[list[Tensor], list[Tensor]]  # a variant planner's model inputs and outputs
 
 
 def _body(spec: ModelSpec) -> list[tuple[str, str, int]]:
@@ -98,7 +40,7 @@ def _body(spec: ModelSpec) -> list[tuple[str, str, int]]:
     return body + [(f"dense{i + 1}", "dense", i) for i in range(spec.n_dense)]
 
 
-def _apply(plan: _Planner, spec: ModelSpec, kind, index, name, x, shared) -> Shape:
+def _apply(plan: Planner, spec: ModelSpec, kind, index, name, x, shared) -> Tensor:
     if kind == "conv":
         return plan.conv(name, x, spec.conv_filters[index], spec.kernel_size, shared)
     if kind == "dense":
@@ -106,13 +48,12 @@ def _apply(plan: _Planner, spec: ModelSpec, kind, index, name, x, shared) -> Sha
     return plan.flatten(name, x)
 
 
-def _heads(plan: _Planner, spec: ModelSpec, xs: list[Shape]) -> None:
-    for t, x in enumerate(xs):
-        plan.dense(f"task{t + 1}_head", x, spec.horizon, False)
+def _heads(plan: Planner, spec: ModelSpec, xs: list[Tensor]) -> list[Tensor]:
+    return [plan.dense(f"task{t + 1}_head", x, spec.horizon, False) for t, x in enumerate(xs)]
 
 
-def _plan_hard(plan: _Planner, spec: ModelSpec) -> None:
-    x = plan.input("series", (spec.timesteps, spec.n_features))
+def _plan_hard(plan: Planner, spec: ModelSpec) -> Ends:
+    x = series = plan.input("series", (spec.timesteps, spec.n_features))
     body = _body(spec)
     k = spec.shared_layers
     trunk = k if k < spec.n_conv else k + 1  # Flatten joins the trunk with the last conv
@@ -125,14 +66,14 @@ def _plan_hard(plan: _Planner, spec: ModelSpec) -> None:
         for base, kind, index in body[trunk:]:
             y = _apply(plan, spec, kind, index, f"task{t + 1}_{base}", y, False)
         tails.append(y)
-    _heads(plan, spec, tails)
+    return [series], _heads(plan, spec, tails)
 
 
-def _plan_towers(plan: _Planner, spec: ModelSpec) -> None:
-    xs = [plan.input(f"feature{f + 1}", (spec.timesteps, 1)) for f in range(spec.n_features)]
+def _plan_towers(plan: Planner, spec: ModelSpec) -> Ends:
+    inputs = [plan.input(f"feature{f + 1}", (spec.timesteps, 1)) for f in range(spec.n_features)]
     k, many = spec.shared_layers, spec.n_tasks > 1  # every layer below the heads feeds all
     towers = []
-    for f, x in enumerate(xs):
+    for f, x in enumerate(inputs):
         for i in range(spec.n_conv):
             name = f"conv{i + 1}" if i < k else f"feature{f + 1}_conv{i + 1}"
             x = plan.conv(name, x, spec.conv_filters[i], spec.kernel_size, many)
@@ -140,10 +81,10 @@ def _plan_towers(plan: _Planner, spec: ModelSpec) -> None:
     x = plan.concat("concat", towers) if len(towers) > 1 else towers[0]
     for i, units in enumerate(spec.dense_units):
         x = plan.dense(f"dense{i + 1}", x, units, many)
-    _heads(plan, spec, [x] * spec.n_tasks)
+    return inputs, _heads(plan, spec, [x] * spec.n_tasks)
 
 
-def _plan_cross_stitch(plan: _Planner, spec: ModelSpec) -> None:
+def _plan_cross_stitch(plan: Planner, spec: ModelSpec) -> Ends:
     series = plan.input("series", (spec.timesteps, spec.n_features))
     weighted = [base for base, kind, _ in _body(spec) if kind != "flatten"]
     mixed_after = weighted[: spec.shared_layers]
@@ -155,10 +96,10 @@ def _plan_cross_stitch(plan: _Planner, spec: ModelSpec) -> None:
         ]
         if base in mixed_after:
             xs = plan.cross_stitch(f"cross_stitch{mixed_after.index(base) + 1}", xs)
-    _heads(plan, spec, xs)
+    return [series], _heads(plan, spec, xs)
 
 
-def _plan_mmoe(plan: _Planner, spec: ModelSpec) -> None:
+def _plan_mmoe(plan: Planner, spec: ModelSpec) -> Ends:
     series = plan.input("series", (spec.timesteps, spec.n_features))
     many, experts = spec.n_tasks > 1, []
     for e in range(spec.shared_layers):
@@ -168,7 +109,7 @@ def _plan_mmoe(plan: _Planner, spec: ModelSpec) -> None:
         experts.append(x)
     window = plan.flatten("window", series)
     mixed = [plan.gate(f"task{t + 1}_gate", window, experts) for t in range(spec.n_tasks)]
-    _heads(plan, spec, mixed)
+    return [series], _heads(plan, spec, mixed)
 
 
 _PLANNERS = {
@@ -179,16 +120,30 @@ _PLANNERS = {
 }
 
 
-@lru_cache(maxsize=256)  # a page prices the same few specs on every rerun
+@lru_cache(maxsize=256)  # a page prices and draws the same few specs on every rerun
+def model_plan(spec: ModelSpec) -> ModelPlan:
+    """`build_model(spec)` without Keras: every layer call in the order the builder makes
+    them, the model's name, inputs and outputs.
+
+    Raises `SpecError` (as `build_model` would) if the spec cannot be built.
+    """
+    validate(spec)
+    plan = Planner()
+    inputs, outputs = _PLANNERS[spec.variant](plan, spec)
+    return ModelPlan(
+        name=f"{spec.variant}_k{spec.shared_layers}",  # as every builder names its model
+        calls=tuple(plan.calls),
+        inputs=tuple(x.call for x in inputs),
+        outputs=tuple((y.call, y.index) for y in outputs),
+    )
+
+
 def call_plan(spec: ModelSpec) -> tuple[Call, ...]:
     """Every layer call of `build_model(spec)`, in the order the builder makes them.
 
     Raises `SpecError` (as `build_model` would) if the spec cannot be built.
     """
-    validate(spec)
-    plan = _Planner()
-    _PLANNERS[spec.variant](plan, spec)
-    return tuple(plan.calls)
+    return model_plan(spec).calls
 
 
 def layer_params(plan: tuple[Call, ...]) -> dict[str, int]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 from models.analysis.palette import LINE_COLOURS
 from models.architectures.presets import COMPARE_DEFAULTS, PRESETS, Preset
 from models.architectures.variants import VARIANTS, clamp_k, validate
+from models.settings import COMPARE
 from models.spec import ModelSpec, SpecError
 from models.training.jobs import TrainJob
 
-MAX_CONFIGURATIONS = 6
+MAX_CONFIGURATIONS = COMPARE.max_len  # the same cap as a link's Compare list
 
 
 @dataclass(frozen=True)

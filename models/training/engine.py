@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from models import settings as table
 from models.architectures.variants import validate
+from models.settings import TRAIN_SETTINGS, first_problem
 from models.spec import ModelSpec, SpecError
 from models.training import history
 from models.training.compiled import PROBE_SAMPLES, compiled_model
 from models.training.insights import gate_weights, mixing_matrices
 from models.training.toy_data import Dataset
 
-MAX_EPOCHS = 5000
 # Per call of the compiled chunk: Stop lands within ~0.1 s, and the page's browser, which reads
 # progress every 150 ms, still sees new epochs at every read. Each call and its progress report
 # cost ~3 ms: with a worker's reports, 0.04 s chunks made model 2's 60 epochs 17 % slower than
@@ -67,22 +68,17 @@ def eval_windows(spec: ModelSpec, batch_size: int, windows: int | None = None) -
 class TrainConfig:
     """How to train (everything that does not change the model's shape). Hashable."""
 
-    epochs: int = 60  # the presets' best epochs on the default toy data are about 20-50 (README)
-    learning_rate: float = 1e-3
-    batch_size: int = 32
-    seed: int = 0
+    # Defaults and bounds: models.settings.
+    epochs: int = table.EPOCHS.default
+    learning_rate: float = table.LEARNING_RATE.default
+    batch_size: int = table.BATCH_SIZE.default
+    seed: int = table.SEED.default
     track_conflict: bool = True  # measure gradient conflict on a schedule (see conflict_every)
 
     def validate(self) -> TrainConfig:
-        """Raise `SpecError` naming what to change if these settings cannot be used."""
-        if not 1 <= self.epochs <= MAX_EPOCHS:
-            raise SpecError(f"epochs must be between 1 and {MAX_EPOCHS}; got {self.epochs}.")
-        if not (self.learning_rate > 0 and np.isfinite(self.learning_rate)):
-            raise SpecError(f"learning_rate must be a positive number; got {self.learning_rate}.")
-        if self.batch_size < 1:
-            raise SpecError(f"batch_size must be at least 1; got {self.batch_size}.")
-        if not 0 <= self.seed < 2**31:
-            raise SpecError(f"seed must be between 0 and {2**31 - 1}; got {self.seed}.")
+        """Raise `SpecError` naming what to change if a setting is outside its bounds."""
+        if found := first_problem(self, TRAIN_SETTINGS):
+            raise SpecError(found)
         return self
 
 

@@ -29,9 +29,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-from models.architectures.presets import COMPARE_DEFAULTS
 from models.spec import ModelSpec
-from models.training import housekeeping
+from models.training import housekeeping, processes
 from models.training.compiled import CACHE_SIZE
 from models.training.handle import WORKER_DIED, JobHandle, Run
 from models.training.housekeeping import Answers
@@ -51,6 +50,9 @@ __all__ = [
 ]
 LOG = logging.getLogger("lse.workers")
 WAITING_PER_WORKER = 8  # queued runs beyond this many per worker: the app says it is busy
+# Workers kept once nobody has asked for anything for a minute (`pool.IDLE_SECONDS`): one
+# warm worker answers the next visitor's first click; the others start again as they come.
+IDLE_WORKERS = 1
 FINISHED_KEPT_BYTES = 64 * 2**20  # finished results kept to answer identical requests at once
 DEFAULT_DEADLINE_SECONDS = 600.0
 
@@ -59,23 +61,17 @@ class Busy(RuntimeError):
     """The queue is full, or this visitor already has runs going; the message says what to do."""
 
 
-# Compiled by every worker as it starts: the two models the question asks about and the Compare
-# tab's no-sharing baseline, at the question's sizes. A click on Train, or on Compare's Train all
-# with its first list, must not wait for a compile (~1.5-2.5 s each).
-WARM_SPECS = tuple(preset.on(ModelSpec()) for preset in COMPARE_DEFAULTS)
-
-
 def service_from_environment(
     live_root: Path | None = None, estimate=None, task_memory_mb: float | None = None
 ) -> TrainingService:
     """The server's service: `LSE_TRAIN_WORKERS` workers (default: from the container's CPU
-    quota, cores and memory), each compiling WARM_SPECS as it starts; progress files under
+    quota, cores and memory), each warmed by one small model as it starts (the page compiles
+    ahead what it shows, each spec in one worker: `prepare`); progress files under
     `live_root` if given; `estimate(job)`: a run's expected seconds, for places in the queue;
     a worker growing by more than `task_memory_mb` in one run is ended."""
     workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers()
     return TrainingService(
         workers=workers,
-        warm_specs=WARM_SPECS,
         live_root=live_root,
         estimate=estimate,
         task_memory_mb=task_memory_mb,
@@ -107,8 +103,9 @@ class TrainingService:
             initargs=(warm_specs,),
             growth_cap_mb=growth_cap_mb,
             keys_kept=CACHE_SIZE,
-            preload=("models.training.preload",),  # TensorFlow loaded once, shared by workers
+            preload=processes.TENSORFLOW_PRELOAD,  # TensorFlow loaded once, shared by workers
             task_memory_mb=task_memory_mb,
+            idle_size=IDLE_WORKERS,
         )
         self._closed = threading.Event()
         threading.Thread(target=self._keep_house, name="housekeeping", daemon=True).start()

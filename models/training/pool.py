@@ -23,6 +23,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future
 from multiprocessing import connection
@@ -34,6 +35,8 @@ from models.training.tasks import Task, Worker
 from models.training.upkeep import MAX_FAILED_STARTS, WorkerUpkeep
 
 POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
+# Nothing asked (no job, no prepare) for this long: workers past `idle_size` are let go.
+IDLE_SECONDS = 60.0
 
 
 LOG = logging.getLogger("lse.workers")
@@ -51,8 +54,12 @@ class WorkerPool(WorkerUpkeep):
         keys_kept=8,
         preload=(),
         task_memory_mb: float | None = None,  # a worker growing more in one task: killed
+        idle_size: int | None = None,  # workers kept once nothing is asked (default: size)
+        idle_seconds: float = IDLE_SECONDS,
     ):
         self.size, self.growth_cap_mb, self.keys_kept = size, growth_cap_mb, keys_kept
+        self.idle_size = size if idle_size is None else idle_size
+        self.idle_seconds, self._last_asked = idle_seconds, time.monotonic()
         self.task_memory_mb = task_memory_mb
         self._init = (initializer, initargs)
         self._context = processes.start_method(preload)
@@ -63,6 +70,7 @@ class WorkerPool(WorkerUpkeep):
         self._prepares: dict[object, Task] = {}
         self._workers: list[Worker] = []
         self._to_start = 0  # workers to start, and workers to end, outside the lock (`_manage`)
+        self._starting = 0  # workers being started outside the lock just now
         self._to_end: list[Worker] = []
         self._served: dict = {}  # owner -> when their last job started (`placement.turn`)
         self._starts = itertools.count()
@@ -85,6 +93,7 @@ class WorkerPool(WorkerUpkeep):
             if self._closed:
                 raise RuntimeError("the worker pool is shut down")
             self._jobs.append(task)
+            self._wanted(time.monotonic())
             if self._failed_starts >= MAX_FAILED_STARTS:  # try again for a new job
                 self._failed_starts = 0
                 self._to_start = max(self._to_start, self.size - len(self._workers))
@@ -119,6 +128,7 @@ class WorkerPool(WorkerUpkeep):
             if self._closed or key in self._prepares or any(key in w.keys for w in self._workers):
                 return
             self._prepares[key] = Task(fn, args, key, ahead=True)
+            self._wanted(time.monotonic())
         self._wake()
 
     def knowing(self, key) -> list[int]:
@@ -163,7 +173,9 @@ class WorkerPool(WorkerUpkeep):
                     self._check_memory(worker)
                 self._replace_grown()
                 self._dispatch()
+                self._rest(time.monotonic())
                 starts, self._to_start = self._to_start, 0
+                self._starting += starts
                 ending, self._to_end = self._to_end, []
             self._start_and_end(starts, ending)
         with self._lock:

@@ -4,9 +4,15 @@ worker, and every worker shares these pages until it writes to them.
 """
 
 import gc
+import os
 
 from models.training.threads import set_thread_environment
 
+# Below the page's server (and a visitor's browser, on a small host) in CPU priority, from the
+# import on: TensorFlow's ~3 s of loading after a cold start must not delay the first page.
+# Every worker forks from here and inherits it (training workers add their own on top).
+FORK_SERVER_NICENESS = 10
+os.nice(FORK_SERVER_NICENESS)
 set_thread_environment()  # before TensorFlow loads: it reads them once
 
 import keras  # noqa: E402, F401

@@ -19,6 +19,12 @@ INTERPRETER_EXITING = threading.Event()
 atexit.register(INTERPRETER_EXITING.set)
 
 
+# What the fork server imports before it forks a worker: TensorFlow, Keras and the training code,
+# loaded once and shared by every worker's pages. Both pools (training and the Keras lane) name
+# this one tuple: a process has one fork server, and the first pool to start it sets its preload.
+TENSORFLOW_PRELOAD = ("models.training.preload",)
+
+
 def start_method(preload: tuple[str, ...] = ()):
     """The multiprocessing context workers start with: forked from a fork server that imported
     `preload` once, where the platform has one (Linux), else spawned afresh.

@@ -25,3 +25,11 @@ def renew(workers: list, size: int, starting: bool) -> tuple[list, int]:
         elif not others and not starting:  # alone: it serves while a spare warms up
             starts += 1
     return leaving, starts
+
+
+def resting(workers: list, idle_size: int) -> list:
+    """The workers to let go when nothing is asked: all but `idle_size`, those that grew past
+    their cap first, then those that compiled the most (they hold the most memory)."""
+    ready = [w for w in workers if w.ready]
+    extra = max(0, len(workers) - idle_size)
+    return sorted(ready, key=lambda w: (not w.retiring, -len(w.keys)))[:extra]

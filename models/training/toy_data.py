@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models import settings as table
+from models.settings import DATA_SETTINGS, first_problem, problem
 from models.spec import ModelSpec, SpecError
 
-MAX_SAMPLES = 2_000  # with stride = timesteps, 2000 x 512 steps is already ~1M per series
-MIN_SAMPLES = 1
 # Two sinusoids per latent: a series (common + own) then obeys a linear recurrence of order 8,
 # short enough to be predictable from a 10-step window, apart from the walk and the noise.
 N_SINES = 2
@@ -30,28 +30,20 @@ WALK_KERNEL = 256  # 0.9**256 ~ 2e-12: a longer memory would change nothing in f
 class DataSpec:
     """Everything that defines a toy data set (besides the model's shape). Hashable."""
 
-    # 1,000 windows: enough that the question's models learn the series instead of memorising
-    # 100 of them (train loss 0.01 against validation 2.4), at a default run's old cost.
-    samples: int = 1000
+    # Defaults and bounds: models.settings.
+    samples: int = table.SAMPLES.default
     val_samples: int = 200
-    relatedness: float = 0.5
-    noise: float = 0.1
-    seed: int = 0
+    relatedness: float = table.RELATEDNESS.default
+    noise: float = table.NOISE.default
+    seed: int = table.SEED.default
 
     def validate(self) -> DataSpec:
         """Raise `SpecError` naming what to change if this data cannot be generated."""
-        for name in ("samples", "val_samples"):
-            value = getattr(self, name)
-            if not MIN_SAMPLES <= value <= MAX_SAMPLES:
-                raise SpecError(
-                    f"{name} must be between {MIN_SAMPLES} and {MAX_SAMPLES}; got {value}."
-                )
-        if not 0.0 <= self.relatedness <= 1.0:
-            raise SpecError(f"relatedness must be between 0 and 1; got {self.relatedness}.")
-        if not (self.noise >= 0.0 and np.isfinite(self.noise)):
-            raise SpecError(f"noise must be a finite number >= 0; got {self.noise}.")
-        if self.seed < 0:
-            raise SpecError(f"seed must be >= 0; got {self.seed}.")
+        # Validation windows are not a setting of their own: bounded as training windows are.
+        found = first_problem(self, DATA_SETTINGS)
+        found = found or problem(table.SAMPLES, self.val_samples, name="val_samples")
+        if found:
+            raise SpecError(found)
         return self
 
     def materialise(self, spec: ModelSpec) -> Dataset:

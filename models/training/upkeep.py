@@ -12,7 +12,7 @@ import threading
 from collections import deque
 
 from models.training import processes
-from models.training.renewal import renew
+from models.training.renewal import renew, resting
 from models.training.tasks import Worker, WorkerEnded
 
 LOG = logging.getLogger("lse.workers")
@@ -33,18 +33,22 @@ class WorkerUpkeep:
             ender.start()
             self._enders.append(ender)
         for _ in range(starts):
-            if self._closed:
-                return
-            tmp = self._root / f"worker{next(self._numbers)}"
             try:
-                process, conn = processes.start_process(self._context, tmp, *self._init)
-            except OSError:  # the interpreter is exiting (the fork server has gone): no worker
-                if processes.INTERPRETER_EXITING.is_set():
+                if self._closed:
                     return
-                raise
-            LOG.info("worker %s started", process.pid)
-            with self._lock:
-                self._workers.append(Worker(process, conn, tmp))
+                tmp = self._root / f"worker{next(self._numbers)}"
+                try:
+                    process, conn = processes.start_process(self._context, tmp, *self._init)
+                except OSError:  # the interpreter is exiting (the fork server has gone)
+                    if processes.INTERPRETER_EXITING.is_set():
+                        return
+                    raise
+                LOG.info("worker %s started", process.pid)
+                with self._lock:
+                    self._workers.append(Worker(process, conn, tmp))
+            finally:
+                with self._lock:
+                    self._starting -= 1
 
     def _hear(self, worker: Worker) -> None:
         """Take a worker's messages; a worker that died fails its task and is replaced."""
@@ -107,6 +111,28 @@ class WorkerUpkeep:
         worker.keys.move_to_end(key)
         while len(worker.keys) > self.keys_kept:
             worker.keys.popitem(last=False)
+
+    def _rest(self, now: float) -> None:
+        """Let the workers past `idle_size` go once nobody has asked for anything for
+        `idle_seconds`: an app nobody uses holds the least memory. They start again at the
+        next job or prepare (`_wanted`)."""
+        if now - self._last_asked < self.idle_seconds or self._jobs or self._prepares:
+            return
+        if self._to_start or self._starting or any(w.task or not w.ready for w in self._workers):
+            return  # busy, or a worker still warming up (it could be the one kept)
+        for worker in resting(self._workers, self.idle_size):
+            LOG.info(
+                "worker %s let go: nothing asked for %.0f s",
+                worker.process.pid,
+                now - self._last_asked,
+            )
+            self._leave(worker)
+
+    def _wanted(self, now: float) -> None:
+        """Someone asked: start the workers a rest let go."""
+        self._last_asked = now
+        present = len(self._workers) + self._to_start + self._starting
+        self._to_start += max(0, self.size - present)
 
     def _replace_grown(self) -> None:
         """Grown workers leave, with spares started, as `renewal.renew` decides."""

@@ -20,7 +20,7 @@ import time
 from models.training import processes
 from models.uploads.limits import LOAD_MEMORY_MB, LOAD_SECONDS, MAX_LOADS, ModelUploadError
 
-PRELOAD = ("models.training.preload",)  # the training pool's: one fork server per process
+PRELOAD = processes.TENSORFLOW_PRELOAD  # one fork server per process: the pools' own
 POLL_SECONDS = 0.1
 EXIT_GRACE_SECONDS = 5  # the child ends itself this long after its limit, if nobody did
 _SLOTS = threading.BoundedSemaphore(MAX_LOADS)  # loads at once, for every session

@@ -1,0 +1,36 @@
+"""What the Keras lane's worker computes: each function takes plain values, builds what it needs
+in Keras and returns plain data (strings, DataFrames, dataclasses), never a Keras object.
+
+Imported by the lane's worker only (through pickled references), never run in the server.
+"""
+
+from __future__ import annotations
+
+from models.codegen.writer import CodegenError
+from models.inspect import code_for_spec
+from models.lab.runner import LabResult, run_lab
+from models.spec import ModelSpec
+
+# A model small enough to build in a fraction of a second: building it loads Keras' layer
+# code, so the worker's memory baseline (taken when it says it is ready) includes it.
+WARM_SPEC = ModelSpec(conv_filters=(4,), dense_units=(8,), shared_layers=1)
+
+
+def warm_lane() -> list:
+    """A lane worker's start: build and write out one small model; nothing to remember."""
+    model_code(WARM_SPEC)
+    return []
+
+
+def model_code(spec: ModelSpec) -> tuple[str | None, str]:
+    """(the standalone Keras source that builds `spec`'s model, "") or (None, why it cannot
+    be written out). The reason is a result, not an error: it is the same on every try."""
+    try:
+        return code_for_spec(spec), ""
+    except CodegenError as error:
+        return None, str(error)
+
+
+def lab_checks(sizes: ModelSpec) -> LabResult:
+    """Every Lab demonstration at `sizes` (the Question tab's verdicts read these too)."""
+    return run_lab(sizes)
