@@ -6,6 +6,6 @@ a worker imports what training needs and nothing of the page (no Streamlit cache
 """
 
 if __name__ == "__main__":
-    from components.page import main
+    from components.shell.page import main
 
     main()

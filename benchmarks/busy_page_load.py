@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser_support import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
+from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
 SESSIONS = (
     "variant=hard&k=5&seed=1",

@@ -31,9 +31,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 import psutil  # noqa: E402
 from many_visitors import FINISHED, TreeMemory, _server_pid  # noqa: E402
 
-from browser_support import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 from models.training.pool import IDLE_SECONDS as IDLE_AFTER  # noqa: E402
 from models.training.processes import memory_mb  # noqa: E402
+from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
 GOALS = {"cold_graph_s": 2.5, "later_graph_s": 1.0, "server_pss_mb": 300, "idle_after_run_mb": 1000}
 MODEL_2_CALLS = "?variant=towers&k=1&view=calls&tab=model"

@@ -28,8 +28,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import psutil  # noqa: E402
 
-from browser_support import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 from models.training.processes import memory_mb  # noqa: E402
+from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
 SCENARIOS = ("six", "twelve", "hostile")
 GOALS = {"six": 12.0, "twelve": 8.0, "hostile": 20.0}

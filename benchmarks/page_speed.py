@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser_support import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
+from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
 ROWS = ("train", "retrain", "model2", "compare", "sweep")
 GOALS = {"train": 3.0, "retrain": 1.5, "model2": 3.0, "compare": 8.0, "sweep": 12.0}
@@ -62,7 +62,7 @@ WATCH_PROGRESS = """() => {
     {subtree: true, childList: true, characterData: true});
 }"""
 # Loss panels on the Compare tab: a finished chart's Plotly subplots, or a growing chart's
-# panels (`components.live_chart` draws each as a cell of its last grid).
+# panels (`components.live.chart` draws each as a cell of its last grid).
 PANELS = """() => Math.max(0,
   ...[...document.querySelectorAll('[role="tabpanel"] [data-testid="stPlotlyChart"]')]
     .map(c => c.querySelectorAll('.cartesianlayer > g.subplot').length),

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser_support import browser_page, running_app, wait_for_app_idle  # noqa: E402
 from models.architectures.variants import VARIANTS  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
+from support.browser import browser_page, running_app, wait_for_app_idle  # noqa: E402
 
 SPEC = ModelSpec(variant="hard", shared_layers=0)
 STEPS = ["ArrowRight"] * 5 + ["ArrowLeft"] * 5  # k: 0 → 5 → 0

@@ -3,7 +3,7 @@ field it sets, its default, its bounds, its label and help.
 
 Everything else reads them from here: `ModelSpec`, `TrainConfig` and `DataSpec` take their
 defaults and validation, `models.urlstate` its URL parameters, the sidebar its widgets' bounds,
-labels and help, and README's URL table is checked against it (tests/test_settings_table.py).
+labels and help, and README's URL table is checked against it (tests/unit/test_settings_table.py).
 Standard library only, so the lowest module of all can import it.
 """
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import browser_page, running_app
+from support.browser import browser_page, running_app
 
 
 @pytest.fixture(scope="session")

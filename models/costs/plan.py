@@ -6,8 +6,8 @@ multiply-accumulates (MACs) of that call for one sample. The cost estimate
 (`models.costs.estimate`) sums these, so the Streamlit server can price a run before any
 TensorFlow is loaded. Each call also names the earlier outputs it reads, its layer's Keras class
 and weight shapes: with the model's name, inputs and outputs (`model_plan`) that is the graph
-`models.inspect.planned_analysis` analyses, again without Keras. `tests/test_cost_plan.py` and
-`tests/test_planned_analysis.py` check every figure against the built model.
+`models.inspect.planned_analysis` analyses, again without Keras. `tests/unit/test_cost_plan.py` and
+`tests/unit/test_planned_analysis.py` check every figure against the built model.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The Compare tab: the list of configurations, their runs side by side, and the sweep."""

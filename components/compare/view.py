@@ -1,0 +1,184 @@
+"""The Compare tab: pick configurations, train them all on the same data and seed, compare."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.compare.charts import curves_figure, scatter_figure
+from components.compare.picker import current_configs, render_picker
+from components.compare.sweep import render_sweep
+from components.live.chart import template
+from components.live.view import (
+    SERVER_POLL_SECONDS,
+    drawn_columns,
+    probes,
+    render_live,
+)
+from components.shell.boundary import guarded
+from components.shell.data_source import training_data
+from components.shell.resources import analysis_for, training_service
+from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.state import training_settings
+from components.train.charts import CHART
+from models.experiments import configurations as compare
+from models.experiments.configurations import Configuration
+from models.experiments.results import (
+    COUNT_COLUMNS,
+    MAIN_COLUMNS,
+    RunRecord,
+    loss_columns,
+    results_table,
+)
+from models.spec import ModelSpec, SpecError
+from models.training.batch import Batch
+from models.training.csv_write import safe_csv
+
+BATCH = "cmp_batch"
+
+
+def _batch() -> Batch | None:
+    return st.session_state.get(BATCH)
+
+
+def _running() -> bool:
+    return _batch() is not None and _batch().running
+
+
+def _train_all(configs: list[Configuration], source, config, colours: dict) -> None:
+    """Stop this session's comparison if one is going, then queue one job per configuration."""
+    jobs = compare.build_jobs(configs, source, config)
+    start_batch(BATCH, configs, jobs, colours, tuple(c.label for c in configs))
+
+
+def _stop_all() -> None:
+    stop_batch(BATCH)
+
+
+def _lines(batch: Batch, histories: list) -> list:
+    items = batch.items
+    return [(c.label, batch.colours[c.spec], h) for c, h in zip(items, histories, strict=True)]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _live_chart(columns, runs: tuple, n_tasks: int, per_task: bool, log_scale: bool) -> dict:
+    """The growing curves of runs ((label, colour), ...), described once per setting."""
+    lines = [(label, colour, p) for (label, colour), p in zip(runs, probes(columns), strict=True)]
+    return template(curves_figure(lines, n_tasks, per_task, log_scale), columns)
+
+
+@guarded("live comparison")
+def _live() -> None:
+    """Polled while the batch runs: a progress bar per run and the growing curves."""
+    state = st.session_state
+    if not _running():
+        return
+    batch = _batch()
+    reports = batch.progress(training_service(), [c.label for c in batch.items])
+    runs = tuple((c.label, batch.colours[c.spec]) for c in batch.items)
+    n_tasks = batch.items[0].spec.n_tasks
+    chart = _live_chart(
+        drawn_columns(batch), runs, n_tasks, state["cmp_per_task"], state["cmp_log"]
+    )
+    render_live(batch, reports, [("", chart)], key="cmp_live")
+
+
+def _results() -> None:
+    state = st.session_state
+    batch = _batch()
+    if batch is None or batch.running:
+        return
+    configs, histories = batch.items, batch.histories()
+    records = [
+        RunRecord(c, analysis_for(c.spec).totals, h, s.status, s.seconds)
+        for c, h, s in zip(configs, histories, batch.statuses(), strict=True)
+    ]
+    n_tasks = configs[0].spec.n_tasks
+    table = results_table(records, n_tasks)
+    per_task = state["cmp_per_task"]
+    st.plotly_chart(
+        curves_figure(_lines(batch, histories), n_tasks, per_task, state["cmp_log"]),
+        key="cmp_curves",
+        config=CHART,
+    )
+    shown = table if per_task else table[list(MAIN_COLUMNS)]
+    st.dataframe(
+        shown.style.format(
+            {c: "{:.4f}" for c in loss_columns(shown.columns)}
+            | {"Time (s)": "{:.1f}"}
+            | {c: "{:,}" for c in COUNT_COLUMNS}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.plotly_chart(
+        scatter_figure(table, [batch.colours[c.spec] for c in configs]),
+        key="cmp_scatter",
+        config=CHART,
+    )
+    st.download_button(
+        "Download the results (CSV)",
+        safe_csv(table),
+        file_name="comparison.csv",
+        mime="text/csv",
+        key="cmp_download",
+    )
+
+
+def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
+    state = st.session_state
+    source, problem = training_data(spec)  # the toy series or the uploaded CSV, as in Train
+    config = training_settings()[1]
+    try:
+        config.validate()
+    except SpecError as error:
+        problem = problem or str(error)
+    too_big = None
+    if problem is None and configs:
+        jobs = compare.build_jobs(configs, source, config)
+        too_big = refusal_before_click(jobs, tuple(c.label for c in configs))
+    train, stop, per_task, log = st.columns([1, 1, 1, 1], vertical_alignment="center")
+    train.button(
+        "Train all",
+        type="primary",
+        width="stretch",
+        disabled=problem is not None or too_big is not None or not configs,
+        on_click=_train_all,
+        args=(configs, source, config, state["cmp_colours"]),
+    )
+    stop.button(
+        "Stop all",
+        width="stretch",
+        disabled=not _running(),
+        on_click=_stop_all,
+    )
+    per_task.toggle("Per task", key="cmp_per_task", help="A panel per task's validation loss.")
+    log.toggle("Log scale", key="cmp_log")
+    if problem:
+        st.error(f"Cannot train with these settings: {problem}", icon="🚫")
+    elif too_big:
+        st.error(too_big, icon="⏱️")
+    render_refusal(BATCH)
+    if source is not None:
+        st.caption(
+            f"Every configuration trains on the same data and seed: {source.describe()}, "
+            f"seed {config.seed} · {config.epochs:,} epochs, lr {config.learning_rate:g}, "
+            f"batch {config.batch_size} (Training settings in the sidebar)."
+        )
+
+
+def render_compare(spec: ModelSpec) -> None:
+    """The Compare tab: configurations on the sidebar's sizes, their runs and results."""
+    state = st.session_state
+    state.setdefault("cmp_per_task", False)
+    state.setdefault("cmp_log", True)
+    configs = current_configs(spec)
+    render_picker(spec, configs)
+    _controls(spec, configs)
+    running = _running()
+    # In its own container, so a poll still in flight when the run ends cannot touch
+    # the elements drawn after it (the outcome message was seen to vanish otherwise).
+    with st.container():
+        st.fragment(_live, run_every=SERVER_POLL_SECONDS if running else None)()
+    _results()
+    st.divider()
+    render_sweep(spec)

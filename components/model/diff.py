@@ -1,0 +1,80 @@
+"""The Model tab's "Compare with…": a second configuration on the same sizes, both graphs side by
+side (each layer in the same place), the change per layer and both totals."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.model.graph import render_graph
+from components.shell.resources import aligned_dot_for, analysis_for
+from models.analysis.diff import layer_changes, totals_change
+from models.architectures.presets import MODEL_1, MODEL_2
+from models.architectures.variants import VARIANTS
+from models.experiments.configurations import on_sizes, short_name
+from models.spec import ModelSpec, SpecError
+
+CHANGE_COLOURS = {"added": "#009E73", "removed": "#D55E00"}  # Okabe-Ito green, vermillion
+
+
+def _other_default(spec: ModelSpec) -> ModelSpec:
+    """What to compare with first: model 2 next to model 1, model 1 next to anything else."""
+    try:
+        return MODEL_2.on(spec) if spec == MODEL_1.on(spec) else MODEL_1.on(spec)
+    except SpecError:
+        return spec.replace(shared_layers=0)
+
+
+def _pick_other(spec: ModelSpec) -> ModelSpec | None:
+    """The second configuration: any variant and k, on the same sizes (None if impossible)."""
+    state = st.session_state
+    if "diff_variant" not in state:
+        default = _other_default(spec)
+        state["diff_variant"], state["diff_k"] = default.variant, default.shared_layers
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    variant = left.selectbox(
+        "Compare with", list(VARIANTS), key="diff_variant", format_func=lambda v: VARIANTS[v].label
+    )
+    try:
+        other = on_sizes(variant, int(state["diff_k"]), spec)  # k clamped to this variant
+    except SpecError as error:
+        st.info(f"Not available on these sizes: {error}", icon="ℹ️")
+        return None
+    state["diff_k"] = other.shared_layers
+    low, high = VARIANTS[variant].shared_range(other)
+    right.number_input("its shared layers k", low, high, key="diff_k")
+    return other
+
+
+def _row_style(row) -> list[str]:
+    change = row["Change"]
+    colour = CHANGE_COLOURS.get(change) or ("#0072B2" if "shared" in change else "")
+    return [f"color: {colour}" if colour and column == "Change" else "" for column in row.index]
+
+
+def render_diff(spec: ModelSpec, layout: str) -> None:
+    """Both graphs (one node per layer object), both totals, and the change per layer."""
+    other = _pick_other(spec)
+    if other is None:
+        return
+    a, b = analysis_for(spec), analysis_for(other)
+    totals = totals_change(a, b)
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        st.metric(f"A · {short_name(spec)}", f"{totals.a:,}", border=True, width=220)
+        st.metric(f"B · {short_name(other)}", f"{totals.b:,}", border=True, width=220)
+        st.metric("B − A", f"{totals.difference:+,}", border=True, width=220)
+    left, right = st.columns(2)
+    for column, (this, that, name) in zip(
+        (left, right), ((spec, other, "A"), (other, spec, "B")), strict=True
+    ):
+        with column:
+            st.markdown(f"**{name} · {short_name(this)}**")
+            render_graph(aligned_dot_for(this, that, layout), analysis_for(this), fit=True)
+    st.markdown("**What changes from A to B, layer by layer**")
+    table = layer_changes(a, b)
+    st.dataframe(
+        table.style.apply(_row_style, axis=1).format(
+            {"Parameters (A)": "{:,}", "Parameters (B)": "{:,}"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )

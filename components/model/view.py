@@ -1,0 +1,62 @@
+"""The Model tab: explanation, graph (with code and downloads) and the parameter tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.model.code import render_code
+from components.model.diff import render_diff
+from components.model.graph import render_graph, render_toggles
+from components.model.overview import render_explanation
+from components.model.tables import render_tables
+from components.shell.present import presenting
+from components.shell.resources import analysis_for, dot_for
+from components.train.conflict import colours_for
+from models.spec import ModelSpec
+
+
+def _diff_switch() -> None:
+    st.toggle("Compare with another configuration", key="diff_on")
+
+
+def render_model_tab(spec: ModelSpec) -> None:
+    """Everything about the built model. In presenter mode the graph comes first, compact, and
+    the sentences and tables fold away: the picture must fit the projector's first screen."""
+    analysis = analysis_for(spec)
+    presenter = presenting()
+    state = st.session_state
+    if not presenter:
+        render_explanation(analysis)
+        render_toggles()
+        _diff_switch()
+    # "Compare with…": the graph beside another configuration's, and what changes.
+    if state.get("diff_on"):
+        render_diff(spec, state["layout"])
+    else:
+        last_run = colours_for(spec)
+        cosines = last_run if state.get("conflict_colouring", True) else ()
+        dot = dot_for(spec, state["view"], state["layout"], compact=presenter, cosines=cosines)
+        render_graph(dot, analysis, coloured=bool(cosines))
+        if last_run:
+            st.toggle(
+                "Colour shared layers by the last run's conflict",
+                value=True,
+                key="conflict_colouring",
+                help="From this session's last Train of exactly this model (Train tab).",
+            )
+    if presenter:  # the switches under the graph: the picture starts right under the tabs
+        render_toggles(compact=True)
+        _diff_switch()
+        with st.expander("What this setting means"):
+            render_explanation(analysis)
+    # The code comes from the Keras lane (a second or more on a cold start): its place is kept
+    # under the graph and filled last, so the tables never wait for it.
+    code_slot = st.container()
+    if presenter:
+        with st.expander("Parameters per layer"):
+            render_tables(analysis)
+    else:
+        st.subheader("Parameters per layer")
+        render_tables(analysis)
+    with code_slot:
+        render_code(spec, analysis, dot_for(spec, state["view"], state["layout"]))

@@ -1,0 +1,107 @@
+"""The whole page, one run of it: sidebar, header, headline figures and the tabs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.compare.picker import offered_specs, planned_specs
+from components.compare.view import render_compare
+from components.lab import render_lab
+from components.model.overview import render_metrics
+from components.model.view import render_model_tab
+from components.question import render_question
+from components.shell.boundary import render_guarded
+from components.shell.navigation import COMPARE, LAB, MODEL, QUESTION, TAB_KEY, TABS, TRAIN, UPLOAD
+from components.shell.present import (
+    apply_presenter_style,
+    render_header,
+    render_share_link,
+    sidebar_state,
+)
+from components.shell.resources import analysis_for, keras_lane, training_service
+from components.shell.runs import refusal_before_click
+from components.shell.sidebar import render_sidebar
+from components.shell.state import (
+    init_from_url,
+    keep_url_widgets,
+    spec_from_widgets,
+    training_settings,
+    write_url,
+)
+from components.train.view import render_training
+from components.upload import render_upload
+from models.architectures.variants import validate
+from models.lab.common import lab_sizes
+from models.spec import ModelSpec, SpecError
+from models.training.worker import TrainJob
+
+SPEC_TABS = {
+    QUESTION: render_question,
+    MODEL: render_model_tab,
+    TRAIN: render_training,
+    COMPARE: render_compare,
+    LAB: render_lab,
+}
+
+
+def prepare_workers(spec: ModelSpec) -> None:
+    """Idle workers compile what a click may train next, so the click does not wait for it:
+    this spec, and once the Compare tab is open its list and then the quick picks (the sweep's
+    two models are among them), in that order (not before: their compiles would take CPU from
+    a run on the Train tab)."""
+    wanted = [spec]  # most wanted first
+    if st.session_state.get(TAB_KEY) == COMPARE:
+        wanted += planned_specs(spec) + offered_specs(spec)
+    data, config = training_settings()
+    # Nothing is compiled ahead that a click would be refused: its compile alone can be large.
+    wanted = [s for s in wanted if refusal_before_click([TrainJob(s, data, config)]) is None]
+    training_service().prepare(*reversed(dict.fromkeys(wanted)))  # the last goes first
+
+
+def main() -> None:
+    """One run of the page."""
+    init_from_url()
+    keep_url_widgets()
+    st.set_page_config(
+        page_title="Layer Sharing Explorer",
+        page_icon="🔗",
+        layout="wide",
+        initial_sidebar_state=sidebar_state(),
+    )
+    apply_presenter_style()
+    render_guarded("sidebar", render_sidebar)
+    spec, problems = spec_from_widgets()
+    link_slot = render_header()
+    url_warnings = st.session_state["url_warnings"] if spec == st.session_state["url_spec"] else []
+    for warning in url_warnings + problems:
+        st.warning(warning, icon="⚠️")
+    try:
+        validate(spec)
+        build_error = None
+    except SpecError as error:
+        build_error = f"This model cannot be built: {error}"
+    if build_error:
+        st.error(build_error, icon="🚫")
+    else:
+        st.session_state["last_good_spec"] = spec
+        write_url(spec)
+        render_guarded("training workers", prepare_workers, spec)
+        # The model's code and the Lab's checks are built in Keras while the person reads.
+        render_guarded("Keras lane", keras_lane().ahead, spec, lab_sizes(spec))
+        if st.session_state.get(TAB_KEY) != UPLOAD:  # that tab shows its own model's figures
+            render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
+    with link_slot.container():
+        render_share_link()
+
+    # on_change="rerun" tracks the open tab, so a tab computes only while it is open.
+    tabs = dict(zip(TABS, st.tabs(list(TABS), key=TAB_KEY, on_change="rerun"), strict=True))
+    for name, render in SPEC_TABS.items():
+        if tabs[name].open is not False:  # None: tab state not tracked, so render eagerly
+            with tabs[name]:
+                if build_error:
+                    st.info("Change the settings in the sidebar to build a model.", icon="👈")
+                else:
+                    render_guarded(f"{name} tab", render, spec)
+    if tabs[UPLOAD].open is not False:
+        with tabs[UPLOAD]:
+            render_guarded(f"{UPLOAD} tab", render_upload)

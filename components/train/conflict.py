@@ -1,0 +1,104 @@
+"""After a run: where the tasks pull apart, layer by layer, and which tasks help each other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.model.graph import render_graph
+from components.shell.present import presenting
+from components.shell.resources import analysis_for, dot_for
+from components.shell.state import load_spec_into_widgets
+from components.train.charts import CHART
+from components.train.conflict_charts import affinity_figure, layer_conflict_figure
+from models.spec import ModelSpec
+from models.training import conflict_report as report
+from models.training import history as losses
+
+# Session key: (spec, ((layer, mean cosine), ...)) of this session's last finished run, so the
+# Model tab can colour the same model's graph by it.
+COLOURS = "conflict_colours"
+
+LAYERS_EXPLAINED = (
+    "Each layer whose weights serve several tasks, measured on {n} epochs: the cosine between "
+    "every two tasks' loss gradients on *that layer's* weights, averaged over the task pairs "
+    "(below 0: the tasks pull it apart), how often it was below 0, and Φ, how alike the pulls "
+    "are in strength (1: equal; near 0: one task's gradient dwarfs the other's)."
+)
+AFFINITY_EXPLAINED = (
+    "Task affinity (Fifty et al., 2021): after a step on task i's gradient alone, by what "
+    "fraction did task j's loss fall? Z = 1 − L_j(after) / L_j(before), on the same batch, "
+    "averaged over the {n} measured epochs. Above 0 (purple), task i's step helps task j; "
+    "below 0 (orange), it hurts it. Rows need not mirror columns."
+)
+
+
+def colours_for(spec: ModelSpec) -> tuple:
+    """The last run's per-layer cosines if it trained `spec`, else ()."""
+    stored = st.session_state.get(COLOURS)
+    return stored[1] if stored and stored[0] == spec else ()
+
+
+def render_where_tasks_conflict(spec: ModelSpec, history: pd.DataFrame, key: str) -> None:
+    """Per-layer table and curves, the suggestion, the coloured graph and the affinity map of
+    a run of `spec`; nothing if the run measured no conflict."""
+    layers = losses.layers_in(history)
+    if not layers:
+        return
+    analysis = analysis_for(spec)
+    table = report.layer_table(history, {layer.name: layer.params for layer in analysis.layers})
+    n = len(report.measured(history))
+    cosines = tuple(zip(table["Layer"], table["Mean cosine"], strict=True))
+    st.session_state[COLOURS] = (spec, cosines)
+    st.markdown("**Conflict per shared layer**")
+    st.caption(LAYERS_EXPLAINED.format(n=n))
+    st.dataframe(
+        table.style.format(
+            {
+                "Parameters": "{:,}",
+                "Mean cosine": "{:+.2f}",
+                "Epochs below 0": "{:.0%}",
+                "Φ (magnitude similarity)": "{:.2f}",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.plotly_chart(layer_conflict_figure(history, layers), key=f"{key}_layers", config=CHART)
+    _suggestion(report.suggest(spec, table, n), key)
+    state = st.session_state
+    with st.expander("The graph, coloured by this run's conflict", expanded=True):
+        dot = dot_for(spec, state["view"], state["layout"], presenting(), cosines)
+        render_graph(dot, analysis, coloured=True)
+    _affinity(history, spec.n_tasks, n, key)
+
+
+def _suggestion(suggestion: report.Suggestion, key: str) -> None:
+    st.info(suggestion.text, icon=":material/lightbulb:")
+    if suggestion.spec is None:
+        return
+    st.button(
+        f"Apply k = {suggestion.spec.shared_layers}",
+        key=f"{key}_apply",
+        on_click=_apply,
+        args=(suggestion.spec,),
+        help="Sets the sidebar's shared layers to this k; press Train to see what it does.",
+    )
+
+
+def _apply(spec: ModelSpec) -> None:
+    """The sidebar's widgets take the suggested spec, and the whole page is redrawn: the button
+    sits in the Train tab's fragment, whose own rerun would leave the sidebar, the headline
+    figures and the link as they were."""
+    load_spec_into_widgets(spec)
+    st.rerun(scope="app")
+
+
+def _affinity(history: pd.DataFrame, n_tasks: int, n: int, key: str) -> None:
+    matrix = report.affinity_matrix(history, n_tasks)
+    if matrix is None or n_tasks < 2 or not np.isfinite(matrix).all():
+        return
+    st.markdown("**Task affinity**")
+    st.caption(AFFINITY_EXPLAINED.format(n=n) + " " + report.affinity_reading(matrix))
+    st.plotly_chart(affinity_figure(matrix), key=f"{key}_affinity", config=CHART)

@@ -1,0 +1,226 @@
+"""Train / Stop, live loss and gradient-conflict curves, then the outcome and forecasts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from components.live.chart import template
+from components.live.view import (
+    SERVER_POLL_SECONDS,
+    drawn_columns,
+    probes,
+    render_live,
+)
+from components.shell.boundary import guarded
+from components.shell.data_source import training_data
+from components.shell.resources import dataset, training_service
+from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.state import training_settings
+from components.train.charts import (
+    CHART,
+    conflict_figure,
+    data_figure,
+    forecast_figure,
+    loss_figure,
+)
+from components.train.conflict import render_where_tasks_conflict
+from components.train.insights import (
+    conflict_options,
+    render_conflict,
+    render_downloads,
+    render_final_table,
+    render_gates,
+    render_mixing,
+    render_partial,
+)
+from models.costs.budget import describe
+from models.costs.runs import cost_of
+from models.experiments.configurations import short_name
+from models.spec import ModelSpec, SpecError
+from models.training.batch import Batch
+from models.training.jobs import TrainJob
+
+BATCH = "train_batch"  # session key of this tab's batch of one
+RUNS = "train_runs"  # how many runs this session started: run numbers are per session
+# The tab is a fragment of this key: a click on Train, and a run's end, redraw the tab alone,
+# not the sidebar and header too (~0.1 s sooner to "Finished", measured in the browser).
+TAB_FRAGMENT = "train_tab"
+
+
+def _batch() -> Batch | None:
+    return st.session_state.get(BATCH)
+
+
+def _running() -> bool:
+    """A run was started in this session and its outcome has not been collected yet."""
+    batch = _batch()
+    return batch is not None and batch.running
+
+
+def _start(job: TrainJob) -> None:
+    """Stop this session's run if one is going, then start `job` (callback of Train)."""
+    state = st.session_state
+    state[RUNS] = state.get(RUNS, 0) + 1
+    start_batch(BATCH, [state[RUNS]], [job])
+
+
+def _stop() -> None:
+    stop_batch(BATCH)
+
+
+def _describe(job: TrainJob) -> str:
+    s, d, c = job.spec, job.data, job.config
+    return (
+        f"{short_name(s)} · {c.epochs} epochs, lr {c.learning_rate:g}, "
+        f"batch {c.batch_size}, seed {c.seed} · {d.describe()}"
+        + ("" if c.track_conflict else " · gradient conflict not measured")
+    )
+
+
+@guarded("live training")
+def _live_panel(n_tasks: int) -> None:
+    """Polled while a job runs: progress, the growing chart, and a full rerun at the end."""
+    state = st.session_state
+    batch = _batch()
+    if batch is None:
+        st.info(
+            "Press **Train** to fit this model on the sidebar's data; its loss curves grow here."
+        )
+        return
+    if batch.running:
+        track = batch.handles[0].job.config.track_conflict
+        charts = _live_charts(
+            drawn_columns(batch), n_tasks, state["log_scale"], state["conflict_pairs"], track
+        )
+        reports = batch.progress(training_service(), [""])
+        render_live(batch, reports, charts, key="train_live", scope=TAB_FRAGMENT)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _live_charts(columns, n_tasks: int, log_scale: bool, pairs: bool, track: bool) -> list:
+    """The growing loss chart and, if the run measures it, the conflict chart: described
+    once per setting, not on every server poll."""
+    (probe,) = probes(columns)
+    charts = [("", template(loss_figure(probe, n_tasks, log_scale), columns))]
+    if track:  # drawn once the run's file has the cosines
+        conflict = conflict_figure(probe, pairs)
+        charts.append(("Gradient conflict between tasks", template(conflict, columns)))
+    return charts
+
+
+def _outcome(n_tasks: int) -> None:
+    state = st.session_state
+    batch = _batch()
+    if batch is None or batch.running:
+        return
+    handle, (result, error) = batch.handles[0], batch.outcomes[0]
+    if error:
+        st.error(error, icon="🚫")
+        render_partial(handle.history(), n_tasks)
+        return
+    if result.status == "finished":
+        st.success(f"Finished {result.epochs_run:,} epochs in {result.seconds:.1f} s")
+    elif result.status == "stopped":
+        st.info(f"Stopped at epoch {result.epochs_run:,}")
+    else:
+        st.error(result.message, icon="🚫")
+    if len(result.history):
+        st.plotly_chart(
+            loss_figure(result.history, n_tasks, state["log_scale"]),
+            key="final_loss",
+            config=CHART,
+        )
+        render_final_table(result.history, n_tasks)
+        render_downloads(handle, result)
+        render_conflict(
+            result.history, handle.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
+        )
+        render_where_tasks_conflict(handle.job.spec, result.history, "final")
+    render_mixing(result)
+    render_gates(result)
+    if result.val_predictions is not None:
+        _forecast(handle.job, result.val_predictions)
+
+
+def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
+    s = job.spec
+    data = dataset(job.data, s)
+    st.markdown("**Forecasts on the validation set**")
+    window = 1  # a slider needs two windows to choose between (Streamlit refuses min == max)
+    if len(data.x_val) > 1:
+        window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
+    st.plotly_chart(
+        forecast_figure(data.x_val[window - 1], data.y_val[window - 1], predictions[window - 1]),
+        key="forecast",
+        config=CHART,
+    )
+
+
+def render_training(spec: ModelSpec) -> None:
+    """The Train tab: settings check, buttons, live panel and the run's outcome."""
+    training_service()  # start (and warm up) the workers while the person reads the page
+    st.fragment(_train_tab, key=TAB_FRAGMENT)(spec)
+
+
+@guarded("Train tab")  # the page's boundary does not wrap the fragment's own reruns
+def _train_tab(spec: ModelSpec) -> None:
+    source, problem = training_data(spec)
+    left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
+    config = dataclasses.replace(training_settings()[1], track_conflict=conflict_options(far_right))
+    try:
+        config.validate()
+    except SpecError as error:
+        problem = problem or str(error)
+    batch, current = _batch(), TrainJob(spec, source, config)
+    running = _running()
+    too_big = None if problem else refusal_before_click([current])
+    left.button(
+        "Train",
+        type="primary",
+        width="stretch",
+        disabled=problem is not None or too_big is not None,
+        on_click=_start,
+        args=(current,),
+    )
+    middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
+    right.toggle("Log scale", value=True, key="log_scale")
+    if problem:
+        st.error(f"Cannot train with these settings: {problem}", icon="🚫")
+    elif too_big:
+        st.error(too_big, icon="⏱️")
+    else:
+        compiled = bool(training_service().compiled_in(spec))
+        st.caption(f"Expected time: {describe(cost_of(current), compiled)}.")
+    render_refusal(BATCH)
+    if batch is not None:
+        job = batch.handles[0].job
+        changed = "" if job == current else " — settings changed since; press Train to run them"
+        st.caption(f"Run {batch.items[0]}: {_describe(job)}{changed}")
+    # In its own container, so a poll still in flight when the run ends cannot touch
+    # the elements drawn after it (the outcome message was seen to vanish otherwise).
+    with st.container():
+        poll = SERVER_POLL_SECONDS if running else None
+        st.fragment(_live_panel, run_every=poll)(spec.n_tasks)
+    _outcome(spec.n_tasks)
+    if source is None:
+        return
+    # Drawn only while open: a hidden chart still costs the browser a Plotly render whenever
+    # the outcome above it appears or goes (~0.4 s of Plotly's time at model 2's finish).
+    data_box = st.expander("The data", key="data_preview_open", on_change="rerun")
+    if not data_box.open:
+        return
+    with data_box:
+        data = dataset(source, spec)
+        st.caption(source.describe())
+        st.plotly_chart(
+            data_figure(data.x_train, data.y_train),
+            key="data_preview",
+            config=CHART,
+        )
+        st.caption(
+            "Solid: a window's input steps; dashed: the next steps each task forecasts. "
+            "Standardised per feature."
+        )

@@ -1,0 +1,114 @@
+"""The "Your model" tab: a person's own `.keras` file, analysed like the app's own models.
+
+Loading and analysing run in a process of its own, started for the file and ended after it,
+within a time and a memory limit (`models.uploads.isolated`): the server only ever holds the
+file's bytes and the plain `Analysis` that comes back, and no training worker is involved.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.model.graph import render_graph, render_toggles
+from components.model.overview import render_metrics
+from components.model.tables import render_tables
+from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
+from models.uploads.isolated import run_isolated
+from models.uploads.limits import LIMITS_TEXT, MAX_MODEL_MB
+from models.uploads.outcome import AnalysedFile, analysis_outcome
+
+FOLD_FROM = 60  # layer objects: a model larger than this starts with its repeats folded
+HOW_TO_SAVE = """\
+```python
+model.save("model.keras")  # Keras 3; then upload model.keras here
+```"""
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def _example_bytes() -> bytes:
+    return run_isolated(example_model_file)
+
+
+def _current_file() -> tuple[str, bytes] | None:
+    """(cache key, bytes) of the last thing chosen: the uploaded file or the example."""
+    uploaded = st.session_state.get("upload_file")
+    if st.session_state.get("upload_source") == "example":
+        try:
+            return "example", _example_bytes()
+        except Exception as error:  # its process could not build it: say so, keep the page
+            st.error(f"The example could not be built: {error}", icon="🚫")
+            return None
+    if uploaded is not None:
+        return f"upload:{uploaded.file_id}", uploaded.getvalue()
+    return None
+
+
+def _analysed(key: str, data: bytes) -> AnalysedFile:
+    """The outcome for this file, worked out once per file in this session."""
+    memo: AnalysedFile | None = st.session_state.get("upload_outcome")
+    if memo is None or memo.key != key:
+        with st.spinner("Loading and analysing the model in a process of its own…"):
+            memo = AnalysedFile.of(key, analysis_outcome(run_isolated, data))
+        st.session_state["upload_outcome"] = memo
+    return memo
+
+
+def _choose(source: str):
+    def choose() -> None:
+        st.session_state["upload_source"] = source
+
+    return choose
+
+
+def render_upload() -> None:
+    """The uploader, then the same metrics, graph and tables as for the app's own models."""
+    st.markdown(
+        "Upload a model you built yourself to see which of its layers share weights: every "
+        "call of every layer object, nested and shared sub-models opened up "
+        "(a layer inside sub-model `encoder` shows as `encoder/conv1`)."
+    )
+    st.caption(LIMITS_TEXT)
+    upload, side = st.columns([3, 1], vertical_alignment="center")
+    upload.file_uploader(
+        "Your `.keras` file",
+        type=["keras"],
+        key="upload_file",
+        max_upload_size=MAX_MODEL_MB,
+        on_change=_choose("file"),
+    )
+    with side:
+        st.button(
+            "Try an example",
+            help="Model 2 with whole towers shared, written as one sub-model",
+            on_click=_choose("example"),
+        )
+        with st.popover("How to save a model"):
+            st.markdown(HOW_TO_SAVE)
+    current = _current_file()
+    if current is None:
+        return
+    key, data = current
+    analysed = _analysed(key, data)
+    if analysed.error:
+        st.error(analysed.error, icon="🚫")
+        return
+    if key == "example":
+        st.download_button("Download the example file", data, EXAMPLE_FILE_NAME, "application/zip")
+    _render_analysis(analysed)
+
+
+def _render_analysis(analysed: AnalysedFile) -> None:
+    render_metrics(analysed.analysis)
+    st.session_state.setdefault("upload_view", "layers")
+    st.session_state.setdefault("upload_layout", "TB")
+    render_toggles("upload_view", "upload_layout")
+    fold = st.toggle(
+        "Fold repeated blocks",
+        value=analysed.analysis.n_layer_objects > FOLD_FROM,  # a backbone's stages, drawn once
+        key=f"upload_fold_{analysed.key}",
+        help="Draw each run of identical blocks once, in a box marked '× r identical blocks'.",
+    )
+    view, layout = st.session_state["upload_view"], st.session_state["upload_layout"]
+    render_graph(analysed.dot(view, layout, fold), analysed.analysis)
+    st.subheader("Parameters per layer")
+    render_tables(analysed.analysis, key="upload_layer_table")

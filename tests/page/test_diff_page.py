@@ -1,0 +1,15 @@
+"""Two configurations side by side in the page (AppTest)."""
+
+from __future__ import annotations
+
+from support.page import metric, run_app
+
+
+def test_the_model_tab_compares_with_model_2_by_default():
+    at = run_app(tab="Model")
+    at.toggle(key="diff_on").set_value(True).run()
+    assert not at.exception
+    assert metric(at, "B − A") == "+82,632"
+    (table,) = [d.value for d in at.dataframe if "Change" in d.value.columns]
+    assert "removed" in set(table["Change"]) and "added" in set(table["Change"])
+    assert len(at.get("graphviz_chart")) == 2

@@ -1,0 +1,52 @@
+"""Driving the page through Streamlit's AppTest: open it with a link and a tab, find widgets by
+their label, press Train and wait for the runs to end."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+# The first run starts the workers and the Keras lane, and may wait for the lane's first answer.
+TIMEOUT = 60
+TINY = {"epochs": "25", "filters": "4,8", "units": "16", "samples": "40"}  # a run of ~1 s
+
+
+def run_app(query: dict[str, str] | None = None, tab: str | None = None) -> AppTest:
+    """One first run of the page with `query` in the URL and, if given, `tab` open.
+
+    Tabs draw only while open, so a test of a tab's contents opens it before the first run.
+    """
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if tab is not None:
+        at.session_state["tab"] = tab
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def train_tab(query: dict[str, str]) -> AppTest:
+    return run_app(query, tab="Train")
+
+
+def click(at: AppTest, label: str) -> None:
+    button(at, label).click().run()
+
+
+def finish(at: AppTest, seconds: float = 120.0) -> None:
+    """Rerun the page until this session's batch has ended (the page polls the same way)."""
+    deadline = time.time() + seconds
+    while at.session_state["train_batch"].running:
+        assert time.time() < deadline, "the run did not end"
+        time.sleep(0.2)
+        at.run()

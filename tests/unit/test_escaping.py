@@ -1,0 +1,43 @@
+"""Names with quotes, braces, backslashes or HTML reach the DOT and the legend as plain text."""
+
+from __future__ import annotations
+
+import pydot
+import pytest
+
+from models.analysis.graph import to_dot
+from models.analysis.sharing import analyse
+
+HOSTILE = 'a"b{c}<img src=x onerror=alert(1)>\\n;[]&'  # Keras forbids only "/"
+
+
+def _hostile_model():
+    import keras
+    from keras import layers
+
+    series = keras.Input((6, 2), name=f"in_{HOSTILE}")
+    shared = layers.Dense(3, name=f"shared_{HOSTILE}")
+    a = shared(series)
+    b = shared(layers.Dense(2, name="pre")(series))  # the same object twice: a tied layer
+    return keras.Model(series, [a, b], name=f"model_{HOSTILE}")
+
+
+@pytest.mark.parametrize("view", ["layers", "calls"])
+def test_hostile_names_round_trip_through_dot(view):
+    dot = to_dot(analyse(_hostile_model()), view)
+    (graph,) = pydot.graph_from_dot_data(dot)
+    labels = []
+    for node in graph.get_nodes():
+        label = node.get_label()
+        if label:
+            # pydot returns the quoted DOT string; undo DOT's quoting the way graphviz reads it.
+            labels.append(label.strip('"').replace('\\"', '"').replace("\\\\", "\\"))
+    assert any(f"shared_{HOSTILE}" in text for text in labels), labels
+    assert any(f"in_{HOSTILE}" in text for text in labels), labels
+
+
+def test_legend_escapes_html():
+    from components.model.graph import _swatch
+
+    html_text = _swatch("#FFFFFF", f"shared_{HOSTILE}")
+    assert "<img" not in html_text and "&lt;img src=x onerror=alert(1)&gt;" in html_text

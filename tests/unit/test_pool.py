@@ -1,0 +1,166 @@
+"""The worker pool: jobs go where their key is known, idle workers prepare ahead, a grown worker
+is replaced by a spare before it leaves, and no worker leaves its temporary files behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import threading
+import time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from models.training.pool import WorkerPool
+
+# Starts worker processes (plain Python, no TensorFlow): a few seconds in all.
+
+
+def _until(condition, seconds: float = 30.0) -> None:
+    deadline = time.time() + seconds
+    while not condition():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def pool():
+    workers = WorkerPool(2)
+    _until(lambda: len(workers.pids(ready_only=True)) == 2)
+    yield workers
+    workers.shutdown()
+
+
+def test_a_job_goes_to_the_worker_that_ran_its_key(pool):
+    first = pool.submit(os.getpid, key="a").result(timeout=30)
+    other = pool.submit(os.getpid, key="b").result(timeout=30)
+    assert other != first  # a new key goes to the worker that knows fewer
+    again = [pool.submit(os.getpid, key="a").result(timeout=30) for _ in range(4)]
+    assert set(again) == {first}
+    assert pool.knowing("a") == [first] and pool.knowing("b") == [other]
+
+
+def test_prepare_runs_on_an_idle_worker_once_per_key(pool):
+    pool.prepare("spec", time.sleep, 0.1)
+    _until(lambda: pool.knowing("spec"))
+    (prepared,) = pool.knowing("spec")
+    pool.prepare("spec", time.sleep, 0.1)  # known: nothing is run again
+    assert pool.submit(os.getpid, key="spec").result(timeout=30) == prepared
+
+
+def test_jobs_go_before_prepares_and_a_cancelled_job_never_runs(pool):
+    blockers = [pool.submit(time.sleep, 0.5) for _ in range(2)]
+    pool.prepare("later", time.sleep, 0.1)
+    cancelled, waiting = pool.submit(os.getpid), pool.submit(os.getpid, key="now")
+    assert cancelled.cancel()
+    assert waiting.result(timeout=30) in pool.pids()
+    assert all(b.result(timeout=30) is None for b in blockers)
+    _until(lambda: pool.knowing("later"))
+    assert cancelled.cancelled()
+
+
+def test_a_grown_worker_keeps_serving_until_its_spare_is_ready():
+    pool = WorkerPool(1, growth_cap_mb=-1)  # every worker counts as grown after each job
+    try:
+        first = pool.submit(os.getpid).result(timeout=60)
+        _until(lambda: pool.replacements == 1)
+        assert first in pool.pids(ready_only=True)  # alone, it serves until the spare is ready
+        _until(lambda: first not in pool.pids())  # it left once the spare was ready
+        second = pool.submit(os.getpid).result(timeout=60)
+        assert second != first and len(pool.pids(ready_only=True)) == 1
+    finally:
+        pool.shutdown()
+
+
+def test_a_killed_worker_fails_its_job_and_is_replaced(pool):
+    pid = pool.submit(os.getpid, key="k").result(timeout=30)
+    folder = Path(pool.submit(tempfile.gettempdir, key="k").result(timeout=30))
+    assert folder.is_dir() and pool.submit(os.getpid, key="k").result(timeout=30) == pid
+    running = pool.submit(time.sleep, 30, key="k")
+    _until(running.running)
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(BrokenProcessPool):
+        running.result(timeout=30)
+    _until(lambda: not folder.exists())  # its temporary files went with it
+    assert pool.submit(os.getpid).result(timeout=30) != pid
+    _until(lambda: len(pool.pids()) == 2)
+
+
+def test_every_worker_writes_temporary_files_in_its_own_folder_removed_at_shutdown():
+    pool = WorkerPool(2)
+    folders = {pool.submit(tempfile.gettempdir).result(timeout=30) for _ in range(6)}
+    assert all(Path(f).is_dir() for f in folders)
+    assert os.environ.get("TMPDIR") not in folders  # the server's own stays as it was
+    pool.shutdown()
+    assert not any(Path(f).exists() for f in folders)
+
+
+def test_an_error_in_a_job_reaches_its_caller_and_the_worker_goes_on(pool):
+    with pytest.raises(ValueError):
+        pool.submit(int, "not a number").result(timeout=30)
+    assert pool.submit(int, "7").result(timeout=30) == 7
+
+
+def test_workers_that_cannot_start_fail_the_jobs_instead_of_respawning_forever():
+    pool = WorkerPool(1, initializer=os._exit, initargs=(3,))  # every worker dies at once
+    try:
+        with pytest.raises(BrokenProcessPool, match="cannot start"):
+            pool.submit(os.getpid).result(timeout=60)
+        assert pool.replacements < 5
+    finally:
+        pool.shutdown()
+
+
+def test_with_two_workers_a_grown_one_leaves_before_its_replacement_starts():
+    pool = WorkerPool(2, growth_cap_mb=-1)
+    try:
+        _until(lambda: len(pool.pids(ready_only=True)) == 2)
+        first = pool.submit(os.getpid).result(timeout=60)
+        _until(lambda: first not in pool.pids())
+        # never three processes: the other served meanwhile (its replacement starts just after)
+        assert len(pool.pids()) <= 2
+        _until(lambda: len(pool.pids(ready_only=True)) == 2)
+    finally:
+        pool.shutdown()
+
+
+def _sleep_until(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.time()))
+
+
+def test_with_two_workers_grown_at_once_there_are_never_three():
+    pool = WorkerPool(2, growth_cap_mb=-1)  # every worker counts as grown after each job
+    try:
+        _until(lambda: len(pool.pids(ready_only=True)) == 2)
+        moment = time.time() + 0.5  # both finish together: both grown and idle at once
+        jobs = [pool.submit(_sleep_until, moment) for _ in range(2)]
+        counts, deadline = [], time.time() + 30
+        while not (all(j.done() for j in jobs) and len(pool.pids(ready_only=True)) == 2):
+            assert time.time() < deadline, "the workers were not replaced"
+            counts.append(len(pool.pids()))
+            time.sleep(0.005)
+        assert pool.replacements == 2 and max(counts) == 2  # one served while the other left
+    finally:
+        pool.shutdown()
+
+
+def test_a_result_the_pipe_cannot_carry_becomes_an_error_and_the_worker_goes_on(pool):
+    with pytest.raises(RuntimeError, match="pickle"):
+        pool.submit(threading.Lock).result(timeout=30)  # a lock cannot be pickled
+    assert pool.submit(int, "7").result(timeout=30) == 7
+
+
+def test_a_pool_nobody_asks_keeps_its_idle_size_and_grows_back_when_asked():
+    resting = WorkerPool(2, idle_size=1, idle_seconds=0.5)
+    try:
+        _until(lambda: len(resting.pids()) == 1)  # nothing asked since it started
+        jobs = [resting.submit(time.sleep, 0.5) for _ in range(2)]  # two at once: two workers
+        _until(lambda: len(resting.pids(ready_only=True)) == 2)
+        for job in jobs:
+            job.result(timeout=30)
+        _until(lambda: len(resting.pids()) == 1)
+        assert resting.submit(int, "3").result(timeout=30) == 3
+    finally:
+        resting.shutdown()
