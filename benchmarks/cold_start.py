@@ -31,15 +31,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 import psutil  # noqa: E402
 from many_visitors import FINISHED, TreeMemory, _server_pid  # noqa: E402
 
-from models.training.pool import IDLE_SECONDS as IDLE_AFTER  # noqa: E402
-from models.training.processes import memory_mb  # noqa: E402
+from models.workers.pool import IDLE_SECONDS as IDLE_AFTER  # noqa: E402
+from models.workers.processes import memory_mb  # noqa: E402
 from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
 GOALS = {"cold_graph_s": 2.5, "later_graph_s": 1.0, "server_pss_mb": 300, "idle_after_run_mb": 1000}
 MODEL_2_CALLS = "?variant=towers&k=1&view=calls&tab=model"
 TIMEOUT_MS = 120_000
 # After the run and the page closed: nobody asks for anything, so the pools let their extra
-# workers go (`models.training.pool.IDLE_SECONDS`), with time for them to end.
+# workers go (`models.workers.pool.IDLE_SECONDS`), with time for them to end.
 IDLE_SECONDS = IDLE_AFTER + 15
 # The graph is drawn (an SVG in the page) with one node per call of conv1: four of them.
 GRAPH_DRAWN = """() => [...document.querySelectorAll('[data-testid="stGraphVizChart"] svg g.node')]

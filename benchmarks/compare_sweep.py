@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from models.data.toy_data import DataSpec  # noqa: E402
 from models.experiments import sweep  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
-from models.training.jobs import TrainingService, TrainJob  # noqa: E402
-from models.training.toy_data import DataSpec  # noqa: E402
+from models.workers.jobs import TrainingService, TrainJob  # noqa: E402
 
 
 def run_sweep(service: TrainingService, plan: list) -> tuple[float, list]:

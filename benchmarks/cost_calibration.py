@@ -91,8 +91,8 @@ def label(case) -> str:
 
 def run_seconds(case, epochs: int) -> tuple[float, float]:
     """Generate the data and train, as a worker's job does: (CPU seconds, wall seconds)."""
+    from models.data.toy_data import DataSpec
     from models.training.engine import TrainConfig, train
-    from models.training.toy_data import DataSpec
 
     spec, n, val, batch, track = case
     cpu, wall = time.process_time(), time.perf_counter()
@@ -120,7 +120,7 @@ def measure_case(case, compiles: list[dict]) -> dict:
 
 def measure_times() -> tuple[list[dict], list[dict]]:
     """Warm runs' seconds, and each spec's first run's extra seconds (its compile)."""
-    from models.training.worker import RUNTIME_WARM_SPEC, warm_up
+    from models.workers.worker import RUNTIME_WARM_SPEC, warm_up
 
     warm_up(RUNTIME_WARM_SPEC)  # TensorFlow's own start-up is no spec's compile
     runs, compiles = [], []
@@ -175,8 +175,8 @@ def _memory_child(case, queue) -> None:
     from models.training.threads import set_thread_environment
 
     set_thread_environment()
-    from models.training.processes import memory_mb
-    from models.training.worker import RUNTIME_WARM_SPEC, warm_up
+    from models.workers.processes import memory_mb
+    from models.workers.worker import RUNTIME_WARM_SPEC, warm_up
 
     warm_up(RUNTIME_WARM_SPEC)
     ctypes.CDLL(None).malloc_trim(0)  # as the worker does before its memory baseline

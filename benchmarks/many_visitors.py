@@ -28,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import psutil  # noqa: E402
 
-from models.training.processes import memory_mb  # noqa: E402
+from models.workers.processes import memory_mb  # noqa: E402
 from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
 SCENARIOS = ("six", "twelve", "hostile")

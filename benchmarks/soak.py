@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil  # noqa: E402
 
+from models.data.toy_data import DataSpec  # noqa: E402
 from models.inspect import explained_analysis  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
-from models.training.jobs import TrainJob, service_from_environment  # noqa: E402
-from models.training.processes import memory_mb  # noqa: E402
-from models.training.toy_data import DataSpec  # noqa: E402
+from models.workers.jobs import TrainJob, service_from_environment  # noqa: E402
+from models.workers.processes import memory_mb  # noqa: E402
 
 TRAININGS = int(os.environ.get("SOAK_TRAININGS", "100"))
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from models.experiments import sweep  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig  # noqa: E402
-from models.training.worker import init_worker  # noqa: E402
+from models.workers.worker import init_worker  # noqa: E402
 
 
 def run_plan(plan: list) -> tuple[list, float]:

@@ -57,9 +57,9 @@ if ARGS is not None and ARGS.inter_op:
     tf.config.threading.set_inter_op_parallelism_threads(ARGS.inter_op)
 
 from models.architectures.variants import VARIANTS, build_model  # noqa: E402
+from models.data.toy_data import DataSpec, make_dataset, task_targets  # noqa: E402
 from models.spec import ModelSpec  # noqa: E402
 from models.training.engine import TrainConfig, train  # noqa: E402
-from models.training.toy_data import DataSpec, make_dataset, task_targets  # noqa: E402
 
 SPEC = ModelSpec()
 VARIANT_SPECS = {  # every variant at the question's sizes

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.model.graph import render_graph, render_toggles
-from components.model.overview import render_metrics
+from components.model.overview import FIGURE_WIDTH, render_metrics
 from components.model.tables import render_tables
 from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
 from models.uploads.isolated import run_isolated
@@ -97,8 +97,60 @@ def render_upload() -> None:
     _render_analysis(analysed)
 
 
+def _render_single_output_metrics(analysis) -> None:
+    """A model with one output (a siamese network, an encoder) has no tasks to share across:
+    its figures say what tying calls of one layer object saves, against every call with its
+    own weights."""
+    t = analysis.totals
+    tied = [layer for layer in analysis.layers if layer.tied and layer.params]
+    reused = [layer for layer in analysis.layers if layer.tied and not layer.params]
+    share = t.saved_by_tying / t.unrolled if t.unrolled else 0.0
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        st.metric(
+            "Total parameters",
+            f"{t.total:,}",
+            border=True,
+            width=FIGURE_WIDTH,
+            help="Unique trainable weights, as Keras' model.count_params() counts them.",
+        )
+        st.metric(
+            "Tied parameters",
+            f"{t.tied:,}",
+            border=True,
+            width=FIGURE_WIDTH,
+            help="Weights in layer objects called more than once: every call uses them.",
+        )
+        st.metric(
+            "Saved by tying",
+            f"{t.saved_by_tying:,}",
+            f"{share:.0%} of {t.unrolled:,}",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+            width=FIGURE_WIDTH,
+            help=f"Against the same model with every call given its own weights "
+            f"({t.unrolled:,} parameters).",
+        )
+        st.metric("Layer calls", f"{analysis.n_calls:,}", border=True, width=FIGURE_WIDTH)
+    sentence = (
+        "One output, so there are no tasks to share layers across; what reuse saves is weight "
+        f"tying: {t.unrolled:,} (every call with its own weights) − {t.total:,} = "
+        f"{t.saved_by_tying:,}, in {len(tied)} tied layer object{'s' * (len(tied) != 1)}."
+    )
+    if reused:
+        names = ", ".join(layer.name for layer in reused[:4]) + (", …" if len(reused) > 4 else "")
+        sentence += (
+            f" {names} {'is' if len(reused) == 1 else 'are'} called more than once but "
+            "hold no weights, so there is nothing to tie."
+        )
+    st.caption(sentence)
+
+
 def _render_analysis(analysed: AnalysedFile) -> None:
-    render_metrics(analysed.analysis)
+    if len(analysed.analysis.tasks) <= 1:
+        _render_single_output_metrics(analysed.analysis)
+    else:
+        render_metrics(analysed.analysis)
     st.session_state.setdefault("upload_view", "layers")
     st.session_state.setdefault("upload_layout", "TB")
     render_toggles("upload_view", "upload_layout")

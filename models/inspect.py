@@ -17,8 +17,9 @@ from models.analysis.sharing import analyse_graph
 from models.architectures.variants import VARIANTS, build_model
 from models.codegen.source import literal
 from models.codegen.writer import generate_code
-from models.costs.plan import ModelPlan, model_plan, total_params
+from models.costs.plan import ModelPlan, call_plan, model_plan, total_params
 from models.costs.planner import Shape
+from models.costs.sharing_costs import cost_sentences, model_cost
 from models.spec import ModelSpec
 
 
@@ -46,10 +47,14 @@ def planned_analysis(spec: ModelSpec) -> Analysis:
 
 def explained_analysis(spec: ModelSpec) -> Analysis:
     """What the page shows about `spec`'s model, without Keras: its planned analysis with, in
-    `extra["explanation"]`, the variant's sentences about it."""
+    `extra`, the variant's sentences about it (`explanation`), what each layer object costs
+    beyond parameters (`cost`, a `ModelCost`; the explanation ends with what sharing saves
+    of it)."""
     analysis = planned_analysis(spec)
-    explanation = VARIANTS[spec.variant].explain(spec, analysis)
-    return dataclasses.replace(analysis, extra={"explanation": explanation})
+    cost = model_cost(call_plan(spec), analysis)
+    # What it saves beyond parameters closes what it saves in parameters.
+    explanation = [*VARIANTS[spec.variant].explain(spec, analysis), *cost_sentences(cost, analysis)]
+    return dataclasses.replace(analysis, extra={"explanation": explanation, "cost": cost})
 
 
 def _batched(shape: Shape) -> str:

@@ -24,7 +24,7 @@ def page():
 @pytest.fixture(scope="module")
 def service():
     """A training service of one worker, shared by a module's tests (test_jobs, test_visitors)."""
-    from models.training.jobs import TrainingService  # only where a module asks for workers
+    from models.workers.jobs import TrainingService  # only where a module asks for workers
 
     svc = TrainingService(workers=1)
     yield svc

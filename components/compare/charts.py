@@ -65,7 +65,7 @@ def scatter_figure(table: pd.DataFrame, colours: Sequence[str]) -> go.Figure:
                 "<extra></extra>",
             )
         )
-    fig.update_xaxes(title="total parameters (log scale)", tickformat="~s", **LOG_AXIS)
+    fig.update_xaxes(title="total parameters (log scale)", **{**LOG_AXIS, "tickformat": "~s"})
     fig.update_yaxes(title=f"final {LOSS_AXIS}")
     return chart_layout(fig, 380)
 

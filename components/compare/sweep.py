@@ -23,7 +23,7 @@ from models.experiments.sweep import (
     SWEEP_SEEDS,
 )
 from models.spec import ModelSpec, SpecError
-from models.training.batch import Batch
+from models.workers.batch import Batch
 
 SWEEP = "cmp_sweep"
 POLL_SECONDS = 1.0  # a point appears only when a run ends

@@ -20,6 +20,7 @@ from components.shell.resources import analysis_for, training_service
 from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
 from components.shell.state import training_settings
 from components.train.charts import CHART
+from models.data.csv_write import safe_csv
 from models.experiments import configurations as compare
 from models.experiments.configurations import Configuration
 from models.experiments.results import (
@@ -30,8 +31,7 @@ from models.experiments.results import (
     results_table,
 )
 from models.spec import ModelSpec, SpecError
-from models.training.batch import Batch
-from models.training.csv_write import safe_csv
+from models.workers.batch import Batch
 
 BATCH = "cmp_batch"
 

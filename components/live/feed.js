@@ -55,6 +55,15 @@ function msPerEpoch(feed, now) {
 
 const count = (n) => n.toLocaleString("en-US");
 
+// A time read at a glance, as components/train/progress.py's duration writes it.
+export function duration(seconds) {
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+}
+
 // The server's text until the run's epochs arrive, then the epoch and an estimate of the
 // time left at the speed seen so far (the server's components/train/progress.py words the rest).
 function barText(bar, feed, total) {
@@ -64,7 +73,7 @@ function barText(bar, feed, total) {
   else if (!done) return bar.status;
   else {
     const ms = msPerEpoch(feed, performance.now());
-    const left = ms ? ` · about ${((ms * (total - done)) / 1000).toFixed(1)} s left` : "";
+    const left = ms ? ` · about ${duration((ms * (total - done)) / 1000)} left` : "";
     text = `epoch ${count(done)} / ${count(total)}${left}`;
   }
   return bar.label ? `${bar.label}: ${text}` : text[0].toUpperCase() + text.slice(1);
@@ -150,6 +159,23 @@ function schedule(state) {
   state.timer = state.told || state.gone ? null : setTimeout(next, wait);
 }
 
+// After the runs ended, the page draws their final charts below; until the first of them
+// (`selector`) has drawn, this view keeps the last live chart on screen (no blank moment
+// while Plotly draws), then hides. A hidden view stays hidden on later reruns.
+function handOver(state, selector) {
+  if (state.observer) state.observer.disconnect();
+  state.observer = null;
+  const gone = () => {
+    if (!document.querySelector(selector)) return false;
+    state.root.style.display = "none";
+    return true;
+  };
+  if (gone()) return;
+  state.root.querySelector(".lse-bars").innerHTML = "";
+  state.observer = new MutationObserver(() => gone() && state.observer.disconnect());
+  state.observer.observe(document.body, { childList: true, subtree: true });
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let state = mounts.get(parentElement);
@@ -175,6 +201,17 @@ export default function (component) {
     feeds.set(data.urls[i], fresh);
   });
   state.gone = false;
+  if (data.replaced_by) { // the runs have ended: only the hand-over to the final charts
+    clearTimeout(state.timer);
+    state.told = true;
+    if (state.root.style.display !== "none") handOver(state, data.replaced_by);
+    return () => {
+      state.gone = true;
+      if (state.observer) state.observer.disconnect();
+    };
+  }
+  if (state.observer) state.observer.disconnect();
+  state.root.style.display = "";
   draw(state, true);
   clearTimeout(state.timer);
   tick(state); // a tick already under way schedules the next one as it ends

@@ -23,9 +23,9 @@ import streamlit as st
 from components.live.chart import probe
 from components.train.progress import text_of
 from models.training import history as losses
-from models.training.batch import Batch, Progress
-from models.training.handle import JobHandle
-from models.training.worker import END_LINE
+from models.workers.batch import Batch, Progress
+from models.workers.handle import JobHandle
+from models.workers.worker import END_LINE
 
 STATIC = Path(__file__).resolve().parents[2] / "static"  # beside app.py, as Streamlit wants
 LIVE_ROOT = STATIC / "live"
@@ -94,12 +94,15 @@ def render_live(
     charts: Sequence[tuple[str, dict]],
     key: str,
     scope: str = "app",
+    replaced_by: str | None = None,
 ) -> None:
     """Progress bars for `batch`'s jobs (`reports`: their stage as the server sees it) and the
     growing `charts`, each a (title, `live_chart.template`) pair; once every job has ended,
     its outcomes are collected and `scope` redrawn: the whole page, or the keyed fragment that
     draws them (`st.fragment(key=...)`). Call it from a fragment polled every
-    SERVER_POLL_SECONDS."""
+    SERVER_POLL_SECONDS. Once the batch has ended, call it again with `replaced_by`, a CSS
+    selector of the final chart the page now draws: the last live chart stays on screen
+    until that one has drawn (no blank moment), then goes."""
     urls, texts = zip(*(_source(handle) for handle in batch.handles), strict=True)
     data = {
         "urls": urls,
@@ -111,7 +114,10 @@ def render_live(
             {"feed": i, "label": r.label, "status": text_of(r)} for i, r in enumerate(reports)
         ],
         "charts": [{"title": title, "chart": chart} for title, chart in charts],
+        "replaced_by": replaced_by,
     }
     _LIVE(data=data, key=key, on_ended_change=functools.partial(_told_ended, batch, scope))
-    if batch.collect_if_done():  # seen by a poll: say, a worker died mid-run
+    if (
+        replaced_by is None and batch.collect_if_done()
+    ):  # seen by a poll: say, a worker died mid-run
         st.rerun(scope="app")  # a keyed rerun is for callbacks only

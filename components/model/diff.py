@@ -1,12 +1,13 @@
-"""The Model tab's "Compare with…": a second configuration on the same sizes, both graphs side by
-side (each layer in the same place), the change per layer and both totals."""
+"""The Model tab's "Compare with…": a second configuration on the same sizes, both graphs one
+above the other (each at reading size, in its own shape), the change per layer and both
+totals."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from components.model.graph import render_graph
-from components.shell.resources import aligned_dot_for, analysis_for
+from components.shell.resources import analysis_for, dot_for
 from models.analysis.diff import layer_changes, totals_change
 from models.architectures.presets import MODEL_1, MODEL_2
 from models.architectures.variants import VARIANTS
@@ -62,13 +63,12 @@ def render_diff(spec: ModelSpec, layout: str) -> None:
         st.metric(f"A · {short_name(spec)}", f"{totals.a:,}", border=True, width=220)
         st.metric(f"B · {short_name(other)}", f"{totals.b:,}", border=True, width=220)
         st.metric("B − A", f"{totals.difference:+,}", border=True, width=220)
-    left, right = st.columns(2)
-    for column, (this, that, name) in zip(
-        (left, right), ((spec, other, "A"), (other, spec, "B")), strict=True
-    ):
-        with column:
-            st.markdown(f"**{name} · {short_name(this)}**")
-            render_graph(aligned_dot_for(this, that, layout), analysis_for(this), fit=True)
+    # Stacked, each drawn at its own size (about 15 px text; a wide one scrolls sideways) and
+    # laid out on its own: side by side, two graphs fit a laptop's column only at ~5 px text,
+    # and a shared layout pulled each out of shape (model 1's input far right of conv1).
+    for this, name in ((spec, "A"), (other, "B")):
+        st.markdown(f"**{name} · {short_name(this)}**")
+        render_graph(dot_for(this, "layers", layout), analysis_for(this), name=f"diff{name}")
     st.markdown("**What changes from A to B, layer by layer**")
     table = layer_changes(a, b)
     st.dataframe(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import streamlit as st
@@ -11,6 +12,7 @@ from models.analysis.records import Analysis
 
 VIEW_LABELS = {"layers": "One node per layer object", "calls": "One node per call"}
 LAYOUT_LABELS = {"TB": "Top-down", "LR": "Left-right"}
+SHORT_VIEW_LABELS = {"layers": "Per layer object", "calls": "Per call"}
 
 
 def render_toggles(
@@ -19,8 +21,10 @@ def render_toggles(
     """View and layout switches; their values live in session state (and the URL). Compact
     (presenter mode): side by side without their labels, the options say what they are."""
     labels = "collapsed" if compact else "visible"
-    switches = (("Graph view", VIEW_LABELS, view_key), ("Layout", LAYOUT_LABELS, layout_key))
-    with st.container(horizontal=True, wrap=True, gap="medium"):
+    views = SHORT_VIEW_LABELS if compact else VIEW_LABELS
+    switches = (("Graph view", views, view_key), ("Layout", LAYOUT_LABELS, layout_key))
+    row = {"gap": "small", "width": "content"} if compact else {"gap": "medium"}
+    with st.container(horizontal=True, wrap=True, **row):
         for label, options, key in switches:
             st.segmented_control(
                 label,
@@ -29,6 +33,7 @@ def render_toggles(
                 format_func=options.get,
                 required=True,
                 label_visibility=labels,
+                help=label if compact else None,
             )
 
 
@@ -61,11 +66,26 @@ def render_conflict_legend() -> None:
     )
 
 
-def render_graph(dot: str, analysis: Analysis, fit: bool = False, coloured: bool = False) -> None:
+def render_graph(
+    dot: str, analysis: Analysis, fit: bool = False, coloured: bool = False, name: str = "graph"
+) -> None:
     """The DOT graph, drawn in the browser at its own size, or (`fit`) scaled to the column:
     two graphs side by side are each seen whole (full screen shows them larger). `coloured`:
-    its shared layers wear a run's conflict colours (legend: the diverging scale)."""
-    with st.container(border=True):
+    its shared layers wear a run's conflict colours (legend: the diverging scale). `name`
+    tells the page's graphs apart (two on one run need two names)."""
+    # A new graph gets a new chart, never a redraw of the last one: d3-graphviz matches the
+    # nodes of two graphs by their DOT ids and reuses their shapes, so model 1's box `c5`
+    # became model 2's input `c5` as an empty <path> with an ellipse's attributes (no
+    # outline). The chart's id in the browser comes from its place on the page, so each new
+    # graph moves it by one place (an empty slot before it, or none): a fresh chart is mounted.
+    digest = hashlib.blake2b(dot.encode(), digest_size=8).hexdigest()
+    seen, moved = st.session_state.get(f"graph_place_{name}", ("", False))
+    if digest != seen:
+        moved = not moved
+        st.session_state[f"graph_place_{name}"] = (digest, moved)
+    with st.container(border=True, key=f"{name}-{digest}"):
+        if moved:
+            st.empty()
         st.graphviz_chart(dot, width="stretch" if fit else "content")
     if coloured:
         render_conflict_legend()

@@ -7,7 +7,9 @@ import streamlit as st
 from components.shell.present import presenting
 from models.analysis.records import Analysis
 
-FIGURE_WIDTH = 220  # px: four fit a laptop's main column; narrower screens wrap, never cut
+# Each figure stretches to a quarter of the row; its least width (`stMetric`'s min-width in
+# components/shell/present.py) lets four share one row from 1200 px up; narrower ones wrap.
+FIGURE_WIDTH = "stretch"
 
 
 def render_metrics(analysis: Analysis) -> None:

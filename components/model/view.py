@@ -11,12 +11,13 @@ from components.model.overview import render_explanation
 from components.model.tables import render_tables
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, dot_for
+from components.shell.sidebar import render_stage_picks
 from components.train.conflict import colours_for
 from models.spec import ModelSpec
 
 
 def _diff_switch() -> None:
-    st.toggle("Compare with another configuration", key="diff_on")
+    st.toggle("Compare with another configuration", key="diff_on", width="content")
 
 
 def render_model_tab(spec: ModelSpec) -> None:
@@ -25,7 +26,12 @@ def render_model_tab(spec: ModelSpec) -> None:
     analysis = analysis_for(spec)
     presenter = presenting()
     state = st.session_state
-    if not presenter:
+    if presenter:  # one wrapping row above the graph: presets, k, view, layout, "Compare with"
+        with st.container(horizontal=True, wrap=True, gap="small", key="stage"):
+            render_stage_picks(spec)
+            render_toggles(compact=True)
+            _diff_switch()
+    else:
         render_explanation(analysis)
         render_toggles()
         _diff_switch()
@@ -44,9 +50,7 @@ def render_model_tab(spec: ModelSpec) -> None:
                 key="conflict_colouring",
                 help="From this session's last Train of exactly this model (Train tab).",
             )
-    if presenter:  # the switches under the graph: the picture starts right under the tabs
-        render_toggles(compact=True)
-        _diff_switch()
+    if presenter:
         with st.expander("What this setting means"):
             render_explanation(analysis)
     # The code comes from the Keras lane (a second or more on a cold start): its place is kept

@@ -10,10 +10,10 @@ import hashlib
 import streamlit as st
 
 from components.shell.state import training_settings
+from models.data.csv_data import OwnData, clean_missing, make_windows
+from models.data.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
 from models.settings import FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
 from models.spec import SpecError
-from models.training.csv_data import OwnData, clean_missing, make_windows
-from models.training.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
 MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}

@@ -33,7 +33,7 @@ from components.upload import render_upload
 from models.architectures.variants import validate
 from models.lab.common import lab_sizes
 from models.spec import ModelSpec, SpecError
-from models.training.worker import TrainJob
+from models.workers.worker import TrainJob
 
 SPEC_TABS = {
     QUESTION: render_question,

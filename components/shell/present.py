@@ -11,23 +11,53 @@ import streamlit as st
 # model's nodes stay small) nor shrunk past reading: a graph wider than the column scrolls
 # sideways, and the full-screen button shows it whole.
 PAGE_CSS = """<style>
+:root { --lse-bg: #ffffff; }
+@media (prefers-color-scheme: dark) { :root { --lse-bg: #0e1117; } }
 [data-testid="stGraphVizChart"] { overflow-x: auto; }
 [data-testid="stGraphVizChart"] svg { max-width: none; height: auto; }
+/* The full-screen button sits in a margin of its own at the graph's right, over no node. */
+[data-testid="stGraphVizChart"] { padding-right: 2.6rem; }
+/* A graph wider than the column scrolls: a shadow at the cut edge says there is more. */
+[data-testid="stGraphVizChart"] {
+  background:
+    linear-gradient(to right, var(--lse-bg, #fff) 30%, transparent) left / 2rem 100% local,
+    linear-gradient(to left, var(--lse-bg, #fff) 30%, transparent) right / 2rem 100% local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.28), transparent) left / 0.9rem 100%,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.28), transparent) right / 0.9rem 100%;
+  background-repeat: no-repeat;
+  scrollbar-width: auto; scrollbar-color: #888 transparent;
+}
+/* The headline figures share a row: four fit from 1200 px up, fewer wrap, none is cut. */
+[data-testid="stMetric"] { min-width: 10.5rem; max-width: 17rem; }
 </style>"""
 PRESENTER_CSS = """<style>
 html { font-size: clamp(16px, 0.6vw + 11px, 21px); }
-[data-testid="stMainBlockContainer"] { max-width: none; padding: 3.6rem 2rem 2rem 2rem; }
+/* The title row takes the place of Streamlit's empty header band (its sidebar button stays
+   at the left, its menu at the right): nothing is drawn under the band, no border is cut. */
+[data-testid="stMainBlockContainer"] { max-width: none; padding: 0.6rem 2rem 2rem 2rem; }
+[data-testid="stHeader"] { background: transparent; }
+[data-testid="stHeader"], [data-testid="stHeader"] div { pointer-events: none !important; }
+[data-testid="stHeader"] :is(button, a) { pointer-events: auto !important; }
+.st-key-masthead { padding: 0 3rem 0 2.2rem; min-height: 3rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 [data-testid="stHeading"] h1 { font-size: 1.6rem; padding: 0; }
-[data-testid="stMetric"] { padding: 0.3rem 0.7rem; }
+[data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetric"] > div { padding: 0.35rem 0.8rem; }
 [data-testid="stMetricLabel"] { font-size: 0.8rem; }
 [data-testid="stMetricValue"] { font-size: 1.5rem; }
-/* The graph fits what is left of the screen below the header, figures, tabs and switches. */
-/* The graph fits the height left below the header, figures and tabs. It is never shrunk to
-   the width: a wide (left-right) graph scrolls sideways rather than shrink past reading. */
+/* The graph fits the height left below the header, figures, tabs and its switches. It is
+   never shrunk to the width: a wide (left-right) graph scrolls sideways rather than shrink
+   past reading. */
 [data-testid="stGraphVizChart"] svg {
-  max-width: none; max-height: calc(100vh - 19rem); width: auto; height: auto;
+  max-width: none; max-height: calc(100vh - 18rem); width: auto; height: auto;
 }
+[data-testid="stTabs"] [role="tabpanel"] { padding-top: 0.3rem; }
+[class*="st-key-graph-"] { padding: 0.3rem !important; }
+[data-testid="stPopover"] button { min-height: 2.2rem; padding: 0.15rem 0.75rem; }
+/* The row of presets, k and switches above the graph: small enough for one or two lines. */
+.st-key-stage { row-gap: 0.4rem; }
+.st-key-stage button { font-size: 0.85rem; min-height: 2rem; padding: 0.1rem 0.6rem; }
+.st-key-stage p { font-size: 0.85rem; }
 [data-testid="stElementToolbar"] { opacity: 1 !important; }
 </style>"""
 
@@ -79,7 +109,9 @@ def render_share_link() -> None:
 def render_header():
     """Title, presenter switch and an empty slot for the link (filled once the URL is final),
     in one wrapping row: on a narrow screen the controls move under the title, never squeezed."""
-    with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium"):
+    with st.container(
+        horizontal=True, wrap=True, vertical_alignment="center", gap="medium", key="masthead"
+    ):
         st.title("Layer Sharing Explorer", width="content")
         st.space("stretch")
         render_presenter_toggle()

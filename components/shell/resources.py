@@ -12,18 +12,18 @@ from concurrent.futures import TimeoutError as WaitedTooLong
 import streamlit as st
 
 from components.live.view import LIVE_ROOT, served
-from models.analysis.graph import aligned_layers_dot, to_dot
+from models.analysis.graph import to_dot
 from models.analysis.palette import conflict_fill
 from models.analysis.records import Analysis
 from models.costs.budget import Budget, budget_from_environment
 from models.costs.runs import seconds_of
+from models.data.toy_data import DataSpec
 from models.inspect import explained_analysis
 from models.lab.runner import LabResult
 from models.spec import ModelSpec
-from models.training.jobs import TrainingService, service_from_environment
-from models.training.tasks import WorkerEnded
-from models.training.toy_data import DataSpec
+from models.workers.jobs import TrainingService, service_from_environment
 from models.workers.lane import KerasLane
+from models.workers.tasks import WorkerEnded
 
 # The longest a page waits for the Keras lane: a cold start (~4 s) plus a Lab at large sizes.
 LANE_WAIT_SECONDS = 120
@@ -55,10 +55,22 @@ def keras_lane() -> KerasLane:
     return KerasLane(task_memory_mb=host_budget().max_run_mb)
 
 
+def _lane_text(future, doing: str) -> str:
+    """What the page says while it waits for the Keras lane: `doing`, and, when the lane has
+    no process yet (the first ask after a start, or after a minute unasked), that it starts
+    one first and about how long that takes."""
+    if future.done() or keras_lane().pids():
+        return doing
+    return (
+        f"Starting the model builder (a Keras process of its own)… about 4 s the first time "
+        f"after a start, then: {doing[0].lower()}{doing[1:]}"
+    )
+
+
 def from_keras(future, doing: str):
     """Wait for the Keras lane's answer with `doing` on screen."""
     try:
-        with st.spinner(doing):
+        with st.spinner(_lane_text(future, doing), show_time=True):
             return future.result(timeout=LANE_WAIT_SECONDS)
     except WaitedTooLong:
         raise KerasUnavailable(
@@ -76,7 +88,10 @@ def code_for(spec: ModelSpec) -> tuple[str | None, str]:
 
 def lab_for(sizes: ModelSpec) -> LabResult:
     """Every Lab demonstration for one size setting; variant and k do not change the lab."""
-    return from_keras(keras_lane().lab(sizes), "Running the Lab's checks in Keras…")
+    return from_keras(
+        keras_lane().lab(sizes),
+        "Running the Lab's checks in Keras (the Question tab's verdicts come from them)…",
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -94,13 +109,6 @@ def dot_for(
     `cosines` ((layer, mean gradient cosine), ...) colour those layers on the conflict scale."""
     fills = {name: conflict_fill(c) for name, c in cosines if c == c}  # NaN: left as it is
     return to_dot(analysis_for(spec), view, layout, compact=compact, fills=fills)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def aligned_dot_for(spec: ModelSpec, other: ModelSpec, layout: str) -> str:
-    """`spec`'s graph (one node per layer object) laid out with `other`'s layers too,
-    invisibly, so the two graphs drawn side by side keep each layer in the same place."""
-    return aligned_layers_dot(analysis_for(spec), analysis_for(other), layout)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

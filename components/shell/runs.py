@@ -3,7 +3,7 @@ page says when the app refuses one.
 
 Every visitor has an id of their own for the session: the workers serve visitors in turn, a
 visitor has one batch going at a time, and a run whose visitor has gone is stopped
-(`models.training.housekeeping`).
+(`models.workers.housekeeping`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import streamlit as st
 from components.shell.resources import host_budget, training_service
 from models.costs.runs import deadline_seconds, refused
 from models.spec import SpecError
-from models.training.batch import Batch
-from models.training.jobs import Busy
+from models.workers.batch import Batch
+from models.workers.jobs import Busy
 
 VISITOR = "visitor_id"
 

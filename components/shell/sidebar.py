@@ -20,6 +20,62 @@ def _slider_label(spec: ModelSpec, k: int) -> str:
     return f"{k} · {names[0]}" if k == 1 else f"{k} · {names[0]}–{names[k - 1]}"
 
 
+# Streamlit's "auto" sidebar collapses only up to 768 px; under 900 px its labels are cut too
+# (the column left beside it is narrow): it starts collapsed there, once per page load, unless
+# the person chose for themselves (Streamlit then remembers it in localStorage).
+COLLAPSE_WHEN_NARROW = """<script>
+(() => {
+  if (window.__lseSidebarChecked) return;
+  window.__lseSidebarChecked = true;
+  const chosen = Object.keys(localStorage).some(k => k.startsWith("stSidebarCollapsed-"));
+  if (chosen || window.innerWidth >= 900) return;
+  const close = () => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (!sidebar || !button) return false;
+    if (sidebar.getAttribute("data-collapsed") === "false") button.click();
+    return true;
+  };
+  if (!close()) setTimeout(close, 300);
+})();
+</script>"""
+
+STAGE_LABELS = ("Model 1", "Model 2", "All conv shared", "Nothing shared")
+
+
+def _set_k_from_stage() -> None:
+    st.session_state[table.SHARED_LAYERS.key] = st.session_state["stage_k"]
+
+
+def render_stage_picks(spec: ModelSpec) -> None:
+    """Presenter mode: the presets and k as one row of buttons above the graph, so a presenter
+    switches model 1 -> model 2 without opening the sidebar (the current one is highlighted)."""
+    question_sizes = ModelSpec()
+    for i, (preset, label) in enumerate(zip(PRESETS, STAGE_LABELS, strict=True)):
+        target = preset.on(question_sizes)
+        st.button(
+            label,
+            key=f"stage_preset_{i}",
+            on_click=load_spec_into_widgets,
+            args=(target,),
+            type="primary" if spec == target else "secondary",
+            help=preset.label,
+        )
+    low, high = VARIANTS[spec.variant].shared_range(spec)
+    if high > low:
+        st.session_state["stage_k"] = spec.shared_layers  # follows the sidebar and presets
+        st.segmented_control(
+            "k",
+            list(range(low, high + 1)),
+            key="stage_k",
+            format_func=lambda k: f"k = {k}" if k == low else str(k),
+            required=True,
+            on_change=_set_k_from_stage,
+            label_visibility="collapsed",
+            help=table.SHARED_LAYERS.label,
+        )
+
+
 def _presets() -> None:
     st.caption("Presets")
     question_sizes = ModelSpec()  # a preset button shows the question's own model exactly
@@ -117,3 +173,4 @@ def render_sidebar() -> None:
         _shared_slider(variant)
         _advanced()
         _training()
+        st.html(COLLAPSE_WHEN_NARROW, unsafe_allow_javascript=True)

@@ -8,11 +8,11 @@ import streamlit as st
 
 from components.shell.navigation import QUESTION, SLUG_OF, TAB_KEY, TAB_SLUGS
 from models.analysis.graph import LAYOUTS, VIEWS
+from models.data.toy_data import DataSpec
 from models.experiments.configurations import default_configurations, pairs_of
 from models.settings import COMPARE
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig
-from models.training.toy_data import DataSpec
 from models.urlcodec import Param, choice, decode, encode, flag, flag_text
 from models.urlstate import (
     LIST_FIELDS,

@@ -11,9 +11,10 @@ from models.analysis.palette import line_colour
 from models.training import history as losses
 
 TOTAL_COLOUR = "#7F7F7F"  # mid grey reads on light and dark backgrounds
-# A log axis labelled at decades only (0.01, 0.1, 1): plotly's default crowds the minor
-# ticks with "5 2 1 5 2", which no one reads on a projector.
-LOG_AXIS = dict(type="log", dtick=1)
+# A log axis labelled at 1, 2 and 5 times each power of ten, every label written out (0.2,
+# 0.5, 1, 2): decades alone left one tick on a short range (the Compare scatter's "100k"), and
+# plotly's default minor labels ("5 2 1 5 2") no one reads on a projector.
+LOG_AXIS = dict(type="log", dtick="D2", tickformat="~g")
 LINEAR_AXIS = dict(type="linear")
 CHART = {"displayModeBar": False}  # every chart's Plotly config: no tool bar over the lines
 
@@ -33,9 +34,15 @@ def chart_layout(fig: go.Figure, height: int, titled: bool = False) -> go.Figure
     return fig
 
 
-def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figure:
-    """Train (dotted) and validation (solid) loss per task, plus the totals."""
-    fig = go.Figure()
+def labels(names, n: int, noun: str = "task") -> list[str]:
+    """What a chart calls each task (or series): the data's own names, else "task 1", ..."""
+    return list(names)[:n] if names else [f"{noun} {i + 1}" for i in range(n)]
+
+
+def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool, names=()) -> go.Figure:
+    """Train (dotted) and validation (solid) loss per task, plus the totals; `names`: the
+    tasks' names (a CSV's columns), else "task 1", ..."""
+    fig, tasks = go.Figure(), labels(names, n_tasks)
     epochs = history[losses.EPOCH]
     for split, dash in (("val", "solid"), ("train", "dot")):
         fig.add_trace(
@@ -51,7 +58,7 @@ def loss_figure(history: pd.DataFrame, n_tasks: int, log_scale: bool) -> go.Figu
                 go.Scatter(
                     x=epochs,
                     y=history[losses.task(split, t)],
-                    name=f"{split} task {t + 1}",
+                    name=f"{split} {tasks[t]}",
                     line=dict(color=line_colour(t), width=1.8, dash=dash),
                 )
             )
@@ -72,16 +79,24 @@ def _steps(timesteps: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     return np.arange(-timesteps + 1, 1), np.arange(1, horizon + 1)
 
 
-def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.Figure:
-    """One panel per feature: input steps, true next steps and the forecast, for one window.
+def forecast_figure(
+    x: np.ndarray, y: np.ndarray, prediction: np.ndarray, names=(), mean=None, std=None
+) -> go.Figure:
+    """One panel per feature: input steps, true next steps and the forecast, for one window,
+    in the series' own units when `mean` and `std` (the windows' statistics) are given.
 
     The first len(y) features are forecast; any further ones are inputs only (no future drawn).
     """
     timesteps, n = x.shape
     tasks = len(y)
+    if mean is not None and std is not None:  # back to the data's own units
+        mean, std = np.asarray(mean, float), np.asarray(std, float)
+        x = x * std + mean
+        y = y * std[:tasks, None] + mean[:tasks, None]
+        prediction = prediction * std[:tasks, None] + mean[:tasks, None]
     cols = min(n, 4)
     rows = -(-n // cols)
-    titles = [_feature_title(f, tasks) for f in range(n)]
+    titles = [_feature_title(f, tasks, names) for f in range(n)]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles)
     past, future = _steps(timesteps, y.shape[1])
     for f in range(n):
@@ -108,11 +123,12 @@ def forecast_figure(x: np.ndarray, y: np.ndarray, prediction: np.ndarray) -> go.
     return chart_layout(fig, 260 * rows, titled=True)
 
 
-def _feature_title(f: int, tasks: int) -> str:
-    return f"feature {f + 1}" if f < tasks else f"feature {f + 1} (input only)"
+def _feature_title(f: int, tasks: int, names=()) -> str:
+    name = labels(names, f + 1, "feature")[f]
+    return name if f < tasks else f"{name} (input only)"
 
 
-def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
+def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3, names=()) -> go.Figure:
     """A few training windows: every feature's input (solid) and, for a forecast feature, its
     target (dashed)."""
     windows = min(windows, len(x))
@@ -122,7 +138,7 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3) -> go.Figure:
     past, future = _steps(x.shape[1], y.shape[2])
     for w in range(windows):
         for f in range(x.shape[2]):
-            name, group = _feature_title(f, y.shape[1]), str(f)
+            name, group = _feature_title(f, y.shape[1], names), str(f)
             fig.add_trace(_line(past, x[w, :, f], name, group, w == 0, line_colour(f)), 1, w + 1)
             if f >= y.shape[1]:
                 continue
@@ -136,9 +152,11 @@ CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on
 PAIR_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
-def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figure:
+def conflict_figure(history: pd.DataFrame, show_pairs: bool = False, names=()) -> go.Figure:
     """Mean gradient cosine per epoch (and each task pair), with the negative region shaded."""
     fig = go.Figure()
+    n_tasks = 1 + max((j for _, j in losses.pairs_in(history)), default=0)
+    tasks = labels(names, n_tasks)
     fig.add_hrect(
         y0=-1,
         y1=0,
@@ -157,7 +175,7 @@ def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figur
                 go.Scatter(
                     x=epochs,
                     y=history[losses.pair(i, j)],
-                    name=f"tasks {i + 1} & {j + 1}",
+                    name=f"{tasks[i]} & {tasks[j]}" if names else f"tasks {i + 1} & {j + 1}",
                     connectgaps=True,  # measured on a schedule: the epochs between are NaN
                     # Task i's colour; the dash tells its partners apart.
                     line=dict(color=line_colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
@@ -177,7 +195,7 @@ def conflict_figure(history: pd.DataFrame, show_pairs: bool = False) -> go.Figur
     return chart_layout(fig, 320)
 
 
-def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
+def mixing_figure(matrices: dict[str, np.ndarray], names=()) -> go.Figure:
     """One annotated heatmap per cross-stitch unit: row i = to task i, column j = from task j."""
     names = list(matrices)
     fig = make_subplots(
@@ -187,7 +205,7 @@ def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
     limit = max(float(np.abs(m).max()) for m in matrices.values()) or 1.0
     for col, name in enumerate(names, start=1):
         matrix = np.asarray(matrices[name], dtype=float)
-        tasks = [f"task {t + 1}" for t in range(matrix.shape[0])]
+        tasks = labels(names, matrix.shape[0])
         fig.add_trace(
             go.Heatmap(
                 z=matrix,
@@ -211,14 +229,14 @@ def mixing_figure(matrices: dict[str, np.ndarray]) -> go.Figure:
     return chart_layout(fig, 300, titled=True)
 
 
-def gates_figure(weights: np.ndarray) -> go.Figure:
+def gates_figure(weights: np.ndarray, names=()) -> go.Figure:
     """An annotated heatmap of each task's (row) mean gate weight on each expert (column)."""
     weights = np.asarray(weights, dtype=float)
     fig = go.Figure(
         go.Heatmap(
             z=weights,
             x=[f"expert {e + 1}" for e in range(weights.shape[1])],
-            y=[f"task {t + 1}" for t in range(weights.shape[0])],
+            y=labels(names, weights.shape[0]),
             zmin=0.0,
             zmax=1.0,
             colorscale="Blues",

@@ -40,14 +40,44 @@ def colours_for(spec: ModelSpec) -> tuple:
     return stored[1] if stored and stored[0] == spec else ()
 
 
-def render_where_tasks_conflict(spec: ModelSpec, history: pd.DataFrame, key: str) -> None:
-    """Per-layer table and curves, the suggestion, the coloured graph and the affinity map of
-    a run of `spec`; nothing if the run measured no conflict."""
+def _layer_table(spec: ModelSpec, history: pd.DataFrame) -> pd.DataFrame:
+    analysis = analysis_for(spec)
+    return report.layer_table(history, {layer.name: layer.params for layer in analysis.layers})
+
+
+def render_plain_reading(spec: ModelSpec, history: pd.DataFrame, names=()) -> None:
+    """The one sentence a run's conflict measurements come to, before any chart or number."""
+    sentence = report.plain_reading(history, _layer_table(spec, history), names)
+    if sentence:
+        st.markdown(f"**What the run found:** {sentence}")
+
+
+def render_where_tasks_conflict(
+    spec: ModelSpec, history: pd.DataFrame, key: str, names=(), before=None
+) -> None:
+    """Folded in an expander: `before()` (the mean conflict chart), the per-layer table and
+    curves, the suggestion and the affinity map of a run of `spec`; then the graph coloured
+    by it. Without per-layer measurements, only `before()`, still folded."""
     layers = losses.layers_in(history)
+    if not layers and not losses.has_conflict(history):
+        if before is not None:
+            before()  # one caption: why this run has no conflict chart
+        return
+    with st.expander("The detail: gradient cosines per layer, Φ and task affinity"):
+        if before is not None:
+            before()
+        if layers:
+            cosines = _per_layer(spec, history, layers, key, names)
     if not layers:
         return
-    analysis = analysis_for(spec)
-    table = report.layer_table(history, {layer.name: layer.params for layer in analysis.layers})
+    state = st.session_state
+    with st.expander("The graph, coloured by this run's conflict"):
+        dot = dot_for(spec, state["view"], state["layout"], presenting(), cosines)
+        render_graph(dot, analysis_for(spec), coloured=True)
+
+
+def _per_layer(spec: ModelSpec, history: pd.DataFrame, layers, key: str, names) -> tuple:
+    table = _layer_table(spec, history)
     n = len(report.measured(history))
     cosines = tuple(zip(table["Layer"], table["Mean cosine"], strict=True))
     st.session_state[COLOURS] = (spec, cosines)
@@ -67,11 +97,8 @@ def render_where_tasks_conflict(spec: ModelSpec, history: pd.DataFrame, key: str
     )
     st.plotly_chart(layer_conflict_figure(history, layers), key=f"{key}_layers", config=CHART)
     _suggestion(report.suggest(spec, table, n), key)
-    state = st.session_state
-    with st.expander("The graph, coloured by this run's conflict", expanded=True):
-        dot = dot_for(spec, state["view"], state["layout"], presenting(), cosines)
-        render_graph(dot, analysis, coloured=True)
-    _affinity(history, spec.n_tasks, n, key)
+    _affinity(history, spec.n_tasks, n, key, names)
+    return cosines
 
 
 def _suggestion(suggestion: report.Suggestion, key: str) -> None:
@@ -95,10 +122,10 @@ def _apply(spec: ModelSpec) -> None:
     st.rerun(scope="app")
 
 
-def _affinity(history: pd.DataFrame, n_tasks: int, n: int, key: str) -> None:
+def _affinity(history: pd.DataFrame, n_tasks: int, n: int, key: str, names=()) -> None:
     matrix = report.affinity_matrix(history, n_tasks)
     if matrix is None or n_tasks < 2 or not np.isfinite(matrix).all():
         return
     st.markdown("**Task affinity**")
-    st.caption(AFFINITY_EXPLAINED.format(n=n) + " " + report.affinity_reading(matrix))
-    st.plotly_chart(affinity_figure(matrix), key=f"{key}_affinity", config=CHART)
+    st.caption(AFFINITY_EXPLAINED.format(n=n) + " " + report.affinity_reading(matrix, names))
+    st.plotly_chart(affinity_figure(matrix, names), key=f"{key}_affinity", config=CHART)

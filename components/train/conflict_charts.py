@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.train.charts import CONFLICT_FILL, TOTAL_COLOUR, chart_layout
-from models.analysis.palette import CONFLICT_SCALE, line_colour
+from components.train.charts import CONFLICT_FILL, PAIR_DASHES, TOTAL_COLOUR, chart_layout
+from models.analysis.palette import CONFLICT_SCALE, LINE_COLOURS, line_colour
 from models.training import conflict_report as report
 from models.training import history as losses
 
@@ -21,15 +21,16 @@ def layer_conflict_figure(history: pd.DataFrame, layers: list[str]) -> go.Figure
     fig.add_hrect(y0=-1, y1=0, fillcolor=CONFLICT_FILL, opacity=0.12, line_width=0)
     fig.add_hline(y=0, line=dict(color=TOTAL_COLOUR, width=1, dash="dash"))
     measured = report.measured(history)
-    for index, name in enumerate(layers):
+    for name, (group, colour, dash) in line_styles(layers).items():
         fig.add_trace(
             go.Scatter(
                 x=measured[losses.EPOCH],
                 y=measured[losses.layer_cosine(name)],
                 name=name,
+                legendgroup=group,
                 mode="lines+markers",
-                marker=dict(size=4),
-                line=dict(color=line_colour(index), width=1.8),
+                marker=dict(size=4, color=colour),
+                line=dict(color=colour, width=1.8, dash=dash),
             )
         )
     fig.update_xaxes(title="epoch")
@@ -37,13 +38,31 @@ def layer_conflict_figure(history: pd.DataFrame, layers: list[str]) -> go.Figure
     return chart_layout(fig, 320)
 
 
-def affinity_figure(matrix: np.ndarray) -> go.Figure:
+def line_styles(layers: list[str]) -> dict[str, tuple[str, str, str]]:
+    """Layer -> (group, colour, dash), every line told apart: copies of one layer per input
+    (feature1_conv2, feature2_conv2, ...) share their group's colour and differ by dash; with
+    more groups than colours, a group's dash tells it from the one with its colour."""
+    suffixes = [name.split("_", 1)[-1] for name in layers]
+    groups: dict[str, list[str]] = {}
+    for name, suffix in zip(layers, suffixes, strict=True):
+        copies = suffixes.count(suffix) > 1 and any(c.isalpha() for c in suffix)
+        groups.setdefault(suffix if copies else name, []).append(name)
+    styles = {}
+    for g, (group, members) in enumerate(groups.items()):
+        colour = line_colour(g)
+        for m, name in enumerate(members):
+            dash = PAIR_DASHES[(m if len(members) > 1 else g // len(LINE_COLOURS)) % 6]
+            styles[name] = (group, colour, dash)
+    return styles
+
+
+def affinity_figure(matrix: np.ndarray, names=()) -> go.Figure:
     """Task i's lookahead affinity on task j; the diagonal (a task on itself) left blank."""
     n = len(matrix)
     shown = np.array(matrix, dtype=float)
     np.fill_diagonal(shown, np.nan)  # always large: it would wash out every other cell
     limit = float(np.nanmax(np.abs(shown))) if n > 1 else 1.0
-    tasks = [f"task {t + 1}" for t in range(n)]
+    tasks = list(names)[:n] if names else [f"task {t + 1}" for t in range(n)]
     fig = go.Figure(
         go.Heatmap(
             z=shown,

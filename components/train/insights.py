@@ -9,9 +9,9 @@ from components.train.charts import CHART, conflict_figure, gates_figure, loss_f
 from models.training import history as losses
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
-from models.training.handle import JobHandle
 from models.training.history import has_conflict, to_csv
 from models.training.insights import gate_reading
+from models.workers.handle import JobHandle
 
 CONFLICT_EXPLAINED = (
     "On up to {points} evenly spread epochs, each ends by measuring, on up to {n} training "
@@ -41,7 +41,7 @@ def conflict_options(container) -> bool:
     return track
 
 
-def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -> None:
+def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str, names=()) -> None:
     """The gradient-conflict chart, or one line saying why this run has none."""
     if not has_conflict(history):
         st.caption(f"No gradient-conflict chart: {_why_no_conflict(config, n_tasks)}")
@@ -49,7 +49,7 @@ def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str) -
     st.markdown("**Gradient conflict between tasks**")
     pairs = n_tasks * (n_tasks - 1) // 2
     st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES, pairs=pairs, points=MAX_CONFLICT_POINTS))
-    st.plotly_chart(conflict_figure(history, show_pairs), key=key, config=CHART)
+    st.plotly_chart(conflict_figure(history, show_pairs, names), key=key, config=CHART)
 
 
 def _why_no_conflict(config, n_tasks: int) -> str:
@@ -64,7 +64,7 @@ def _why_no_conflict(config, n_tasks: int) -> str:
     )
 
 
-def render_mixing(result: TrainResult) -> None:
+def render_mixing(result: TrainResult, names=()) -> None:
     """Heatmaps of each cross-stitch unit's learned mixing matrix, if the model has any."""
     if not result.mixing:
         return
@@ -73,10 +73,10 @@ def render_mixing(result: TrainResult) -> None:
         "Each unit blends the tasks' activations: row i is what task i receives, as weights "
         "on every task j's activations. A diagonal matrix keeps the tasks apart."
     )
-    st.plotly_chart(mixing_figure(result.mixing), key="mixing", config=CHART)
+    st.plotly_chart(mixing_figure(result.mixing, names), key="mixing", config=CHART)
 
 
-def render_gates(result: TrainResult) -> None:
+def render_gates(result: TrainResult, names=()) -> None:
     """MMoE: how much of each expert each task uses, as a heatmap and in words."""
     if result.gates is None:
         return
@@ -84,9 +84,9 @@ def render_gates(result: TrainResult) -> None:
     st.caption(
         "Each task's gate weighs the shared experts for every input window; shown is its mean "
         "weight on each expert over the validation windows (a row sums to 100 %). "
-        + gate_reading(result.gates)
+        + gate_reading(result.gates, names)
     )
-    st.plotly_chart(gates_figure(result.gates), key="gates", config=CHART)
+    st.plotly_chart(gates_figure(result.gates, names), key="gates", config=CHART)
 
 
 def render_downloads(handle: JobHandle, result: TrainResult) -> None:
@@ -120,20 +120,22 @@ def render_downloads(handle: JobHandle, result: TrainResult) -> None:
     )
 
 
-def render_partial(history: pd.DataFrame, n_tasks: int) -> None:
+def render_partial(history: pd.DataFrame, n_tasks: int, names=()) -> None:
     """What a run that ended without a result reached: its epochs are kept and drawn."""
     if not len(history):
         return
     st.caption(f"The {len(history):,} epochs it reached before it ended:")
-    chart = loss_figure(history, n_tasks, st.session_state["log_scale"])
+    chart = loss_figure(history, n_tasks, st.session_state["log_scale"], names)
     st.plotly_chart(chart, key="final_loss", config=CHART)
-    render_final_table(history, n_tasks)
+    render_final_table(history, n_tasks, names)
 
 
-def render_final_table(history: pd.DataFrame, n_tasks: int) -> None:
+def render_final_table(history: pd.DataFrame, n_tasks: int, names=()) -> None:
+    """Each task's last train and validation loss (mean squared error on the standardised
+    series), named by its column when the data has names."""
     rows = [
         {
-            "Task": f"task {t + 1} (feature {t + 1})",
+            "Task": names[t] if names else f"task {t + 1} (feature {t + 1})",
             "Train loss": losses.final(history, losses.task("train", t)),
             "Validation loss": losses.final(history, losses.task("val", t)),
         }
@@ -150,4 +152,8 @@ def render_final_table(history: pd.DataFrame, n_tasks: int) -> None:
         pd.DataFrame(rows).style.format({"Train loss": "{:.4f}", "Validation loss": "{:.4f}"}),
         hide_index=True,
         width="stretch",
+    )
+    st.caption(
+        "Losses are mean squared errors on the standardised series (each scaled to "
+        "mean 0, standard deviation 1 over the training stretch)."
     )

@@ -26,7 +26,7 @@ from components.train.charts import (
     forecast_figure,
     loss_figure,
 )
-from components.train.conflict import render_where_tasks_conflict
+from components.train.conflict import render_plain_reading, render_where_tasks_conflict
 from components.train.insights import (
     conflict_options,
     render_conflict,
@@ -36,18 +36,21 @@ from components.train.insights import (
     render_mixing,
     render_partial,
 )
+from components.train.progress import finished_text
 from models.costs.budget import describe
 from models.costs.runs import cost_of
+from models.data.csv_data import series_names, task_names
 from models.experiments.configurations import short_name
 from models.spec import ModelSpec, SpecError
-from models.training.batch import Batch
-from models.training.jobs import TrainJob
+from models.workers.batch import Batch
+from models.workers.jobs import TrainJob
 
 BATCH = "train_batch"  # session key of this tab's batch of one
 RUNS = "train_runs"  # how many runs this session started: run numbers are per session
 # The tab is a fragment of this key: a click on Train, and a run's end, redraw the tab alone,
 # not the sidebar and header too (~0.1 s sooner to "Finished", measured in the browser).
 TAB_FRAGMENT = "train_tab"
+FINAL_CHART_DRAWN = ".st-key-final_loss .main-svg"  # the finished loss chart, drawn by Plotly
 
 
 def _batch() -> Batch | None:
@@ -90,23 +93,33 @@ def _live_panel(n_tasks: int) -> None:
             "Press **Train** to fit this model on the sidebar's data; its loss curves grow here."
         )
         return
+    job = batch.handles[0].job
+    names = task_names(job.data, n_tasks)
+    charts = _live_charts(
+        drawn_columns(batch),
+        n_tasks,
+        state["log_scale"],
+        state["conflict_pairs"],
+        job.config.track_conflict,
+        names,
+    )
     if batch.running:
-        track = batch.handles[0].job.config.track_conflict
-        charts = _live_charts(
-            drawn_columns(batch), n_tasks, state["log_scale"], state["conflict_pairs"], track
-        )
         reports = batch.progress(training_service(), [""])
         render_live(batch, reports, charts, key="train_live", scope=TAB_FRAGMENT)
+    elif len(batch.histories()[0]):  # kept on screen until the final chart below has drawn
+        render_live(batch, [], charts, "train_live", TAB_FRAGMENT, FINAL_CHART_DRAWN)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _live_charts(columns, n_tasks: int, log_scale: bool, pairs: bool, track: bool) -> list:
+def _live_charts(
+    columns, n_tasks: int, log_scale: bool, pairs: bool, track: bool, names: tuple = ()
+) -> list:
     """The growing loss chart and, if the run measures it, the conflict chart: described
-    once per setting, not on every server poll."""
+    once per setting, not on every server poll. `names`: the tasks' names (a CSV's columns)."""
     (probe,) = probes(columns)
-    charts = [("", template(loss_figure(probe, n_tasks, log_scale), columns))]
+    charts = [("", template(loss_figure(probe, n_tasks, log_scale, names), columns))]
     if track:  # drawn once the run's file has the cosines
-        conflict = conflict_figure(probe, pairs)
+        conflict = conflict_figure(probe, pairs, names)
         charts.append(("Gradient conflict between tasks", template(conflict, columns)))
     return charts
 
@@ -117,32 +130,37 @@ def _outcome(n_tasks: int) -> None:
     if batch is None or batch.running:
         return
     handle, (result, error) = batch.handles[0], batch.outcomes[0]
+    job = handle.job
+    names = task_names(job.data, n_tasks)
     if error:
         st.error(error, icon="🚫")
-        render_partial(handle.history(), n_tasks)
+        render_partial(handle.history(), n_tasks, names)
         return
     if result.status == "finished":
-        st.success(f"Finished {result.epochs_run:,} epochs in {result.seconds:.1f} s")
+        st.success(finished_text(result.epochs_run, result.seconds, batch.waited(0)))
     elif result.status == "stopped":
         st.info(f"Stopped at epoch {result.epochs_run:,}")
     else:
         st.error(result.message, icon="🚫")
     if len(result.history):
+        render_plain_reading(job.spec, result.history, names)
         st.plotly_chart(
-            loss_figure(result.history, n_tasks, state["log_scale"]),
+            loss_figure(result.history, n_tasks, state["log_scale"], names),
             key="final_loss",
             config=CHART,
         )
-        render_final_table(result.history, n_tasks)
+        render_final_table(result.history, n_tasks, names)
         render_downloads(handle, result)
-        render_conflict(
-            result.history, handle.job.config, n_tasks, state["conflict_pairs"], "final_conflict"
-        )
-        render_where_tasks_conflict(handle.job.spec, result.history, "final")
-    render_mixing(result)
-    render_gates(result)
+
+        def mean_conflict() -> None:
+            pairs = state["conflict_pairs"]
+            render_conflict(result.history, job.config, n_tasks, pairs, "final_conflict", names)
+
+        render_where_tasks_conflict(job.spec, result.history, "final", names, mean_conflict)
+    render_mixing(result, names)
+    render_gates(result, names)
     if result.val_predictions is not None:
-        _forecast(handle.job, result.val_predictions)
+        _forecast(job, result.val_predictions)
 
 
 def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
@@ -152,10 +170,15 @@ def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
     window = 1  # a slider needs two windows to choose between (Streamlit refuses min == max)
     if len(data.x_val) > 1:
         window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
-    st.plotly_chart(
-        forecast_figure(data.x_val[window - 1], data.y_val[window - 1], predictions[window - 1]),
-        key="forecast",
-        config=CHART,
+    w = window - 1
+    names = series_names(job.data, s.n_features)
+    figure = forecast_figure(
+        data.x_val[w], data.y_val[w], predictions[w], names, data.mean, data.std
+    )
+    st.plotly_chart(figure, key="forecast", config=CHART)
+    st.caption(
+        "In each series' own units: the model works on standardised series, and its forecasts "
+        "are scaled back with the training stretch's mean and standard deviation."
     )
 
 
@@ -216,7 +239,7 @@ def _train_tab(spec: ModelSpec) -> None:
         data = dataset(source, spec)
         st.caption(source.describe())
         st.plotly_chart(
-            data_figure(data.x_train, data.y_train),
+            data_figure(data.x_train, data.y_train, names=series_names(source, spec.n_features)),
             key="data_preview",
             config=CHART,
         )

@@ -13,7 +13,7 @@ import pydot
 
 from models.analysis.boxes import add_boxed, box_of
 from models.analysis.folding import NO_FOLDING, FoldPlan, call_plan, layer_plan
-from models.analysis.palette import EDGE_COLOUR, PLAIN_FILL, layer_colours, text_colour
+from models.analysis.palette import EDGE_COLOUR, layer_colours, text_colour
 from models.analysis.records import Analysis, LayerInfo
 
 VIEWS = ("layers", "calls")
@@ -136,38 +136,6 @@ def layers_dot(
     for src, dst in _edges(analysis):
         _count_edge(counts, plan, src, dst)
     _add_edges(graph, counts, ids)
-    return graph.to_string()
-
-
-def aligned_layers_dot(analysis: Analysis, other: Analysis, layout: str = "TB") -> str:
-    """`analysis`'s graph laid out together with `other`'s layers and edges, those drawn
-    invisible. Both models' graphs drawn this way declare the same nodes, of the same sizes,
-    and edges in the same order, so graphviz places each layer alike in both."""
-    graph, fills, _ = _begin(analysis, layout, False, None)
-    own = {layer.name: layer for layer in analysis.layers}
-    theirs = {layer.name: layer for layer in other.layers}
-    names = sorted(own.keys() | theirs.keys())
-    labels = {}
-    for side, layers in ((analysis, own), (other, theirs)):
-        for name, layer in layers.items():
-            labels.setdefault(name, []).append(_layer_label(side, layer, False))
-    for i, name in enumerate(names):
-        mine = name in own
-        layer = own[name] if mine else theirs[name]
-        fill = fills[name] if mine else PLAIN_FILL
-        label = labels[name][0] if mine else labels[name][-1]
-        node = _node(f"n{i}", layer, fill, label, mine and name in analysis.output_layers)
-        # One width for a layer on both sides (the wider label's): the layouts then match.
-        longest = max(len(line) for text in labels[name] for line in text.split("\n"))
-        node.set("width", f"{0.3 + 0.085 * longest:.2f}")
-        if not mine:
-            node.set("style", "invis")
-        graph.add_node(node)
-    ids = {name: f"n{i}" for i, name in enumerate(names)}
-    drawn = set(_edges(analysis))
-    for src, dst in sorted(drawn | set(_edges(other))):
-        style = {} if (src, dst) in drawn else {"style": "invis"}
-        graph.add_edge(pydot.Edge(ids[src], ids[dst], **style))
     return graph.to_string()
 
 

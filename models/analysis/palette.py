@@ -50,12 +50,28 @@ def text_colour(fill: str) -> str:
     return "#000000" if luminance > 0.179 else "#FFFFFF"
 
 
+DARK_BACKGROUND = "#0E1117"  # Streamlit's dark theme
+
+
+def on_dark(fill: str) -> str:
+    """`fill` for a table row on a dark page: the role's colour blended into the background,
+    so a row reads as that role without a bright band, and takes light text (`text_colour`).
+    Palette colours keep 45 % of their strength; greys less the lighter they are, so the trunk
+    (#D9D9D9) still stands out from a branch (#F2F2F2)."""
+    rgb, back = _rgb(fill), _rgb(DARK_BACKGROUND)
+    grey = max(rgb) - min(rgb) < 8
+    strength = 0.15 + 2 * (1 - sum(rgb) / 765) if grey else 0.45
+    return "#" + "".join(
+        f"{round(b + (c - b) * strength):02X}" for c, b in zip(rgb, back, strict=True)
+    )
+
+
 def legend(analysis: Analysis) -> list[tuple[str, str]]:
     """(fill, meaning) for each kind of node this graph actually has, in reading order:
     each tied layer by name, then mixers, trunk, branches and task-specific layers."""
     fills = layer_colours(analysis)
     layers = [layer for layer in analysis.layers if not layer.is_input]
-    items = [(fills[x.name], f"{x.name} (×{x.n_calls}, tied)") for x in layers if x.tied]
+    items = [(fills[x.name], _tied_meaning(x)) for x in layers if x.tied]
     kinds = (
         (MIX_FILL, "mixes the tasks' activations (soft sharing)"),
         (GATE_FILL, "a task's gate: how much of each expert it uses"),
@@ -65,6 +81,12 @@ def legend(analysis: Analysis) -> list[tuple[str, str]]:
     )
     present = {fills[x.name] for x in layers if not x.tied}
     return items + [(fill, text) for fill, text in kinds if fill in present]
+
+
+def _tied_meaning(layer) -> str:
+    if not layer.params:  # pooling, flatten, ...: called again, but there is nothing to tie
+        return f"{layer.name} (called ×{layer.n_calls}, no weights)"
+    return f"{layer.name} (×{layer.n_calls}, tied)"
 
 
 def layer_colours(analysis: Analysis) -> dict[str, str]:

@@ -23,6 +23,14 @@ def _shapes(analysis: Analysis, layer: str) -> str:
     return " | ".join(shapes)
 
 
+def role(layer) -> str:
+    """A layer's role as the tables say it: a weightless layer called several times (pooling,
+    flatten, ...) is reused, not tied; it has no weights to tie."""
+    if layer.tied and not layer.params:
+        return f"called ×{layer.n_calls} (no weights to tie)"
+    return layer.role
+
+
 def layer_table(analysis: Analysis) -> pd.DataFrame:
     """One row per layer object (inputs left out): calls, shapes, parameters and role."""
     rows = [
@@ -33,7 +41,7 @@ def layer_table(analysis: Analysis) -> pd.DataFrame:
             "Output shape per call": _shapes(analysis, layer.name),
             "Parameters": layer.params,
             "Weight shapes": ", ".join(layer.weight_shapes),
-            "Role": layer.role,
+            "Role": role(layer),
             "Tasks served": served(layer.tasks, analysis.tasks, "tasks"),
             "Inputs seen": served(layer.inputs, analysis.inputs, "inputs"),
         }

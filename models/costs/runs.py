@@ -3,8 +3,8 @@ the workers goes through (Train, Compare, the sweep, compiling ahead).
 
 A request is refused before any work with one sentence that names what is too big and what to
 lower (`budget.refusal`); a run that is taken gets a deadline from the same budget, and its
-worker may grow by the budget's memory per run (`models.training.housekeeping`,
-`models.training.pool`).
+worker may grow by the budget's memory per run (`models.workers.housekeeping`,
+`models.workers.pool`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from models.costs.budget import Budget, refusal
 from models.costs.estimate import RunCost, estimate_run
-from models.training.toy_data import DataSpec
-from models.training.worker import TrainJob
+from models.data.toy_data import DataSpec
+from models.workers.worker import TrainJob
 
 # A run is stopped once it has taken this many times the host's time per run (an estimate is
 # within ~×2 of the measured time: benchmarks/cost_calibration.py), plus a compile's worth.

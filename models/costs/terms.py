@@ -42,15 +42,16 @@ def probe_count(epochs: int, track_conflict: bool, measured: bool) -> int:
     return min(epochs, MAX_CONFLICT_POINTS + 1)
 
 
+def kept_by_call(call: Call) -> int:
+    """Floats one call makes on one window and a training step keeps for its backward."""
+    if call.kind == "gate":  # the stacked experts, each weighed, then their sum
+        return (2 * (len(call.inputs) - 1) + 1) * call.output_values
+    return KEPT_PER_OUTPUT[call.kind] * call.output_values
+
+
 def kept_values(plan: tuple[Call, ...]) -> int:
     """Floats one window's forward pass makes and a training step keeps for its backward."""
-    kept = 0
-    for call in plan:
-        if call.kind == "gate":  # the stacked experts, each weighed, then their sum
-            kept += (2 * (len(call.inputs) - 1) + 1) * call.output_values
-        else:
-            kept += KEPT_PER_OUTPUT[call.kind] * call.output_values
-    return kept
+    return sum(kept_by_call(call) for call in plan)
 
 
 def flops(plan: tuple[Call, ...], kinds: frozenset[str]) -> int:

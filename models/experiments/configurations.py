@@ -10,7 +10,7 @@ from models.architectures.presets import COMPARE_DEFAULTS, PRESETS, Preset
 from models.architectures.variants import VARIANTS, clamp_k, validate
 from models.settings import COMPARE
 from models.spec import ModelSpec, SpecError
-from models.training.jobs import TrainJob
+from models.workers.jobs import TrainJob
 
 MAX_CONFIGURATIONS = COMPARE.max_len  # the same cap as a link's Compare list
 

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from models.architectures.presets import MODEL_1, NOTHING_SHARED
+from models.data.toy_data import DataSpec
 from models.experiments.configurations import Configuration, preset_configuration
 from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.engine import TrainConfig
-from models.training.jobs import TrainJob
-from models.training.toy_data import DataSpec
+from models.workers.jobs import TrainJob
 
 # Points where every seed set tried gives one verdict (benchmarks/sweep_truth.py, README):
 # near the crossover (0.5 and 0.75 here) the verdict depends on the seeds, so no point sits there.

@@ -121,6 +121,35 @@ def _span(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]}–{names[-1]}"
 
 
+def plain_reading(history: pd.DataFrame, table: pd.DataFrame, names=()) -> str | None:
+    """One sentence a newcomer reads first: did the tasks pull the shared weights the same way,
+    and does any layer fight (its cosine below 0 more often than chance)? None: not measured."""
+    rows = measured(history)
+    n = len(rows)
+    if not n:
+        return None
+    who = f"{names[0]} and {names[1]}" if len(names) == 2 else "The tasks"
+    agree = int((rows[losses.CONFLICT_MEAN] > 0).sum())
+    margin = chance_share(n) - 0.5
+    if agree / n >= 0.5 + margin:
+        way = f"pulled the shared weights the same way in most epochs ({agree} of {n} measured)"
+    elif agree / n <= 0.5 - margin:
+        way = f"pulled the shared weights against each other in most epochs ({n - agree} of {n})"
+    else:
+        way = f"pulled the shared weights the same way in about half the epochs ({agree} of {n})"
+    if n < MIN_MEASUREMENTS:
+        return f"{who} {way}; too few epochs were measured to say whether a layer fights."
+    bad = conflicting_layers(table, n) if not table.empty else []
+    if not bad:
+        return f"{who} {way}; no layer fights."
+    fight = " and ".join(bad[:2]) + (f" (and {len(bad) - 2} more)" if len(bad) > 2 else "")
+    verb = "fight" if len(bad) > 1 else "fights"
+    return (
+        f"{who} {way}; {fight} {verb}: there the tasks pull apart in more epochs than chance "
+        "would give."
+    )
+
+
 def affinity_matrix(history: pd.DataFrame, n_tasks: int) -> np.ndarray | None:
     """Mean lookahead affinity Z[i, j] (task i's step on task j) over the measured epochs."""
     rows = measured(history)
@@ -130,25 +159,32 @@ def affinity_matrix(history: pd.DataFrame, n_tasks: int) -> np.ndarray | None:
     return rows[names].mean().to_numpy(float).reshape(n_tasks, n_tasks)
 
 
-def affinity_reading(matrix: np.ndarray) -> str:
-    """Which tasks help each other most and which hurt, from the off-diagonal affinities."""
+def affinity_reading(matrix: np.ndarray, names=()) -> str:
+    """Which tasks help each other most and which hurt, from the off-diagonal affinities;
+    `names`: the tasks' own names (a CSV's columns), else "task 1", ..."""
     n = len(matrix)
     if n < 2:
         return "One task: no other task to help or hurt."
+    task = list(names) if names else [f"task {t + 1}" for t in range(n)]
     off = [(matrix[i, j], i, j) for i in range(n) for j in range(n) if i != j]
     best, i, j = max(off)
     mutual = (matrix[i, j] + matrix[j, i]) / 2
     sentence = (
-        f"Task {i + 1}'s step helps task {j + 1} most (Z = {best:.2g}; the two average "
+        f"{_first(task[i])}'s step helps {task[j]} most (Z = {best:.2g}; the two average "
         f"{mutual:.2g} both ways)."
     )
     hurt = [(z, a, b) for z, a, b in off if z < 0]
     if hurt:
         worst, a, b = min(hurt)
-        sentence += f" Task {a + 1}'s step hurts task {b + 1} (Z = {worst:.2g})."
+        sentence += f" {_first(task[a])}'s step hurts {task[b]} (Z = {worst:.2g})."
     else:
         sentence += " No task's step raises another's loss on average."
     low = min(z for z, _, _ in off)
     if best > 0 and low >= best * (1 - AFFINITY_TIE):
         sentence += " Every pair helps about equally: the tasks look alike to the shared weights."
     return sentence
+
+
+def _first(name: str) -> str:
+    """A name opening a sentence: "task 3" reads "Task 3"; a column's own name stays as it is."""
+    return "T" + name[1:] if name.startswith("task ") else name

@@ -29,12 +29,12 @@ import pandas as pd
 
 from models import settings as table
 from models.architectures.variants import validate
+from models.data.toy_data import Dataset
 from models.settings import TRAIN_SETTINGS, first_problem
 from models.spec import ModelSpec, SpecError
 from models.training import history
 from models.training.compiled import PROBE_SAMPLES, compiled_model
 from models.training.insights import gate_weights, mixing_matrices
-from models.training.toy_data import Dataset
 
 # Per call of the compiled chunk: Stop lands within ~0.1 s, and the page's browser, which reads
 # progress every 150 ms, still sees new epochs at every read. Each call and its progress report

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from models.training.csv_write import safe_csv
+from models.data.csv_write import safe_csv
 
 EPOCH = "epoch"
 SPLITS = ("train", "val")

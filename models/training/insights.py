@@ -31,10 +31,12 @@ def gate_weights(model, x: np.ndarray, batch_windows: int) -> np.ndarray | None:
     return (summed / len(x)).astype(np.float32)
 
 
-def gate_reading(weights: np.ndarray) -> str:
-    """What the gate weights say, task by task: "Task 3 uses expert 2 for 80 % of its input"."""
+def gate_reading(weights: np.ndarray, names=()) -> str:
+    """What the gate weights say, task by task: "Task 3 uses expert 2 for 80 % of its input";
+    `names`: the tasks' own names (a CSV's columns)."""
+    tasks = list(names) or [f"Task {t + 1}" for t in range(len(weights))]
     parts = [
-        f"Task {t + 1} uses expert {int(np.argmax(row)) + 1} for {float(np.max(row)):.0%}"
+        f"{tasks[t]} uses expert {int(np.argmax(row)) + 1} for {float(np.max(row)):.0%}"
         for t, row in enumerate(np.asarray(weights, dtype=float))
     ]
     return "; ".join(parts) + " of its input."

@@ -17,8 +17,8 @@ import tempfile
 import threading
 import time
 
-from models.training import processes
 from models.uploads.limits import LOAD_MEMORY_MB, LOAD_SECONDS, MAX_LOADS, ModelUploadError
+from models.workers import processes
 
 PRELOAD = processes.TENSORFLOW_PRELOAD  # one fork server per process: the pools' own
 POLL_SECONDS = 0.1

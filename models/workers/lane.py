@@ -17,9 +17,9 @@ from collections import OrderedDict
 from concurrent.futures import Future
 
 from models.spec import ModelSpec
-from models.training.pool import IDLE_SECONDS, WorkerPool
-from models.training.processes import TENSORFLOW_PRELOAD
-from models.workers import lane_work
+from models.workers import lane_work, processes
+from models.workers.pool import IDLE_SECONDS, WorkerPool
+from models.workers.processes import TENSORFLOW_PRELOAD
 
 LOG = logging.getLogger("lse.workers")
 KEPT_BYTES = 32 * 2**20  # results kept for every visitor (a Lab at the defaults: ~40 KB)
@@ -102,9 +102,11 @@ class KerasLane:
         tries again."""
         with self._lock:
             self._pending.pop(key, None)
-            if not future.cancelled() and future.exception() is None:
+            if future.cancelled():  # the lane was shut down while it waited
+                return
+            if future.exception() is None:
                 self._kept.put(key, future.result())
-            else:
+            elif not processes.INTERPRETER_EXITING.is_set():  # at exit every worker goes
                 LOG.warning("keras lane: %s failed: %s", key[0], future.exception())
 
     def pids(self) -> list[int]:

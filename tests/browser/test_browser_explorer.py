@@ -73,6 +73,18 @@ def test_bad_link_shows_warning_not_traceback(app_url, page):
     assert _metric(page, "Total parameters")
 
 
+BLANK_WATCH = """() => {
+  window.__blankFrames = 0;
+  const look = () => {
+    const live = [...document.querySelectorAll('.lse-live')].some(e => e.offsetParent);
+    const final = document.querySelector('.st-key-final_loss .main-svg');
+    if (!live && !final) window.__blankFrames += 1;
+    if (!final) requestAnimationFrame(look);
+  };
+  look();
+}"""
+
+
 def test_train_fills_the_chart_and_finishes(app_url, page):
     # model 1 on 100 windows: a few seconds, long enough to watch
     page.goto(f"{app_url}/?epochs=2000&samples=100")
@@ -91,9 +103,18 @@ def test_train_fills_the_chart_and_finishes(app_url, page):
         })""",
         timeout=90_000,
     )
+    # From now on, every frame must show a loss chart: the live one, or the final one drawn
+    # in its place (the live chart stays until Plotly has drawn the final chart).
+    page.evaluate(BLANK_WATCH)
     page.wait_for_selector("text=/Finished 2,000 epochs in [0-9.]+ s/", timeout=90_000)
     wait_for_app_idle(page)
     # loss curves and forecast (Plotly's script loads when the page first needs it)
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=30_000)
-    assert page.locator(".lse-live").count() == 0  # the finished charts are Plotly's
+    # (the gradient-conflict charts are folded in an expander beneath a plain sentence)
+    page.wait_for_selector(".st-key-final_loss .main-svg", timeout=30_000)
+    page.wait_for_selector(".st-key-forecast .main-svg", timeout=30_000)
+    page.wait_for_function(  # the finished charts are Plotly's: the live view has gone
+        "() => ![...document.querySelectorAll('.lse-live')].some(e => e.offsetParent)",
+        timeout=30_000,
+    )
+    assert page.evaluate("window.__blankFrames") == 0
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -16,7 +16,7 @@ from components.live.chart import probe, template
 from components.live.view import LIVE_JS
 from components.train.charts import conflict_figure, loss_figure
 from models.training import history as losses
-from models.training.worker import END_LINE
+from models.workers.worker import END_LINE
 from support.browser import browser_page
 
 pytestmark = pytest.mark.browser

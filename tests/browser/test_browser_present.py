@@ -13,7 +13,11 @@ def test_presenter_mode_in_the_browser(app_url, page):
     assert wait_for_app_idle(page) == "notRunning"
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_attribute("data-collapsed") == "true"
-    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > 16
+    # The presenter style is injected after the script's first delta: wait for it to apply.
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 16",
+        timeout=30_000,
+    )
 
     page.get_by_role("button", name="Copy link").click()
     code = page.locator('[data-testid="stPopoverBody"] code').first
@@ -42,10 +46,59 @@ def test_presenter_mode_shows_the_whole_graph_readable_in_the_first_screen(
     page.goto(f"{app_url}/?{query}")
     wait_for_app_idle(page)
     open_tab(page, "Model")
-    page.wait_for_timeout(500)  # the graph is laid out in the browser after the rerun
+    # The graph is laid out in the browser after the rerun, and scaled by the presenter style.
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 16"
+        " && document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg g.node')"
+        ".length > 5",
+        timeout=30_000,
+    )
     fit = page.evaluate(GRAPH_FIT_JS)
     page.screenshot(path=tmp_path / f"presenter-{size[0]}.png")
     assert fit["top"] > 0 and fit["bottom"] <= size[1] and fit["right"] <= size[0], fit
     assert fit["smallest_text"] >= 14, fit  # a text line box of 14 px: about 12 px type
     full_screen = page.locator('[data-testid="stElementToolbar"]').first
     assert float(full_screen.evaluate("e => getComputedStyle(e).opacity")) == 1.0
+
+
+# Every node of the drawn graph has a shape with geometry (an ellipse, a polygon or a path
+# with a `d`): a <path> carrying an ellipse's attributes draws nothing.
+SHAPELESS_JS = """() => [...document.querySelectorAll('[data-testid="stGraphVizChart"] svg g.node')]
+  .filter(g => !g.querySelector('ellipse, polygon, path[d]'))
+  .map(g => g.querySelector('text') && g.querySelector('text').textContent)"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("view", ["layers", "calls"])
+def test_presenter_switches_presets_without_the_sidebar_and_every_node_keeps_its_shape(
+    app_url, page, view
+):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{app_url}/?present=1&tab=model&view={view}")
+    wait_for_app_idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    for label, marker, total in (
+        ("Model 2", "feature4", "134,644"),
+        ("Model 1", "series", "52,012"),
+        ("Model 2", "feature4", "134,644"),
+    ):
+        button = page.get_by_role("button", name=label, exact=True)
+        assert button.is_visible()  # on the stage, in the first screen
+        box = button.bounding_box()
+        assert box and box["y"] + box["height"] <= 768, box
+        button.click()
+        wait_for_app_idle(page)
+        page.wait_for_function(
+            'marker => [...document.querySelectorAll(\'[data-testid="stGraphVizChart"] svg'
+            " g.node text')].some(t => t.textContent.startsWith(marker + ' '))",
+            arg=marker,
+            timeout=30_000,
+        )
+        assert page.evaluate(SHAPELESS_JS) == []
+        assert total in page.locator('[data-testid="stMetric"]').first.inner_text()
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    for name in ("Per call", "Top-down"):
+        assert page.get_by_text(name, exact=True).first.bounding_box()["y"] < 768
+    toggle = page.get_by_text("Compare with another configuration", exact=True)
+    assert toggle.bounding_box()["y"] < 768

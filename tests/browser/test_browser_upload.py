@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 import psutil
 import pytest
 
-from models.training.processes import memory_mb
 from models.uploads.examples import model_file_bytes, siamese
+from models.workers.processes import memory_mb
 from support.browser import open_tab, wait_for_app_idle
 from support.hostile_files import BOMB
 
@@ -50,7 +50,7 @@ def test_uploaded_siamese_shows_tied_inner_layers_and_totals(app_url, page, tmp_
     assert "encoder/conv1 · Conv1D" in text and "32 params · ×2 calls" in text
     assert "encoder/project/dense · Dense" in text and "36 params · ×2 calls" in text
     assert _metric(page, "Total parameters", 0) == "73"  # the tab shows its model's figures
-    assert _metric(page, "Shared parameters", 0) == "68"
+    assert _metric(page, "Tied parameters", 0) == "68"  # one output: tying, not tasks
     assert page.locator('[data-testid="stException"]').count() == 0
 
     page.get_by_role("tabpanel", name="Your model").get_by_text(

@@ -36,12 +36,19 @@ def test_upload_shows_the_model_and_a_bad_file_only_an_error():
     _upload(at, "siamese.keras", model_file_bytes(siamese()))
     assert not at.exception and not at.error
     assert _metrics(at, "Total parameters") == ["73"]  # the uploaded model's own figures
-    assert _metrics(at, "Shared parameters") == ["68"]
+    # One output: the figures say what tying saves, not what "sharing across tasks" saves.
+    assert _metrics(at, "Tied parameters") == ["68"] and _metrics(at, "Saved by sharing") == []
+    assert _metrics(at, "Saved by tying") == ["68"]
+    said = " ".join(c.value for c in at.caption)
+    assert "no tasks to share layers across" in said and "encoder/pool is called more" in said
     assert _metrics(at, "Layer calls") == ["8"]  # 3 tied layers x 2 calls + difference + same
     tables = [df.value for df in at.dataframe if "Layer" in df.value.columns]
     layer_table = tables[0]  # the Model tab is closed: only the upload's tables are drawn
     tied = layer_table[layer_table["Calls"] == 2]["Layer"].tolist()
     assert tied == ["encoder/conv1", "encoder/pool", "encoder/project/dense"]
+    roles = dict(zip(layer_table["Layer"], layer_table["Role"], strict=True))
+    assert roles["encoder/pool"] == "called ×2 (no weights to tie)"
+    assert roles["encoder/conv1"] == "tied ×2 calls"
 
     _upload(at, "broken.keras", b"PK\x03\x04 not really a zip")
     assert not at.exception

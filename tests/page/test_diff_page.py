@@ -11,5 +11,7 @@ def test_the_model_tab_compares_with_model_2_by_default():
     assert not at.exception
     assert metric(at, "B − A") == "+82,632"
     (table,) = [d.value for d in at.dataframe if "Change" in d.value.columns]
-    assert "removed" in set(table["Change"]) and "added" in set(table["Change"])
+    changes = set(table["Change"])
+    assert "removed" not in changes and "added" in changes  # conv2 has copies per feature
+    assert "one per feature (4 × 400), +1,200 parameters" in changes
     assert len(at.get("graphviz_chart")) == 2

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from models import settings as table
+from models.data.toy_data import DataSpec
 from models.settings import INT_LIST, SETTINGS, Setting, show
-from models.training.toy_data import DataSpec
 from support.page import run_app
 
 LISTS = [s for s in SETTINGS if s.kind == INT_LIST]

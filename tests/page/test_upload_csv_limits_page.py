@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from models.training.csv_read import (
+from models.data.csv_read import (
     MAX_COLUMNS,
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MB,

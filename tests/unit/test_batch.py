@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec
-from models.training.batch import Batch
 from models.training.engine import TrainConfig, TrainResult
-from models.training.jobs import TrainJob
-from models.training.toy_data import DataSpec
+from models.workers.batch import Batch
+from models.workers.jobs import TrainJob
 from support.histories import history_of
 
 
@@ -126,3 +126,21 @@ def test_jobs_of_one_size_are_queued_in_their_order():
     service = FakeService()
     Batch.start(service, ["a", "b", "c"], _jobs(3))
     assert [h.job.data.seed for h in service.submitted] == [0, 1, 2]
+
+
+def test_times_read_in_minutes_and_the_finish_splits_a_long_wait():
+    from components.train.progress import duration, finished_text
+    from models.workers.batch import Waited
+
+    assert [duration(s) for s in (4.24, 42.4, 1182.4, 7500)] == [
+        "4.2 s",
+        "42 s",
+        "19 min 42 s",
+        "2 h 5 min",
+    ]
+    assert finished_text(60, 1.26, None) == "Finished 60 epochs in 1.3 s"
+    assert finished_text(60, 1.26, Waited(1.4, 0.1, 1.26, False)) == "Finished 60 epochs in 1.3 s"
+    cold = finished_text(60, 1.3, Waited(6.6, 5.2, 1.3, False))
+    assert (
+        cold == "Finished 60 epochs in 6.6 s: 5.2 s waiting for a training worker, 1.3 s training"
+    )

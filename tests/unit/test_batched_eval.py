@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from models.architectures.variants import VARIANTS, Variant, build_model
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec, SpecError
 from models.training.compiled import compiled_model
 from models.training.engine import EVAL_WINDOWS, TrainConfig, eval_windows, predict, train
 from models.training.insights import gate_weights
-from models.training.toy_data import DataSpec
 
 # Trains: left out of the quick loop.
 pytestmark = pytest.mark.slow

@@ -7,12 +7,12 @@ import pytest
 
 from models.analysis.palette import DARK_YELLOW, OKABE_ITO
 from models.analysis.records import Totals
+from models.data.toy_data import DataSpec
 from models.experiments import configurations as cf
 from models.experiments import results
 from models.experiments.configurations import Configuration
 from models.spec import ModelSpec, SpecError
 from models.training.engine import TrainConfig
-from models.training.toy_data import DataSpec
 from support.histories import history_of
 
 SIZES = ModelSpec()

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from models.architectures.variants import VARIANTS, build_model
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.compiled import PROBE_SAMPLES, compiled_model
 from models.training.engine import TrainConfig, train
-from models.training.toy_data import DataSpec
 
 # Trains: left out of the quick loop.
 pytestmark = pytest.mark.slow

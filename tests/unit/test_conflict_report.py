@@ -103,3 +103,27 @@ def test_the_conflict_scale_runs_orange_white_purple():
     assert conflict_fill(-0.5) == CONFLICT_SCALE[0] and conflict_fill(0.5) == CONFLICT_SCALE[-1]
     assert conflict_fill(0) == "#F7F7F7" and conflict_fill(-5) == CONFLICT_SCALE[0]
     assert conflict_fill(0.25) != conflict_fill(0.2) != conflict_fill(-0.2)
+
+
+def test_the_plain_reading_says_in_one_sentence_whether_the_tasks_agree_and_a_layer_fights():
+    import pandas as pd
+
+    from models.training import history as losses
+
+    n = 20
+    history = pd.DataFrame(
+        {
+            losses.EPOCH: range(1, n + 1),
+            losses.CONFLICT_MEAN: [0.4] * 18 + [-0.1] * 2,
+            losses.layer_cosine("conv1"): [0.5] * n,
+            losses.layer_cosine("dense1"): [-0.2] * n,
+            losses.layer_phi("conv1"): [0.9] * n,
+            losses.layer_phi("dense1"): [0.9] * n,
+        }
+    )
+    table = report.layer_table(history, {"conv1": 104, "dense1": 25_800})
+    said = report.plain_reading(history, table, ("visitors", "sales"))
+    assert said.startswith("visitors and sales pulled the shared weights the same way in most")
+    assert "(18 of 20 measured)" in said and "dense1 fights" in said
+    calm = report.plain_reading(history.drop(columns=[losses.layer_cosine("dense1")]), table[:1])
+    assert calm.startswith("The tasks pulled") and calm.endswith("no layer fights.")

@@ -16,10 +16,10 @@ from models.architectures.presets import MODEL_2, PRESETS
 from models.costs.budget import Budget, budget_from_environment, describe, duration, refusal
 from models.costs.estimate import EVAL_CAP_BYTES, estimate_run, eval_batch_windows
 from models.costs.plan import activation_values, call_plan, total_params
+from models.data.toy_data import DataSpec
 from models.experiments.sweep import SWEEP_BATCH, SWEEP_DATA, SWEEP_EPOCHS, sweep_configurations
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig
-from models.training.toy_data import DataSpec
 from models.urlstate import spec_from_query, training_from_query
 
 QUESTION = ModelSpec()

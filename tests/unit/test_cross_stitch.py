@@ -173,8 +173,8 @@ def test_keras_save_and_safe_load_round_trip(tmp_path):
 
 @pytest.mark.slow
 def test_short_training_run_learns_alpha():
+    from models.data.toy_data import DataSpec, make_dataset
     from models.training.engine import TrainConfig, train
-    from models.training.toy_data import DataSpec, make_dataset
 
     spec = SMALL.replace(shared_layers=3)
     data = make_dataset(DataSpec(samples=16, val_samples=8), 3, 8, 2)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.training.csv_write import as_text, safe_csv
+from models.data.csv_write import as_text, safe_csv
 from models.training.history import frame, to_csv
 
 

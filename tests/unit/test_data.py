@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from models.data.toy_data import DataSpec, make_dataset, task_targets
 from models.spec import SpecError
-from models.training.toy_data import DataSpec, make_dataset, task_targets
 
 
 def train_stretch(data) -> np.ndarray:

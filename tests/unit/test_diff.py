@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-
-import pytest
-
 from models.analysis.diff import layer_changes, totals_change
-from models.analysis.graph import aligned_layers_dot
 from models.analysis.records import LayerInfo
 from models.architectures.presets import MODEL_1, MODEL_2
 from models.inspect import explained_analysis
@@ -27,8 +20,12 @@ def test_model_1_against_model_2_layer_by_layer():
     one, two = explained_analysis(MODEL_1.on(QUESTION)), explained_analysis(MODEL_2.on(QUESTION))
     table = layer_changes(one, two).set_index("Layer")
     assert table.at["conv1", "Change"] == "shared across tasks → tied ×4 calls, -72 parameters"
-    assert table.at["conv2", "Change"] == "removed" and table.at["conv2", "Role (B)"] == "—"
-    assert table.at["feature3_conv2", "Change"] == "added"
+    # model 1's conv2 is model 2's feature1_conv2 … feature4_conv2: one row, never "removed"
+    assert table.at["conv2", "Change"] == "one per feature (4 × 400), +1,200 parameters"
+    assert table.at["conv3", "Change"] == "one per feature (4 × 1,568), +4,704 parameters"
+    assert table.at["conv2", "Parameters (B)"] == 1_600
+    assert "feature3_conv2" not in table.index and "removed" not in set(table["Change"])
+    assert table.at["concat", "Change"] == "added"
     assert table.at["dense1", "Change"] == "+76,800 parameters"
     assert table.at["task4_head", "Change"] == "same"
     totals = totals_change(one, two)
@@ -44,16 +41,12 @@ def test_a_layer_that_becomes_shared_or_task_specific_says_so():
     )
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz to lay the graphs out")
-def test_aligned_graphs_put_every_shared_layer_in_the_same_place():
+def test_copies_per_task_and_per_feature_are_matched_both_ways():
     one, two = explained_analysis(MODEL_1.on(QUESTION)), explained_analysis(MODEL_2.on(QUESTION))
-    places = []
-    for this, that in ((one, two), (two, one)):
-        dot = aligned_layers_dot(this, that)
-        plain = subprocess.run(["dot", "-Tplain"], input=dot.encode(), capture_output=True)
-        ids = dict(re.findall(r'(n\d+) \[label="([^" ·]+) ·', dot))
-        nodes = [line.split() for line in plain.stdout.decode().splitlines() if line[:4] == "node"]
-        places.append({ids[n[1]]: (n[2], n[3]) for n in nodes if n[1] in ids})
-    common = places[0].keys() & places[1].keys()
-    assert {"conv1", "dense1", "task1_head"} <= common
-    assert all(places[0][name] == places[1][name] for name in common)
+    none = explained_analysis(QUESTION.replace(shared_layers=0))
+    back = layer_changes(two, one).set_index("Layer")
+    assert back.at["conv2", "Change"] == "one per feature (4 × 400) → one shared, -1,200 parameters"
+    across = layer_changes(none, two).set_index("Layer")
+    assert across.at["conv2", "Change"] == "one per task (4 × 400) → one per feature (4 × 400)"
+    assert across.at["dense2", "Change"].startswith("one per task (4 × 20,100) → one shared")
+    assert not {"added", "removed"} & set(layer_changes(one, none)["Change"])

@@ -17,7 +17,7 @@ from models.spec import ModelSpec
 
 
 class _Batch:
-    """Stands in for `models.training.batch.Batch`: done or not, and the waits asked of it."""
+    """Stands in for `models.workers.batch.Batch`: done or not, and the waits asked of it."""
 
     def __init__(self, done: bool):
         self.done, self.waits = done, []

@@ -1,4 +1,4 @@
-"""What the training service does on its own (`models.training.housekeeping`), on plain runs:
+"""What the training service does on its own (`models.workers.housekeeping`), on plain runs:
 leases, deadlines, a stop that did not land, old files."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import os
 import time
 from concurrent.futures import Future
 
-from models.training import housekeeping
-from models.training.handle import JobHandle, Run
-from models.training.housekeeping import FILES_KEEP_SECONDS, LEASE_SECONDS, STOP_GRACE_SECONDS
+from models.workers import housekeeping
+from models.workers.handle import JobHandle, Run
+from models.workers.housekeeping import FILES_KEEP_SECONDS, LEASE_SECONDS, STOP_GRACE_SECONDS
 
 
 def _run(tmp_path, name="run", deadline=600.0) -> Run:

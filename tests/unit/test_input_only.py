@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig, train
-from models.training.toy_data import DataSpec
 
 # Trains: left out of the quick loop.
 pytestmark = pytest.mark.slow

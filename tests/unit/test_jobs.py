@@ -11,12 +11,12 @@ import time
 import numpy as np
 import pytest
 
+from models.data.toy_data import DataSpec, make_dataset
 from models.settings import LEARNING_RATE
 from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.engine import TrainConfig
-from models.training.jobs import WORKER_DIED, TrainJob
-from models.training.toy_data import DataSpec, make_dataset
+from models.workers.jobs import WORKER_DIED, TrainJob
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow

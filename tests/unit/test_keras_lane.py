@@ -14,9 +14,9 @@ from models.architectures.presets import MODEL_2
 from models.inspect import code_for_spec
 from models.lab.common import lab_sizes
 from models.spec import ModelSpec
-from models.training.tasks import WorkerEnded
 from models.workers import lane as lane_module
 from models.workers.lane import KerasLane, _KeptResults
+from models.workers.tasks import WorkerEnded
 
 SPEC = MODEL_2.on(ModelSpec())
 

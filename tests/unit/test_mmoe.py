@@ -9,10 +9,10 @@ from models.analysis.graph import to_dot
 from models.analysis.palette import GATE_FILL, layer_colours
 from models.analysis.sharing import analyse
 from models.architectures.variants import VARIANTS, build_model, clamp_k
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec, SpecError
 from models.training.engine import TrainConfig, train
 from models.training.insights import gate_reading
-from models.training.toy_data import DataSpec
 from models.uploads.examples import model_file_bytes
 from models.uploads.loader import analyse_model_file
 

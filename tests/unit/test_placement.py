@@ -1,11 +1,11 @@
-"""Which waiting job an idle worker takes (`models.training.placement`), on plain stand-ins."""
+"""Which waiting job an idle worker takes (`models.workers.placement`), on plain stand-ins."""
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
 
-from models.training.placement import OVERTAKES, best_job, take
+from models.workers.placement import OVERTAKES, best_job, take
 
 
 @dataclass

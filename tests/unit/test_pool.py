@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from models.training.pool import WorkerPool
+from models.workers.pool import WorkerPool
 
 # Starts worker processes (plain Python, no TensorFlow): a few seconds in all.
 

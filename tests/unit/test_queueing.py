@@ -1,8 +1,8 @@
-"""A waiting run's place and wait (`models.training.queueing`): visitors are served in turn."""
+"""A waiting run's place and wait (`models.workers.queueing`): visitors are served in turn."""
 
 from __future__ import annotations
 
-from models.training.queueing import runs_ahead, wait_estimate
+from models.workers.queueing import runs_ahead, wait_estimate
 
 
 def test_a_visitor_with_one_run_waits_for_one_of_each_other_visitor_at_most():

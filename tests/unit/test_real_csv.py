@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from models.training.csv_data import check_window_size, make_windows
-from models.training.csv_read import UploadError, read_csv
+from models.data.csv_data import check_window_size, make_windows
+from models.data.csv_read import UploadError, read_csv
 
 statsmodels = pytest.importorskip("statsmodels")
 DATASETS = os.path.join(os.path.dirname(statsmodels.__file__), "datasets")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from models.training.csv_data import clean_missing, make_windows, window_counts
-from models.training.csv_read import UploadError, read_csv
+from models.data.csv_data import clean_missing, make_windows, window_counts
+from models.data.csv_read import UploadError, read_csv
 from support.realistic_csv import realistic_csvs
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,10 +10,10 @@ import pytest
 
 from models import settings as table
 from models.architectures.variants import VARIANTS
+from models.data.toy_data import DataSpec
 from models.settings import FLOAT, INT, INT_LIST, SETTINGS, Setting, problem, show
 from models.spec import ModelSpec, SpecError
 from models.training.engine import TrainConfig
-from models.training.toy_data import DataSpec
 from models.urlstate import (
     SPEC_PARAMS,
     TRAIN_PARAMS,

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from models.training.sizing import (
+from models.workers.sizing import (
     FORK_SERVER_MB,
     SERVER_MB,
     WORKER_MB,

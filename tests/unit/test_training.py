@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from models.architectures.variants import build_model
+from models.data.toy_data import Dataset, DataSpec, make_dataset
 from models.settings import LEARNING_RATE
 from models.spec import ModelSpec, SpecError
 from models.training.compiled import compiled_model
 from models.training.engine import TrainConfig, _run_chunks, predict, train
-from models.training.toy_data import Dataset, DataSpec, make_dataset
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -206,7 +206,7 @@ def test_concurrent_runs_of_one_spec_wait_for_each_other(data):
 def test_importing_the_settings_does_not_load_tensorflow():
     # The sidebar imports TrainConfig and limits; TensorFlow loads only when training starts.
     code = (
-        "import sys, models.training.toy_data, models.training; "
+        "import sys, models.data.toy_data, models.training; "
         "assert 'tensorflow' not in sys.modules and 'streamlit' not in sys.modules"
     )
     root = Path(__file__).resolve().parents[2]

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from models.architectures.variants import VARIANTS, Variant, build_model
+from models.data.toy_data import Dataset, DataSpec, make_dataset
 from models.spec import ModelSpec
 from models.training.compiled import compiled_model
 from models.training.engine import MAX_CONFLICT_POINTS, TrainConfig, conflict_every, train
 from models.training.history import to_csv
-from models.training.toy_data import Dataset, DataSpec, make_dataset
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow

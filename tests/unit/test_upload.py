@@ -7,7 +7,9 @@ import dataclasses
 import pytest
 
 from models.analysis.graph import to_dot
+from models.analysis.palette import legend
 from models.analysis.sharing import analyse
+from models.analysis.tables import layer_table
 from models.architectures.variants import VARIANTS, build_model
 from models.spec import ModelSpec
 from models.uploads.examples import feature_towers, model_file_bytes, siamese
@@ -74,6 +76,13 @@ def test_siamese_sub_model_ties_every_inner_layer():
     assert (t.total, t.tied, t.task_specific) == (model.count_params(), 68, 5) == (73, 68, 5)
     assert t.unrolled == t.independent == 2 * 68 + 5
     assert sum(layer.params for layer in analysis.layers) == t.total
+    # The tables and the legend do not call a weightless layer called twice "tied".
+    roles = dict(zip(*(layer_table(analysis)[c] for c in ("Layer", "Role")), strict=True))
+    assert roles["encoder/pool"] == "called ×2 (no weights to tie)"
+    assert roles["encoder/conv1"] == "tied ×2 calls"
+    meanings = [text for _, text in legend(analysis)]
+    assert "encoder/pool (called ×2, no weights)" in meanings
+    assert "encoder/conv1 (×2, tied)" in meanings
 
 
 def test_whole_shared_tower_sub_model_equals_towers_variant():

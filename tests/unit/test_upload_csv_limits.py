@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import models.training.csv_read
-from models.training.csv_read import (
+import models.data.csv_read
+from models.data.csv_read import (
     MAX_COLUMNS,
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MB,
@@ -23,7 +23,7 @@ def no_pandas_parse(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("pandas parsed a file that its bytes already refuse")
 
-    monkeypatch.setattr(models.training.csv_read.pd, "read_csv", refuse)
+    monkeypatch.setattr(models.data.csv_read.pd, "read_csv", refuse)
 
 
 def rows(header: list[str], separator: str = ",", n: int = 5) -> bytes:

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.training.csv_data import clean_missing, make_windows
-from models.training.csv_read import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, read_csv
+from models.data.csv_data import clean_missing, make_windows
+from models.data.csv_read import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, read_csv
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -10,13 +10,13 @@ import time
 import numpy as np
 import pytest
 
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec
-from models.training.batch import Batch
 from models.training.engine import TrainConfig
-from models.training.jobs import WAITING_PER_WORKER, Busy, TrainingService, TrainJob
-from models.training.pool import WorkerPool
-from models.training.tasks import WorkerEnded
-from models.training.toy_data import DataSpec
+from models.workers.batch import Batch
+from models.workers.jobs import WAITING_PER_WORKER, Busy, TrainingService, TrainJob
+from models.workers.pool import WorkerPool
+from models.workers.tasks import WorkerEnded
 
 pytestmark = pytest.mark.slow  # trains in worker processes
 

@@ -1,4 +1,4 @@
-"""Worker processes of `models.training.pool`: their start, their life and their end, and how
+"""Worker processes of `models.workers.pool`: their start, their life and their end, and how
 much memory a process holds."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ atexit.register(INTERPRETER_EXITING.set)
 # What the fork server imports before it forks a worker: TensorFlow, Keras and the training code,
 # loaded once and shared by every worker's pages. Both pools (training and the Keras lane) name
 # this one tuple: a process has one fork server, and the first pool to start it sets its preload.
-TENSORFLOW_PRELOAD = ("models.training.preload",)
+TENSORFLOW_PRELOAD = ("models.workers.preload",)
 
 
 def start_method(preload: tuple[str, ...] = ()):
@@ -31,7 +31,7 @@ def start_method(preload: tuple[str, ...] = ()):
 
     Forked workers share the fork server's pages of those modules until they write to them:
     with TensorFlow preloaded and the server's objects frozen out of the garbage collector's
-    reach (`models.training.preload`), the fork server and two warm workers hold ~970 MB PSS
+    reach (`models.workers.preload`), the fork server and two warm workers hold ~970 MB PSS
     where two spawned workers held ~1,105 MB, and a new worker is ready without importing
     TensorFlow. The fork server is forked from nothing but that import: not from the
     Streamlit server, whose threads a fork would copy mid-step.

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from models.training.processes import alive
+from models.workers.processes import alive
 
 
 def live_folder(root: Path) -> Path:

@@ -1,7 +1,7 @@
 """Keeping a pool's workers alive and healthy: their messages, their memory, their deaths and
 replacements, and starting and ending their processes outside the pool's lock.
 
-A mixin of `models.training.pool.WorkerPool` (which holds the state these methods use): the
+A mixin of `models.workers.pool.WorkerPool` (which holds the state these methods use): the
 pool's public face and its dispatch live there, the workers' upkeep here.
 """
 
@@ -11,9 +11,9 @@ import logging
 import threading
 from collections import deque
 
-from models.training import processes
-from models.training.renewal import renew, resting
-from models.training.tasks import Worker, WorkerEnded
+from models.workers import processes
+from models.workers.renewal import renew, resting
+from models.workers.tasks import Worker, WorkerEnded
 
 LOG = logging.getLogger("lse.workers")
 MAX_FAILED_STARTS = 3  # workers dying before ready, in a row: the pool stops starting more

@@ -9,11 +9,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.data.toy_data import DataSpec
 from models.spec import ModelSpec
 from models.training.compiled import compiled_model
 from models.training.engine import TrainConfig, train
 from models.training.threads import set_thread_environment
-from models.training.toy_data import DataSpec
 
 MODEL_FILE = "model.keras"
 MODEL_ERROR_FILE = "model-error.txt"

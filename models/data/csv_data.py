@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models.data.csv_read import Table, UploadError
+from models.data.toy_data import Dataset, cut_windows
 from models.spec import MAX_FEATURES, ModelSpec, SpecError
-from models.training.csv_read import Table, UploadError
-from models.training.toy_data import Dataset, cut_windows
 
 MAX_WINDOWS = 5_000  # per set: more windows than this are thinned evenly
 MAX_VALUES = 4_000_000  # per set's inputs (16 MB of float32): long windows mean fewer of them
@@ -172,3 +172,17 @@ class OwnData:
             f"{self.name} ({', '.join(self.columns)}{extras}), {len(d.x_train):,} training and "
             f"{len(d.x_val):,} validation windows"
         )
+
+
+def series_names(source, n_features: int) -> tuple[str, ...]:
+    """What the page calls each input series: a CSV's column names (forecast ones first), or
+    "feature 1", "feature 2", ... for the toy series."""
+    if isinstance(source, OwnData):
+        return (*source.columns, *source.inputs_only)[:n_features]
+    return tuple(f"feature {f + 1}" for f in range(n_features))
+
+
+def task_names(source, n_tasks: int) -> tuple[str, ...]:
+    """What the page calls each task: the forecast column's name, or () for the toy series
+    (the charts then say "task 1", "task 2", ...)."""
+    return tuple(source.columns[:n_tasks]) if isinstance(source, OwnData) else ()

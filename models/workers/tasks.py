@@ -1,6 +1,6 @@
 """What the worker pool keeps about a task and a worker, and why a task's worker was ended.
 
-Plain records, apart from `models.training.pool` so that the pool's policy modules
+Plain records, apart from `models.workers.pool` so that the pool's policy modules
 (`placement`) and its tests can use the same shapes.
 """
 

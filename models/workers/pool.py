@@ -29,10 +29,10 @@ from concurrent.futures import Future
 from multiprocessing import connection
 from pathlib import Path
 
-from models.training import processes
-from models.training.placement import best_job, take
-from models.training.tasks import Task, Worker
-from models.training.upkeep import MAX_FAILED_STARTS, WorkerUpkeep
+from models.workers import processes
+from models.workers.placement import best_job, take
+from models.workers.tasks import Task, Worker
+from models.workers.upkeep import MAX_FAILED_STARTS, WorkerUpkeep
 
 POLL_SECONDS = 0.5  # the manager also looks at memory and deaths at least this often
 # Nothing asked (no job, no prepare) for this long: workers past `idle_size` are let go.

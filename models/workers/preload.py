@@ -18,7 +18,7 @@ set_thread_environment()  # before TensorFlow loads: it reads them once
 import keras  # noqa: E402, F401
 import tensorflow  # noqa: E402, F401
 
-import models.training.worker  # noqa: E402, F401
+import models.workers.worker  # noqa: E402, F401
 
 # The garbage collector of a forked worker would write to every object it scans, copying the
 # shared pages; frozen objects are never scanned (a worker with model 1 compiled then holds

@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-from models.training.handle import Run
+from models.workers.handle import Run
 
 LOG = logging.getLogger("lse.workers")
 LEASE_SECONDS = 15.0  # a page polls every 2 s: this many seconds of silence means it has gone

@@ -7,8 +7,8 @@ identical requests join one run, and a finished run answers the next identical r
 
 A compiled spec holds ~55 MB of TensorFlow graphs while a process keeps it, and importing
 TensorFlow costs ~700 MB, so the server never trains: every run goes to a warm worker of
-`models.training.pool.WorkerPool`. A job goes where its spec is compiled
-(`models.training.placement`), the page asks idle workers to compile what it shows
+`models.workers.pool.WorkerPool`. A job goes where its spec is compiled
+(`models.workers.placement`), the page asks idle workers to compile what it shows
 (`prepare`), and a worker that has grown is replaced while another serves. A job streams its
 losses to a small file, one CSV line per epoch (in its own folder, or under `live_root` where
 the page's browser fetches it), and stops when a `stop` file appears in its folder: plain files
@@ -30,15 +30,15 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from models.spec import ModelSpec
-from models.training import housekeeping, processes
 from models.training.compiled import CACHE_SIZE
-from models.training.handle import WORKER_DIED, JobHandle, Run
-from models.training.housekeeping import Answers
-from models.training.live_files import live_folder
-from models.training.pool import WorkerPool
-from models.training.queueing import runs_ahead, wait_estimate
-from models.training.sizing import GROWTH_CAP_MB, WORKERS_VARIABLE, default_workers
-from models.training.worker import TrainJob, init_worker, run_job, warm_up
+from models.workers import housekeeping, processes
+from models.workers.handle import WORKER_DIED, JobHandle, Run
+from models.workers.housekeeping import Answers
+from models.workers.live_files import live_folder
+from models.workers.pool import WorkerPool
+from models.workers.queueing import runs_ahead, wait_estimate
+from models.workers.sizing import GROWTH_CAP_MB, WORKERS_VARIABLE, default_workers
+from models.workers.worker import TrainJob, init_worker, run_job, warm_up
 
 __all__ = [
     "WORKER_DIED",

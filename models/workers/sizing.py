@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
-# A worker whose private memory has grown by this much is replaced (models.training.pool): a
+# A worker whose private memory has grown by this much is replaced (models.workers.pool): a
 # compiled spec costs a forked worker ~25-55 MB, so the page's few fit.
 GROWTH_CAP_MB = 100.0
 # Measured as PSS (benchmarks/soak.py): a worker forked with Compare's first list compiled, at

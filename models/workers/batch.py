@@ -6,6 +6,7 @@ Plain Python: the page keeps a `Batch` in its session state and only draws what 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from concurrent import futures
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ import pandas as pd
 from models.architectures.variants import VARIANTS
 from models.training.engine import TrainResult
 from models.training.history import empty
-from models.training.jobs import Busy, JobHandle, TrainingService, TrainJob
+from models.workers.jobs import Busy, JobHandle, TrainingService, TrainJob
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,18 @@ class Progress:
         return min(self.done / self.total, 1.0) if self.total else 0.0
 
 
+@dataclass(frozen=True)
+class Waited:
+    """What the person waited for one job, from the click to its outcome (`total`, seconds):
+    `worker`, for a training worker to take it (queued, or one starting after a cold start),
+    and `training`, the run in the worker, which includes compiling the model if `compiled`."""
+
+    total: float
+    worker: float
+    training: float
+    compiled: bool
+
+
 @dataclass
 class Batch:
     """Jobs submitted together, each standing for one item (a configuration, a sweep point)."""
@@ -56,6 +69,7 @@ class Batch:
     handles: list[JobHandle]
     colours: dict = field(default_factory=dict)  # item key -> line colour, for the charts
     outcomes: list[tuple[TrainResult | None, str | None]] | None = None  # once all ended
+    collected_at: float | None = None  # wall clock, when the outcomes were collected
 
     @classmethod
     def start(
@@ -106,7 +120,22 @@ class Batch:
         if self.outcomes is not None or not all(h.done() for h in self.handles):
             return False
         self.outcomes = [h.outcome() for h in self.handles]
+        self.collected_at = time.time()
         return True
+
+    def waited(self, index: int) -> Waited | None:
+        """What the person waited for job `index`, split (None: not known, or the run was
+        already going or done when they asked, so its own figures are not their wait)."""
+        result = self.results()[index]
+        handle = self.handles[index]
+        started = handle.run.started_at()
+        if result is None or started is None or self.collected_at is None:
+            return None
+        if started < handle.asked_at:
+            return None
+        total = self.collected_at - handle.asked_at
+        worker = started - handle.asked_at
+        return Waited(max(total, worker + result.seconds), worker, result.seconds, result.traced)
 
     def results(self) -> list[TrainResult | None]:
         """Each job's result (None for a job that failed or while the batch runs)."""

@@ -3,7 +3,7 @@
 Runs are deterministic (same spec, data, settings and seed: the same curves), so visitors who
 ask for the same run watch one `Run`: each holds a `JobHandle` and keeps it alive by looking at
 it (`touch`, from the page's polls). A run nobody looks at any more, or that every watcher
-stopped, is asked to stop (`models.training.housekeeping`). A handle reads the run's progress
+stopped, is asked to stop (`models.workers.housekeeping`). A handle reads the run's progress
 file itself, so every watcher sees every epoch, and a run whose worker died still shows the
 epochs it reached.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.training.tasks import WorkerEnded
-from models.training.worker import END_LINE, MODEL_ERROR_FILE, MODEL_FILE, TrainJob
+from models.workers.tasks import WorkerEnded
+from models.workers.worker import END_LINE, MODEL_ERROR_FILE, MODEL_FILE, TrainJob
 
 WORKER_DIED = (
     "The training worker stopped unexpectedly (killed or out of memory). "
@@ -71,6 +71,7 @@ class JobHandle:
     def __init__(self, handle_id: int, run: Run, owner: object = None):
         self.id, self.run, self.owner = handle_id, run, owner
         self.left = False  # this visitor stopped following a run others still watch
+        self.asked_at = time.time()  # wall clock, as the run's `started_at`: the click
         self._offset, self._columns = 0, []
         self._rows = np.empty((0, 0))
         self._first_seen: tuple[float, int] | None = None  # (time, epochs) first seen
