@@ -41,6 +41,6 @@ MODEL_2 = Preset("Question: model 2", "towers", 1)
 TOWERS_ALL_SHARED = Preset("All conv layers shared", "towers", EVERY_LAYER)
 NOTHING_SHARED = Preset("Nothing shared", "hard", 0)
 PRESETS = (MODEL_1, MODEL_2, TOWERS_ALL_SHARED, NOTHING_SHARED)
-# The Compare tab's first list: the question's two models and the no-sharing baseline (compiled
-# ahead by idle workers once the Compare tab is open).
+# The Compare tab's first list: the question's two models and the no-sharing baseline. Every
+# training worker compiles them (at the question's sizes) as it starts.
 COMPARE_DEFAULTS = (MODEL_1, NOTHING_SHARED, MODEL_2)

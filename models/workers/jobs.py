@@ -29,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
+from models.architectures.presets import COMPARE_DEFAULTS
 from models.spec import ModelSpec
 from models.training.compiled import CACHE_SIZE
 from models.workers import housekeeping, processes
@@ -50,6 +51,10 @@ __all__ = [
 ]
 LOG = logging.getLogger("lse.workers")
 WAITING_PER_WORKER = 8  # queued runs beyond this many per worker: the app says it is busy
+# Compiled by every worker as it starts: the two models the question asks about and the Compare
+# tab's no-sharing baseline, at the question's sizes. A click on Train, or on Compare's Train all
+# with its first list, must not wait for a compile (~2-4 s each, more while a page draws).
+WARM_SPECS = tuple(preset.on(ModelSpec()) for preset in COMPARE_DEFAULTS)
 # Workers kept once nobody has asked for anything for a minute (`pool.IDLE_SECONDS`): one
 # warm worker answers the next visitor's first click; the others start again as they come.
 IDLE_WORKERS = 1
@@ -65,13 +70,14 @@ def service_from_environment(
     live_root: Path | None = None, estimate=None, task_memory_mb: float | None = None
 ) -> TrainingService:
     """The server's service: `LSE_TRAIN_WORKERS` workers (default: from the container's CPU
-    quota, cores and memory), each warmed by one small model as it starts (the page compiles
+    quota, cores and memory), each compiling WARM_SPECS as it starts (then the page compiles
     ahead what it shows, each spec in one worker: `prepare`); progress files under
     `live_root` if given; `estimate(job)`: a run's expected seconds, for places in the queue;
     a worker growing by more than `task_memory_mb` in one run is ended."""
     workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers()
     return TrainingService(
         workers=workers,
+        warm_specs=WARM_SPECS,
         live_root=live_root,
         estimate=estimate,
         task_memory_mb=task_memory_mb,

@@ -13,6 +13,7 @@ from models.experiments import results
 from models.experiments.configurations import Configuration
 from models.spec import ModelSpec, SpecError
 from models.training.engine import TrainConfig
+from models.workers.jobs import WARM_SPECS
 from support.histories import history_of
 
 SIZES = ModelSpec()
@@ -52,6 +53,11 @@ def test_defaults_are_model_1_nothing_shared_and_model_2():
         "hard",
         "hard",
     ]
+
+
+def test_every_worker_starts_with_the_default_comparison_compiled():
+    # The question's two models among them: a first click on Train never waits for a compile.
+    assert WARM_SPECS == tuple(c.spec for c in cf.default_configurations(ModelSpec()))
 
 
 def test_resize_follows_the_sizes_and_drops_duplicates_and_invalid_ones():
