@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.model.graph import render_graph, render_toggles
-from components.model.overview import FIGURE_WIDTH, render_metrics
+from components.model.overview import figure, render_metrics, total_figure
 from components.model.tables import render_tables
 from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
 from models.uploads.isolated import run_isolated
@@ -106,32 +106,20 @@ def _render_single_output_metrics(analysis) -> None:
     reused = [layer for layer in analysis.layers if layer.tied and not layer.params]
     share = t.saved_by_tying / t.unrolled if t.unrolled else 0.0
     with st.container(horizontal=True, wrap=True, gap="small"):
-        st.metric(
-            "Total parameters",
-            f"{t.total:,}",
-            border=True,
-            width=FIGURE_WIDTH,
-            help="Unique trainable weights, as Keras' model.count_params() counts them.",
-        )
-        st.metric(
+        total_figure(analysis)
+        figure(
             "Tied parameters",
             f"{t.tied:,}",
-            border=True,
-            width=FIGURE_WIDTH,
             help="Weights in layer objects called more than once: every call uses them.",
         )
-        st.metric(
+        figure(
             "Saved by tying",
             f"{t.saved_by_tying:,}",
             f"{share:.0%} of {t.unrolled:,}",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            width=FIGURE_WIDTH,
             help=f"Against the same model with every call given its own weights "
             f"({t.unrolled:,} parameters).",
         )
-        st.metric("Layer calls", f"{analysis.n_calls:,}", border=True, width=FIGURE_WIDTH)
+        figure("Layer calls", f"{analysis.n_calls:,}")
     sentence = (
         "One output, so there are no tasks to share layers across; what reuse saves is weight "
         f"tying: {t.unrolled:,} (every call with its own weights) − {t.total:,} = "

@@ -12,6 +12,28 @@ from models.analysis.records import Analysis
 FIGURE_WIDTH = "stretch"
 
 
+def figure(label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
+    """One headline figure, boxed and sharing the row; a `delta` is a neutral second line."""
+    st.metric(
+        label,
+        value,
+        delta,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        width=FIGURE_WIDTH,
+        help=help,
+    )
+
+
+def total_figure(analysis: Analysis) -> None:
+    figure(
+        "Total parameters",
+        f"{analysis.totals.total:,}",
+        help="Unique trainable weights, as Keras' model.count_params() counts them.",
+    )
+
+
 def render_metrics(analysis: Analysis) -> None:
     """Total, shared and saved parameters, with where the saving comes from. The figures sit in
     a wrapping row: on a narrow screen they move to a second line instead of being cut."""
@@ -19,39 +41,25 @@ def render_metrics(analysis: Analysis) -> None:
     presenter = presenting()
     share = f"{t.saved_share:.0%} of {t.independent:,}"
     with st.container(horizontal=True, wrap=True, gap="small"):
-        st.metric(
-            "Total parameters",
-            f"{t.total:,}",
-            border=True,
-            width=FIGURE_WIDTH,
-            help="Unique trainable weights, as Keras' model.count_params() counts them.",
-        )
-        st.metric(
+        total_figure(analysis)
+        figure(
             "Shared parameters",
             f"{t.shared:,}",
-            border=True,
-            width=FIGURE_WIDTH,
             help="Weights in layers that are called more than once (tied) or that serve more "
             f"than one task. Tied: {t.tied:,}. Task-specific: {t.task_specific:,}.",
         )
-        st.metric(
+        figure(
             "Saved by sharing",
             f"{t.saved:,} ({t.saved_share:.0%})" if presenter else f"{t.saved:,}",
             None if presenter else share,  # one line on a projector: the share in the value
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            width=FIGURE_WIDTH,
             help=f"Against one independent network per task ({t.independent:,} parameters), "
             "so the share compares across variants: "
             f"{t.saved_by_tying:,} saved by reusing layer objects across calls, "
             f"{t.saved_by_task_sharing:,} by sharing layers across tasks.",
         )
-        st.metric(
+        figure(
             "Layer calls",
             f"{analysis.n_calls:,}",
-            border=True,
-            width=FIGURE_WIDTH,
             help=f"{sum(layer.tied for layer in analysis.layers)} layer object(s) are called "
             "more than once.",
         )

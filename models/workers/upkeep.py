@@ -66,7 +66,8 @@ class WorkerUpkeep:
         if not worker.process.is_alive():
             if worker.task is not None:
                 reason = worker.task.end_reason or "the worker stopped (killed or out of memory)"
-                LOG.warning("worker %s died during a task: %s", worker.process.pid, reason)
+                if not processes.INTERPRETER_EXITING.is_set():  # at exit every worker goes
+                    LOG.warning("worker %s died during a task: %s", worker.process.pid, reason)
                 worker.task.future.set_exception(WorkerEnded(reason))
                 worker.task = None
             self._leave(worker)
