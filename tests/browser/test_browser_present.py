@@ -84,7 +84,7 @@ def test_presenter_switches_presets_without_the_sidebar_and_every_node_keeps_its
         ("Model 2", "feature4", "134,644"),
     ):
         button = page.get_by_role("button", name=label, exact=True)
-        assert button.is_visible()  # on the stage, in the first screen
+        button.wait_for(state="visible", timeout=30_000)  # on the stage, in the first screen
         box = button.bounding_box()
         assert box and box["y"] + box["height"] <= 768, box
         button.click()
