@@ -20,7 +20,6 @@ import time
 from models.uploads.limits import LOAD_MEMORY_MB, LOAD_SECONDS, MAX_LOADS, ModelUploadError
 from models.workers import processes
 
-PRELOAD = processes.TENSORFLOW_PRELOAD  # one fork server per process: the pools' own
 POLL_SECONDS = 0.1
 EXIT_GRACE_SECONDS = 5  # the child ends itself this long after its limit, if nobody did
 _SLOTS = threading.BoundedSemaphore(MAX_LOADS)  # loads at once, for every session
@@ -45,7 +44,7 @@ def run_isolated(fn, *args, seconds: float = LOAD_SECONDS, memory_mb: float = LO
 
 
 def _run_once(fn, args: tuple, seconds: float, memory_mb: float):
-    context = processes.start_method(PRELOAD)
+    context = processes.start_method(processes.TENSORFLOW_PRELOAD)  # the pools' fork server
     tmp = tempfile.mkdtemp(prefix="lse-load-")  # removed here however the child ends
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(writer, tmp, seconds, fn, args))

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from models.inspect import code_for_spec
 from models.spec import ModelSpec
+from support.graphviz import fake_dot
 from support.page import run_app
-
-
-def _fake_dot(directory: Path) -> Path:
-    """A stand-in `dot` that echoes its format flag and input, to test the plumbing."""
-    fake = directory / "dot"
-    fake.write_text(
-        f"#!{sys.executable}\nimport sys\nsys.stdout.write(sys.argv[1] + sys.stdin.read())\n"
-    )
-    fake.chmod(0o755)
-    return fake
 
 
 def _path_without_dot() -> str:
@@ -39,7 +29,7 @@ def test_page_shows_code_and_download_buttons(monkeypatch):
 
 
 def test_page_offers_svg_and_png_when_graphviz_is_there(tmp_path, monkeypatch):
-    _fake_dot(tmp_path)
+    fake_dot(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + _path_without_dot())
     at = run_app({"variant": "hard", "k": "2"}, tab="Model")
     assert not at.exception

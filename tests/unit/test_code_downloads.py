@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,6 +10,7 @@ from models.analysis.dot_render import DotRenderError, dot_binary, render_dot
 from models.analysis.sharing import analyse
 from models.architectures.variants import build_model
 from models.spec import ModelSpec
+from support.graphviz import fake_dot
 
 # --- graph images --------------------------------------------------------------------------
 
@@ -28,18 +27,8 @@ def test_svg_and_png_render_with_graphviz():
     assert render_dot(dot, "png").startswith(b"\x89PNG")
 
 
-def _fake_dot(directory: Path) -> Path:
-    """A stand-in `dot` that echoes its format flag and input, to test the plumbing."""
-    fake = directory / "dot"
-    fake.write_text(
-        f"#!{sys.executable}\nimport sys\nsys.stdout.write(sys.argv[1] + sys.stdin.read())\n"
-    )
-    fake.chmod(0o755)
-    return fake
-
-
 def test_render_dot_runs_the_dot_program(tmp_path, monkeypatch):
-    fake = _fake_dot(tmp_path)
+    fake = fake_dot(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + os.environ["PATH"])
     assert render_dot("digraph {}", "svg") == b"-Tsvg" + b"digraph {}"
     fake.write_text("#!/bin/sh\necho 'syntax error' >&2\nexit 1\n")
