@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -90,9 +91,10 @@ def _browsers_below_the_app() -> None:
     runs on their own machine, not on the app's two cores (`--browsers-niced`)."""
     for process in psutil.process_iter(["name"]):
         if "chrom" in (process.info["name"] or "").lower():
-            try:
-                process.nice(19)
-            except psutil.Error:
+            try:  # Linux keeps a nice value per thread: each one, not just the main thread
+                for thread in process.threads():
+                    os.setpriority(os.PRIO_PROCESS, thread.id, 19)
+            except (psutil.Error, OSError):
                 pass
 
 

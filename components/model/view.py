@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.model.calls import render_call_inspector
 from components.model.code import render_code
 from components.model.diff import render_diff
 from components.model.graph import render_graph, render_toggles
@@ -50,6 +51,16 @@ def render_model_tab(spec: ModelSpec) -> None:
                 key="conflict_colouring",
                 help="From this session's last Train of exactly this model (Train tab).",
             )
+    # Computed only while open: it runs the model in Keras (the lane), call by call.
+    inspector = st.expander(
+        "Inspect one layer's calls: what each computes and its part of the gradient",
+        key="inspector_open",
+        on_change="rerun",
+        icon="🔍",
+    )
+    if inspector.open:
+        with inspector:
+            render_call_inspector(spec, analysis)
     if presenter:
         with st.expander("What this setting means"):
             render_explanation(analysis)

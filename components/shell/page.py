@@ -19,7 +19,7 @@ from components.shell.present import (
     sidebar_state,
 )
 from components.shell.resources import analysis_for, keras_lane, training_service
-from components.shell.runs import refusal_before_click
+from components.shell.runs import refusal_before_click, visitor
 from components.shell.sidebar import render_sidebar
 from components.shell.state import (
     init_from_url,
@@ -55,7 +55,8 @@ def prepare_workers(spec: ModelSpec) -> None:
     data, config = training_settings()
     # Nothing is compiled ahead that a click would be refused: its compile alone can be large.
     wanted = [s for s in wanted if refusal_before_click([TrainJob(s, data, config)]) is None]
-    training_service().prepare(*reversed(dict.fromkeys(wanted)))  # the last goes first
+    # The last goes first; this visitor's older wishes are dropped.
+    training_service().prepare(*reversed(dict.fromkeys(wanted)), owner=visitor())
 
 
 def main() -> None:

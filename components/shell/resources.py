@@ -46,6 +46,7 @@ def training_service() -> TrainingService:
         live_root=LIVE_ROOT if served() else None,
         estimate=seconds_of,
         task_memory_mb=host_budget().max_run_mb,
+        tree_mb=host_budget().max_tree_mb,
     )
 
 

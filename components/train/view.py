@@ -27,6 +27,7 @@ from components.train.charts import (
     loss_figure,
 )
 from components.train.conflict import render_plain_reading, render_where_tasks_conflict
+from components.train.head_losses import render_loss_chart
 from components.train.insights import (
     conflict_options,
     render_conflict,
@@ -144,11 +145,7 @@ def _outcome(n_tasks: int) -> None:
         st.error(result.message, icon="🚫")
     if len(result.history):
         render_plain_reading(job.spec, result.history, names)
-        st.plotly_chart(
-            loss_figure(result.history, n_tasks, state["log_scale"], names),
-            key="final_loss",
-            config=CHART,
-        )
+        render_loss_chart(result.history, n_tasks, state["log_scale"], names)
         render_final_table(result.history, n_tasks, names)
         render_downloads(handle, result)
 

@@ -236,3 +236,9 @@ def _top_level_defs(tree: ast.Module) -> dict:
             for name in _bound_names(node):
                 defs[name] = node
     return defs
+
+
+def call_output_name(layer_var: str, call: int, tied: bool) -> str:
+    """The variable the generated code gives a layer call's output: `conv1_out2` for the
+    second call of a layer called several times, `conv2_out` for a layer called once."""
+    return f"{layer_var}_out" + (str(call) if tied else "")

@@ -25,6 +25,7 @@ from models.codegen.source import (
     CodegenError,
     Group,
     Names,
+    call_output_name,
     embed,
     flat_text,
     import_block,
@@ -139,7 +140,7 @@ class _Writer:
             var = self.layer_vars[id(op)]
             calls_so_far[id(op)] = n = calls_so_far.get(id(op), 0) + 1
             node = op._inbound_nodes[node_index]
-            base = f"{var}_out" + (str(n) if self.analysis.layer(op.name).tied else "")
+            base = call_output_name(var, n, self.analysis.layer(op.name).tied)
             if returns_list(op, node):
                 outs = [self.names.new(f"{base}_{i + 1}") for i in range(len(node.outputs))]
                 target = _unpacking(outs, f" = {var}(")

@@ -20,9 +20,9 @@ LOG = logging.getLogger(__name__)
 
 # A run that takes longer leaves the page's other visitors waiting for the cores.
 DEFAULT_RUN_SECONDS = 120.0
-# The container holds the Streamlit server (~450 MB), the training workers' fork server
-# (~280 MB) and two warm workers (~380 MB each, models.workers.sizing): what is left of
-# ~2.7 GB, less a margin, is what one run may add to a worker.
+# The container holds the Streamlit server, the workers' fork server, the Keras lane's worker
+# and two warm training workers (their sizes: models.workers.sizing): what is left of ~2.7 GB,
+# less a margin, is what one run may add to a worker.
 DEFAULT_RUN_MB = 600.0
 DEFAULT_TREE_MB = 2500.0
 ENVIRONMENT = {

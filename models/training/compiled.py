@@ -43,7 +43,7 @@ class CompiledModel:
         self.spec = spec
         self.lock = threading.Lock()
         self.trace_count = 0  # incremented by the Python body of every compiled function
-        self.model = _seeded_build(spec, 0)  # its weights are replaced by every run
+        self.model = seeded_build(spec, 0)  # its weights are replaced by every run
         # The last seed's initial weights: seed 0's come free with the build above, and a
         # retrain with the same seed needs no build at all (`reset` copies them in).
         self._initial = (0, self.model.get_weights())
@@ -64,7 +64,7 @@ class CompiledModel:
     def initial_weights(self, seed: int) -> list[np.ndarray]:
         """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
         if self._initial[0] != seed:
-            self._initial = (seed, _seeded_build(self.spec, seed).get_weights())
+            self._initial = (seed, seeded_build(self.spec, seed).get_weights())
         return self._initial[1]
 
     def _forward(self, x, training: bool):
@@ -222,7 +222,7 @@ def in_parts(n, eval_batch, add, state):
     return tf.while_loop(lambda i, _: i < n, body, start, parallel_iterations=1)[1]
 
 
-def _seeded_build(spec: ModelSpec, seed: int):
+def seeded_build(spec: ModelSpec, seed: int):
     """`build_model(spec)` as if after `keras.utils.set_random_seed(seed)`, without side effects."""
     # Keras' unseeded initializers draw their seeds from Python's `random`, so seeding only
     # that is enough. keras.utils.set_random_seed would also call tf.random.set_seed, which

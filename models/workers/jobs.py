@@ -67,14 +67,18 @@ class Busy(RuntimeError):
 
 
 def service_from_environment(
-    live_root: Path | None = None, estimate=None, task_memory_mb: float | None = None
+    live_root: Path | None = None,
+    estimate=None,
+    task_memory_mb: float | None = None,
+    tree_mb: float | None = None,
 ) -> TrainingService:
     """The server's service: `LSE_TRAIN_WORKERS` workers (default: from the container's CPU
-    quota, cores and memory), each compiling WARM_SPECS as it starts (then the page compiles
-    ahead what it shows, each spec in one worker: `prepare`); progress files under
+    quota, cores and memory, within the app's whole-tree budget `tree_mb`), each compiling
+    WARM_SPECS as it starts (then the page compiles ahead what it shows, each spec in one
+    worker: `prepare`); progress files under
     `live_root` if given; `estimate(job)`: a run's expected seconds, for places in the queue;
     a worker growing by more than `task_memory_mb` in one run is ended."""
-    workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers()
+    workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers(tree_mb=tree_mb)
     return TrainingService(
         workers=workers,
         warm_specs=WARM_SPECS,
@@ -166,10 +170,13 @@ class TrainingService:
         self._active[job] = run
         return run
 
-    def prepare(self, *specs: ModelSpec) -> None:
-        """Compile `specs` in idle workers before anyone presses Train (the last one first)."""
+    def prepare(self, *specs: ModelSpec, owner: object = None) -> None:
+        """Compile `specs` in idle workers before anyone presses Train (the last one first);
+        what `owner`'s page asked for before and no longer shows is not compiled."""
+        if owner is not None:
+            self._pool.withdraw(owner, keep=specs)
         for spec in specs:
-            self._pool.prepare(spec, warm_up, spec)
+            self._pool.prepare(spec, warm_up, spec, owner=owner)
 
     def call(self, fn, *args) -> Future:
         """Run the picklable `fn(*args)` in a worker (queued with the training jobs)."""

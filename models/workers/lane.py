@@ -10,23 +10,26 @@ one in flight joins it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
 
+import numpy as np
+
 from models.spec import ModelSpec
 from models.workers import lane_work, processes
 from models.workers.pool import IDLE_SECONDS, WorkerPool
 from models.workers.processes import TENSORFLOW_PRELOAD
+from models.workers.sizing import LANE_GROWTH_CAP_MB
 
 LOG = logging.getLogger("lse.workers")
 KEPT_BYTES = 32 * 2**20  # results kept for every visitor (a Lab at the defaults: ~40 KB)
 # Asked ahead of need (the open model's code) only while fewer than this wait: a crowd moving
 # sliders must not queue work nobody may read; what a page asks for itself always goes.
 MAX_AHEAD = 4
-GROWTH_CAP_MB = 300.0  # Keras keeps ~26 MB per distinct model built: renew the worker past this
 
 
 class KerasLane:
@@ -43,7 +46,7 @@ class KerasLane:
         self._pool = WorkerPool(
             1,
             initializer=lane_work.warm_lane,
-            growth_cap_mb=GROWTH_CAP_MB,
+            growth_cap_mb=LANE_GROWTH_CAP_MB,
             preload=preload,
             task_memory_mb=task_memory_mb,
             idle_size=0,  # nobody has asked for a minute: no process held (~160 MB PSS)
@@ -60,6 +63,13 @@ class KerasLane:
     def lab(self, sizes: ModelSpec) -> Future:
         """The Lab's demonstrations (`models.lab.runner.LabResult`) at `sizes`."""
         return self._ask(("lab", sizes), lane_work.lab_checks, sizes)
+
+    def calls(self, spec: ModelSpec, layer: str, data, seed: int = 0, weights=None) -> Future:
+        """Each call of `spec`'s layer object `layer` on one window of `data`
+        (`models.lab.calls.CallInspection`): at the weights a Train with `seed` starts from,
+        or at a finished run's `weights`."""
+        key = ("calls", spec, layer, data, seed, _digest(weights))
+        return self._ask(key, lane_work.call_inspection, (spec, layer, data, seed, weights))
 
     def ahead(self, spec: ModelSpec, sizes: ModelSpec) -> None:
         """Compute `spec`'s code and the Lab at `sizes` before anyone asks, unless the lane
@@ -114,6 +124,16 @@ class KerasLane:
 
     def shutdown(self) -> None:
         self._pool.shutdown()
+
+
+def _digest(arrays) -> str | None:
+    """A run's weights as part of a key: what they are, not which list holds them."""
+    if arrays is None:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
 
 
 class _KeptResults:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from models.codegen.writer import CodegenError
 from models.inspect import code_for_spec
+from models.lab.calls import CallInspection, inspect_calls
 from models.lab.runner import LabResult, run_lab
 from models.spec import ModelSpec
 
@@ -34,3 +35,9 @@ def model_code(spec: ModelSpec) -> tuple[str | None, str]:
 def lab_checks(sizes: ModelSpec) -> LabResult:
     """Every Lab demonstration at `sizes` (the Question tab's verdicts read these too)."""
     return run_lab(sizes)
+
+
+def call_inspection(ask: tuple) -> CallInspection:
+    """`inspect_calls` for ask = (spec, layer, data, seed, weights)."""
+    spec, layer, data, seed, weights = ask
+    return inspect_calls(spec, layer, data, seed=seed, weights=weights)

@@ -7,23 +7,36 @@ import os
 from pathlib import Path
 
 WORKERS_VARIABLE = "LSE_TRAIN_WORKERS"
-# A worker whose private memory has grown by this much is replaced (models.workers.pool): a
-# compiled spec costs a forked worker ~25-55 MB, so the page's few fit.
-GROWTH_CAP_MB = 100.0
-# Measured as PSS (benchmarks/soak.py): a worker forked with Compare's first list compiled, at
-# most up to its cap; the fork server it comes from, once (TensorFlow's import, shared by every
-# worker); the Streamlit server with the page's caches.
+# A worker whose private memory has grown by this much is replaced (models.workers.pool). A
+# compiled spec costs a forked worker ~25-55 MB: at 100 MB a class of six visitors' specs
+# (three per worker, besides the warm ones) had the workers replaced mid-burst, losing what they
+# had compiled ahead and compiling the warm specs again while visitors waited.
+GROWTH_CAP_MB = 200.0
+# Keras keeps ~26 MB per distinct model built: the Keras lane's worker is renewed past this.
+LANE_GROWTH_CAP_MB = 300.0
+# Measured as PSS (benchmarks/soak.py, benchmarks/cold_start.py): a worker forked with Compare's
+# first list compiled, at most up to its cap; the fork server it comes from, once (TensorFlow's
+# import, shared by every worker); the Keras lane's worker, up to its cap;
+# the Streamlit server, which never imports TensorFlow (~150 MB), with the page's caches.
 WORKER_MB = 280 + GROWTH_CAP_MB
 FORK_SERVER_MB = 280
-SERVER_MB = 450
+LANE_MB = 160 + LANE_GROWTH_CAP_MB
+SERVER_MB = 250
 
 
-def default_workers(cores: int | None = None, memory_mb_available: float | None = None) -> int:
-    """One worker per core the container may use that its memory can also hold (at least
-    one)."""
+def default_workers(
+    cores: int | None = None,
+    memory_mb_available: float | None = None,
+    tree_mb: float | None = None,
+) -> int:
+    """One worker per core the container may use that its memory, and the app's whole-tree
+    budget `tree_mb` (`LSE_MAX_TREE_MB`) where given, can also hold (at least one)."""
     cores = cores or usable_cores()
     memory = memory_mb_available if memory_mb_available is not None else _memory_limit_mb()
-    return max(1, min(cores, int((memory - SERVER_MB - FORK_SERVER_MB) // WORKER_MB)))
+    if tree_mb is not None:
+        memory = min(memory, tree_mb)
+    fixed = SERVER_MB + FORK_SERVER_MB + LANE_MB
+    return max(1, min(cores, int((memory - fixed) // WORKER_MB)))
 
 
 def usable_cores(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:

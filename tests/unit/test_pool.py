@@ -50,6 +50,37 @@ def test_prepare_runs_on_an_idle_worker_once_per_key(pool):
     assert pool.submit(os.getpid, key="spec").result(timeout=30) == prepared
 
 
+def _stamp_then_sleep(folder: str, name: str, seconds: float) -> None:
+    """A compile ahead that says when it started."""
+    (Path(folder) / name).write_text(str(time.time()))
+    time.sleep(seconds)
+
+
+def test_one_visitors_compiles_ahead_leave_a_worker_free_for_their_click(pool, tmp_path):
+    pool.prepare("a", _stamp_then_sleep, str(tmp_path), "a", 1.0, owner="visitor")
+    pool.prepare("b", _stamp_then_sleep, str(tmp_path), "b", 1.0, owner="visitor")
+    _until(lambda: pool.knowing("a") and pool.knowing("b"))
+    started = sorted(float((tmp_path / name).read_text()) for name in "ab")
+    assert started[1] - started[0] >= 1.0  # one after the other
+
+
+def test_several_visitors_compiles_ahead_use_every_idle_worker(pool, tmp_path):
+    pool.prepare("a", _stamp_then_sleep, str(tmp_path), "a", 5.0, owner="one visitor")
+    pool.prepare("b", _stamp_then_sleep, str(tmp_path), "b", 5.0, owner="another")
+    _until(lambda: (tmp_path / "a").exists() and (tmp_path / "b").exists(), seconds=4.0)
+
+
+def test_a_page_that_moved_on_withdraws_its_compiles_ahead(pool):
+    blockers = [pool.submit(time.sleep, 0.5) for _ in range(2)]
+    pool.prepare("old", time.sleep, 0.1, owner="visitor")
+    pool.prepare("shared", time.sleep, 0.1, owner="visitor")
+    pool.withdraw("visitor", keep=("shared",))
+    pool.prepare("new", time.sleep, 0.1, owner="visitor")
+    assert all(b.result(timeout=30) is None for b in blockers)
+    _until(lambda: pool.knowing("new") and pool.knowing("shared"))
+    assert pool.knowing("old") == []  # taken newest first: it would have run before "shared"
+
+
 def test_jobs_go_before_prepares_and_a_cancelled_job_never_runs(pool):
     blockers = [pool.submit(time.sleep, 0.5) for _ in range(2)]
     pool.prepare("later", time.sleep, 0.1)

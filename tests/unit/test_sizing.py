@@ -8,13 +8,14 @@ import pytest
 
 from models.workers.sizing import (
     FORK_SERVER_MB,
+    LANE_MB,
     SERVER_MB,
     WORKER_MB,
     default_workers,
     usable_cores,
 )
 
-FIXED = SERVER_MB + FORK_SERVER_MB  # memory taken before any worker
+FIXED = SERVER_MB + FORK_SERVER_MB + LANE_MB  # memory taken before any training worker
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,13 @@ FIXED = SERVER_MB + FORK_SERVER_MB  # memory taken before any worker
 )
 def test_one_worker_per_core_that_memory_allows(cores, memory_mb, workers):
     assert default_workers(cores=cores, memory_mb_available=memory_mb) == workers
+
+
+def test_the_apps_tree_budget_caps_the_workers_on_a_big_host():
+    assert default_workers(cores=8, memory_mb_available=64_000) == 8
+    budget = FIXED + 2 * WORKER_MB + 1  # LSE_MAX_TREE_MB: room for two
+    assert default_workers(cores=8, memory_mb_available=64_000, tree_mb=budget) == 2
+    assert default_workers(cores=8, memory_mb_available=FIXED + WORKER_MB, tree_mb=budget) == 1
 
 
 def test_the_container_cpu_quota_caps_the_cores(tmp_path):
