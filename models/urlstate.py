@@ -130,3 +130,13 @@ def compare_list(text: str) -> tuple[tuple[str, int], ...]:
 def compare_text(pairs) -> str:
     """A Compare list as its link writes it: "hard.5,towers.1"."""
     return ",".join(f"{variant}.{k}" for variant, k in pairs)
+
+
+def shortened(query: dict[str, str], defaults: dict[str, str]) -> dict[str, str]:
+    """`query` without the page parameters that hold their usual value (`defaults`: key ->
+    that value, as the link writes it) or none: the usual view keeps its links short."""
+    return {
+        key: value
+        for key, value in query.items()
+        if not (key in defaults and value in (defaults[key], ""))
+    }

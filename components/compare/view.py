@@ -16,6 +16,7 @@ from components.live.view import (
 )
 from components.shell.boundary import guarded
 from components.shell.data_source import training_data
+from components.shell.present import presenting
 from components.shell.resources import analysis_for, training_service
 from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
 from components.shell.state import training_settings
@@ -26,6 +27,7 @@ from models.experiments.configurations import Configuration
 from models.experiments.results import (
     COUNT_COLUMNS,
     MAIN_COLUMNS,
+    MB_COLUMNS,
     RunRecord,
     loss_columns,
     results_table,
@@ -89,8 +91,16 @@ def _results() -> None:
         return
     configs, histories = batch.items, batch.histories()
     records = [
-        RunRecord(c, analysis_for(c.spec).totals, h, s.status, s.seconds)
-        for c, h, s in zip(configs, histories, batch.statuses(), strict=True)
+        RunRecord(
+            c,
+            analysis_for(c.spec).totals,
+            h,
+            s.status,
+            s.seconds,
+            analysis_for(c.spec).extra["cost"],
+            handle.job.config.batch_size,
+        )
+        for c, h, s, handle in zip(configs, histories, batch.statuses(), batch.handles, strict=True)
     ]
     n_tasks = configs[0].spec.n_tasks
     table = results_table(records, n_tasks)
@@ -105,6 +115,7 @@ def _results() -> None:
         shown.style.format(
             {c: "{:.4f}" for c in loss_columns(shown.columns)}
             | {"Time (s)": "{:.1f}"}
+            | {c: "{:.2f}" for c in MB_COLUMNS if c in shown.columns}
             | {c: "{:,}" for c in COUNT_COLUMNS}
         ),
         hide_index=True,
@@ -172,7 +183,13 @@ def render_compare(spec: ModelSpec) -> None:
     state.setdefault("cmp_per_task", False)
     state.setdefault("cmp_log", True)
     configs = current_configs(spec)
-    render_picker(spec, configs)
+    if presenting() and _batch() is not None:  # the room watches the curves, not the list:
+        # folded, the chart after Train all starts on a 1024x768 projector's first screen
+        names = ", ".join(c.label for c in configs)
+        with st.expander(f"Configurations ({len(configs)}): {names}"):
+            render_picker(spec, configs)
+    else:
+        render_picker(spec, configs)
     _controls(spec, configs)
     running = _running()
     # In its own container, so a poll still in flight when the run ends cannot touch

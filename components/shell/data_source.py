@@ -10,7 +10,7 @@ import hashlib
 import streamlit as st
 
 from components.shell.state import training_settings
-from models.data.csv_data import OwnData, clean_missing, make_windows
+from models.data.csv_data import OwnData, clean_missing, inputs_only, make_windows
 from models.data.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
 from models.settings import FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
 from models.spec import SpecError
@@ -30,18 +30,10 @@ def sync_features() -> None:
     forecast (one task each); the extra input series come last. Call before drawing."""
     state = st.session_state
     if using_csv() and state.get("csv_columns"):
-        extras = _extras_that_fit()
+        extras = inputs_only(state["csv_columns"], state.get("csv_extra") or [])
         state["csv_extra"] = extras
         state["features"] = len(state["csv_columns"]) + len(extras)
         state["extra"] = len(extras)
-
-
-def _extras_that_fit() -> list[str]:
-    """The picked extra inputs, less any now picked to forecast, within the feature cap."""
-    state = st.session_state
-    targets = state.get("csv_columns") or []
-    extras = [c for c in state.get("csv_extra") or [] if c not in targets]
-    return extras[: max(0, FEATURES.high - len(targets))]
 
 
 def _load_file() -> None:

@@ -33,7 +33,7 @@ from components.upload import render_upload
 from models.architectures.variants import validate
 from models.lab.common import lab_sizes
 from models.spec import ModelSpec, SpecError
-from models.workers.worker import TrainJob
+from models.workers.ahead import compiles_ahead
 
 SPEC_TABS = {
     QUESTION: render_question,
@@ -45,18 +45,14 @@ SPEC_TABS = {
 
 
 def prepare_workers(spec: ModelSpec) -> None:
-    """Idle workers compile what a click may train next, so the click does not wait for it:
-    this spec, and once the Compare tab is open its list and then the quick picks (the sweep's
-    two models are among them), in that order (not before: their compiles would take CPU from
-    a run on the Train tab)."""
-    wanted = [spec]  # most wanted first
-    if st.session_state.get(TAB_KEY) == COMPARE:
-        wanted += planned_specs(spec) + offered_specs(spec)
+    """Idle workers compile what a click may train next (`models.workers.ahead`)."""
+    on_compare = st.session_state.get(TAB_KEY) == COMPARE
+    compare_specs = planned_specs(spec) + offered_specs(spec) if on_compare else []
     data, config = training_settings()
-    # Nothing is compiled ahead that a click would be refused: its compile alone can be large.
-    wanted = [s for s in wanted if refusal_before_click([TrainJob(s, data, config)]) is None]
-    # The last goes first; this visitor's older wishes are dropped.
-    training_service().prepare(*reversed(dict.fromkeys(wanted)), owner=visitor())
+    wanted = compiles_ahead(
+        spec, compare_specs, data, config, lambda job: refusal_before_click([job])
+    )
+    training_service().prepare(*wanted, owner=visitor())
 
 
 def main() -> None:

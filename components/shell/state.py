@@ -22,6 +22,7 @@ from models.urlstate import (
     compare_text,
     list_from_text,
     list_text,
+    shortened,
     spec_from_query,
     spec_to_query,
     training_from_query,
@@ -118,15 +119,11 @@ def write_url(spec: ModelSpec) -> None:
     configs = st.session_state.get("cmp_configs")
     if configs is not None:  # the comparison this session is looking at, as it stands
         query["compare"] = compare_text(pairs_of(configs))
-    defaults = pairs_of(default_configurations(spec))
-    for key, default in (
-        ("present", "0"),
-        ("extra", "0"),
-        ("tab", SLUG_OF[QUESTION]),
-        ("compare", compare_text(defaults)),
-    ):
-        if query[key] in (default, "", DEFAULT_LIST):
-            del query[key]  # the usual view keeps its links short
+    usual_list = compare_text(pairs_of(default_configurations(spec)))
+    if query["compare"] == DEFAULT_LIST:
+        query["compare"] = usual_list
+    usual = {"present": "0", "extra": "0", "tab": SLUG_OF[QUESTION], "compare": usual_list}
+    query = shortened(query, usual)
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
 

@@ -182,6 +182,14 @@ def series_names(source, n_features: int) -> tuple[str, ...]:
     return tuple(f"feature {f + 1}" for f in range(n_features))
 
 
+def inputs_only(targets: list[str], extras: list[str]) -> list[str]:
+    """The columns read as inputs only, given those picked to forecast (`targets`) and those
+    picked as extra inputs: an extra also picked to forecast is forecast, and the model reads
+    at most MAX_FEATURES series (the forecast ones first)."""
+    kept = [column for column in extras if column not in targets]
+    return kept[: max(0, MAX_FEATURES - len(targets))]
+
+
 def task_names(source, n_tasks: int) -> tuple[str, ...]:
     """What the page calls each task: the forecast column's name, or () for the toy series
     (the charts then say "task 1", "task 2", ...)."""

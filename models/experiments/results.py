@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from models.analysis.records import Totals
+from models.costs.sharing_costs import ModelCost
 from models.experiments.configurations import Configuration
 from models.training import history as losses
 
@@ -17,6 +18,8 @@ MAIN_COLUMNS = (
     "Configuration",
     "Total parameters",
     "Shared parameters",
+    "Forward FLOPs per window",
+    "Activations kept (MB)",
     "Epochs",
     "Final train loss",
     "Final val loss",
@@ -25,7 +28,11 @@ MAIN_COLUMNS = (
     "Time (s)",
     "Status",
 )
-COUNT_COLUMNS = ("Total parameters", "Shared parameters")
+COUNT_COLUMNS = ("Total parameters", "Shared parameters", "Forward FLOPs per window")
+# What sharing saves beyond parameters, or does not: arithmetic per window (a layer called four
+# times computes four times) and activations kept for the backward pass at the run's batch
+# size; Adam's state is two values per parameter (models.costs.sharing_costs).
+MB_COLUMNS = ("Activations kept (MB)", "Adam state (MB)")
 
 
 def loss_columns(columns: Iterable[str]) -> list[str]:
@@ -42,6 +49,8 @@ class RunRecord:
     history: pd.DataFrame  # models.training history columns; may be empty
     status: str  # finished, stopped, diverged, or an error message
     seconds: float | None
+    cost: ModelCost | None = None  # what it costs beyond parameters (None: not known)
+    batch_size: int = 32  # the run's: activations are kept per window of a training step
 
 
 def results_table(records: Iterable[RunRecord], n_tasks: int) -> pd.DataFrame:
@@ -55,6 +64,7 @@ def results_table(records: Iterable[RunRecord], n_tasks: int) -> pd.DataFrame:
             "Shared layers": spec.shared_layers,
             "Total parameters": record.totals.total,
             "Shared parameters": record.totals.shared,
+            **_costs(record),
             "Epochs": len(history),
         }
         for split in losses.SPLITS:
@@ -68,3 +78,14 @@ def results_table(records: Iterable[RunRecord], n_tasks: int) -> pd.DataFrame:
         row["Status"] = record.status
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _costs(record: RunRecord) -> dict[str, float]:
+    cost, mb = record.cost, 2**20
+    if cost is None:
+        return dict.fromkeys(("Forward FLOPs per window", *MB_COLUMNS), np.nan)
+    return {
+        "Forward FLOPs per window": cost.forward_flops,
+        "Activations kept (MB)": cost.activation_bytes(record.batch_size) / mb,
+        "Adam state (MB)": cost.optimizer_bytes / mb,
+    }

@@ -171,11 +171,11 @@ class TrainingService:
         return run
 
     def prepare(self, *specs: ModelSpec, owner: object = None) -> None:
-        """Compile `specs` in idle workers before anyone presses Train (the last one first);
+        """Compile `specs` in idle workers before anyone presses Train, most wanted first;
         what `owner`'s page asked for before and no longer shows is not compiled."""
         if owner is not None:
             self._pool.withdraw(owner, keep=specs)
-        for spec in specs:
+        for spec in reversed(specs):  # the pool takes the newest first
             self._pool.prepare(spec, warm_up, spec, owner=owner)
 
     def call(self, fn, *args) -> Future:

@@ -117,3 +117,15 @@ def test_the_compare_tab_compiles_its_list_then_the_quick_picks_and_so_the_sweep
     assert wanted == list(dict.fromkeys([spec, *listed, *offered_specs(spec)]))
     assert len(wanted) == 5  # k = 2, the three listed, the one quick pick left
     assert all(c.spec in wanted for c in sweep_configurations(spec))
+
+
+def test_presenting_folds_the_list_once_trained_so_the_curves_come_first():
+    at = _app({**TINY, "present": "1"})
+    assert not any(e.label.startswith("Configurations (") for e in at.expander)
+    button(at, "Train all").click().run()
+    _wait_for_batch(at, 120)
+    (folded,) = [e for e in at.expander if e.label.startswith("Configurations (3)")]
+    assert "Question: model 1, Nothing shared, Question: model 2" in folded.label
+    table = _results(at)[0]
+    assert {"Forward FLOPs per window", "Activations kept (MB)"} <= set(table.columns)
+    assert table["Forward FLOPs per window"].gt(0).all()

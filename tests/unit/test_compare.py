@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -132,3 +134,30 @@ def test_results_table_reports_final_and_best_losses_per_configuration():
     assert first["Time (s)"] == 1.5 and first["Status"] == "finished"
     assert np.isnan(second["Final val loss"]) and np.isnan(second["Time (s)"])
     assert second["Status"] == "Stopped before it started." and second["Epochs"] == 0
+
+
+def test_results_table_sets_what_sharing_costs_beyond_parameters_beside_the_counts():
+    from models.architectures.presets import MODEL_1, MODEL_2
+    from models.inspect import explained_analysis
+
+    records = []
+    for label, preset in (("model 1", MODEL_1), ("model 2", MODEL_2)):
+        spec = preset.on(ModelSpec())
+        analysis = explained_analysis(spec)
+        cost = analysis.extra["cost"]
+        config = Configuration(label, spec)
+        records.append(
+            results.RunRecord(config, analysis.totals, history_of([1.0]), "finished", 1.0, cost, 8)
+        )
+    table = results.results_table(records, n_tasks=2).set_index("Configuration")
+    for record in records:
+        row, cost = table.loc[record.configuration.label], record.cost
+        assert row["Forward FLOPs per window"] == cost.forward_flops
+        assert row["Activations kept (MB)"] == cost.kept_values * 8 * 4 / 2**20
+        assert row["Adam state (MB)"] == 2 * row["Total parameters"] * 4 / 2**20
+    # Model 1 has fewer parameters than model 2 (its trunk serves every task)...
+    assert table.loc["model 1", "Total parameters"] < table.loc["model 2", "Total parameters"]
+    assert list(results.MAIN_COLUMNS[3:5]) == ["Forward FLOPs per window", "Activations kept (MB)"]
+    # A run whose cost is not known leaves the cells empty, not zero.
+    unknown = results.results_table([dataclasses.replace(records[0], cost=None)], 2)
+    assert unknown[["Forward FLOPs per window", *results.MB_COLUMNS]].isna().all(axis=None)

@@ -28,3 +28,13 @@ def test_bad_list_text_keeps_the_last_good_list_and_says_so():
     kept, problem = list_from_text("conv_filters", "8, x", (4, 6))
     assert kept == (4, 6)
     assert problem == "Filters: '8, x' is not a list of whole numbers in 1–256; keeping 4,6."
+
+
+def test_a_link_leaves_out_page_values_at_their_usual_value_or_empty():
+    from models.urlstate import shortened
+
+    query = {"variant": "hard", "present": "0", "tab": "model", "compare": "", "extra": "2"}
+    usual = {"present": "0", "extra": "0", "tab": "question", "compare": "hard.5,hard.0"}
+    assert shortened(query, usual) == {"variant": "hard", "tab": "model", "extra": "2"}
+    assert shortened({"compare": "hard.5,hard.0"}, usual) == {}
+    assert shortened({"variant": ""}, usual) == {"variant": ""}  # only page values are left out
