@@ -42,7 +42,7 @@ def planned_analysis(spec: ModelSpec) -> Analysis:
 
     Raises `SpecError` (as `build_model` would) if the spec cannot be built.
     """
-    return analyse_graph(_planned_graph(model_plan(spec)))
+    return analyse_graph(_planned_graph(model_plan(spec), spec.frozen))
 
 
 def explained_analysis(spec: ModelSpec) -> Analysis:
@@ -61,7 +61,17 @@ def _batched(shape: Shape) -> str:
     return str((None, *shape))  # as Keras prints a tensor's shape: the batch axis first
 
 
-def _planned_graph(plan: ModelPlan) -> CallGraph:
+def with_known_frozen(spec: ModelSpec) -> tuple[ModelSpec, tuple[str, ...]]:
+    """(`spec` freezing only layer objects with weights that its model has, the names it
+    dropped): a variant or k change renames layers (`conv1` becomes `task1_conv1`, ...).
+    Raises `SpecError` if the spec cannot be built."""
+    weighted = {call.layer for call in model_plan(spec).calls if call.params > 0}
+    kept = tuple(name for name in spec.frozen if name in weighted)
+    dropped = tuple(name for name in spec.frozen if name not in weighted)
+    return (spec.replace(frozen=kept) if dropped else spec), dropped
+
+
+def _planned_graph(plan: ModelPlan, frozen: tuple[str, ...] = ()) -> CallGraph:
     """The graph `flatten_calls` finds in the built model, from the plan's calls."""
     layers: dict[str, LayerFacts] = {}  # builders give every layer object its own name
     node_index, made_so_far = [], Counter()  # Keras numbers a layer's calls as they are made
@@ -75,6 +85,7 @@ def _planned_graph(plan: ModelPlan) -> CallGraph:
                 weight_shapes=tuple(str(shape) for shape in call.weights),
                 lane_mixer=call.lane_mixer,
                 gates_experts=call.gates_experts,
+                frozen=call.layer in frozen and call.params > 0,
             ),
         )
         node_index.append(made_so_far[call.layer])

@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The kinds of value: a whole number, a number, a comma list of whole numbers or of
-# `variant.k` pairs, a name.
-INT, FLOAT, INT_LIST, PAIR_LIST, CHOICE = "int", "float", "int list", "pair list", "choice"
+# The kinds of value: a whole number, a number, a comma list of whole numbers, of `variant.k`
+# pairs or of names, a name.
+INT, FLOAT, INT_LIST, PAIR_LIST, NAME_LIST, CHOICE = (
+    "int",
+    "float",
+    "int list",
+    "pair list",
+    "name list",
+    "choice",
+)
 # The classes whose field a setting fills.
 SPEC, TRAIN, DATA = "ModelSpec", "TrainConfig", "DataSpec"
 
@@ -54,7 +61,7 @@ class Setting:
         names = choices or self.choices
         if self.kind == CHOICE:
             words = ", ".join(f"`{name}`" for name in names)
-        elif self.kind in (INT_LIST, PAIR_LIST):
+        elif self.kind in (INT_LIST, PAIR_LIST, NAME_LIST):
             words = f"{self.min_len}–{self.max_len} {self.items}"
             if self.low is not None:
                 words += f", {show(self.low)}–{show(self.high)} each"
@@ -78,6 +85,11 @@ def problem(setting: Setting, value, name: str | None = None) -> str | None:
         if setting.choices and value not in setting.choices:
             return f"Unknown {name} {value!r}; use one of {', '.join(setting.choices)}."
         return None
+    if setting.kind == NAME_LIST:
+        if len(value) > setting.max_len:
+            return f"{name} takes at most {setting.max_len} {setting.items}; got {len(value)}"
+        odd = [item for item in value if not (item and item.replace("_", "").isalnum())]
+        return f"{odd[0]!r} is not a layer name" if odd else None
     if setting.kind in (INT_LIST, PAIR_LIST):
         if not setting.min_len <= len(value) <= setting.max_len:
             return (
@@ -150,6 +162,14 @@ ACTIVATION = Setting(
     "activation", "activation", (SPEC,), CHOICE, "relu", "Activation", "hidden activation",
     choices=("relu", "tanh", "gelu", "elu", "sigmoid", "linear"),
 )
+FROZEN = Setting(
+    "frozen", "frozen", (SPEC,), NAME_LIST, (), "Frozen layer objects",
+    "layer objects that do not train (`trainable = False`), comma list",
+    help="A frozen layer object keeps its starting weights in every one of its calls: "
+    "`trainable` belongs to the object, not to a call.",
+    max_len=64, items="layer names", note="names of this model's layers with weights",
+    default_text="none",
+)
 
 # --- Training (TrainConfig) and the toy data (DataSpec). ---
 EPOCHS = Setting(
@@ -205,7 +225,7 @@ COMPARE = Setting(
 
 SETTINGS = (
     VARIANT, SHARED_LAYERS, FEATURES, EXTRA_INPUTS, TIMESTEPS, HORIZON, CONV_FILTERS,
-    KERNEL_SIZE, DENSE_UNITS, ACTIVATION, EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED, SAMPLES,
+    KERNEL_SIZE, DENSE_UNITS, ACTIVATION, FROZEN, EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED, SAMPLES,
     RELATEDNESS, NOISE, COMPARE,
 )
 # fmt: on

@@ -127,7 +127,8 @@ def decode(params: Mapping[str, str], schema, defaults: Mapping[str, object]):
             continue
         if error.fallback is not None:
             values[p.field] = error.fallback
-        warnings.append(f"URL parameter `{p.key}`: {error}; using {p.format(values[p.field])}.")
+        kept = p.format(values[p.field]) or "none"
+        warnings.append(f"URL parameter `{p.key}`: {error}; using {kept}.")
     return values, warnings
 
 

@@ -6,7 +6,7 @@ replaced by a valid value (the default, or the nearest allowed number).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 
 from models.architectures.variants import VARIANTS, clamp_k
@@ -15,9 +15,11 @@ from models.settings import (
     COMPARE,
     FLOAT,
     INT_LIST,
+    NAME_LIST,
     RUN_SETTINGS,
     SPEC_SETTINGS,
     Setting,
+    problem,
     show,
 )
 from models.spec import ModelSpec
@@ -39,6 +41,18 @@ REGISTRY_CHOICES = {"variant": tuple(VARIANTS)}
 ANY_WHOLE_NUMBER = (-(2**31), 2**31)
 
 
+def name_list(setting: Setting) -> Callable[[str], tuple[str, ...]]:
+    """Parser for a comma list of layer names, each once ('conv1,dense1')."""
+
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+        if found := problem(setting, names, setting.key):
+            raise BadValue(found)
+        return names
+
+    return parse
+
+
 def param_of(setting: Setting) -> Param:
     """The URL parameter of a setting of the table: its key, field, bounds and text form."""
     key, field, low, high = setting.key, setting.field, setting.low, setting.high
@@ -46,6 +60,8 @@ def param_of(setting: Setting) -> Param:
         return Param(key, field, choice(REGISTRY_CHOICES.get(key, setting.choices)))
     if setting.kind == INT_LIST:
         return Param(key, field, integer_list(low, high, setting.min_len, setting.max_len), join)
+    if setting.kind == NAME_LIST:
+        return Param(key, field, name_list(setting), join)
     if setting.kind == FLOAT:
         return Param(key, field, number(low, high, show), show)
     return Param(key, field, integer(*((low, high) if low is not None else ANY_WHOLE_NUMBER)))

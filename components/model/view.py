@@ -14,7 +14,23 @@ from components.shell.present import presenting
 from components.shell.resources import analysis_for, dot_for
 from components.shell.sidebar import render_stage_picks
 from components.train.conflict import colours_for
+from models.lab.frozen import frozen_sentence
+from models.settings import FROZEN
 from models.spec import ModelSpec
+
+
+def _freeze_picker(analysis) -> None:
+    """Which layer objects do not train: the graph, tables, code and the next run follow."""
+    weighted = [layer.name for layer in analysis.layers if layer.params > 0]
+    st.multiselect(
+        FROZEN.label,
+        weighted,
+        key=FROZEN.key,
+        help=FROZEN.help,
+        placeholder="None: every layer trains",
+    )
+    if sentence := frozen_sentence(analysis):
+        st.caption(sentence)
 
 
 def _diff_switch() -> None:
@@ -36,6 +52,7 @@ def render_model_tab(spec: ModelSpec) -> None:
         render_explanation(analysis)
         render_toggles()
         _diff_switch()
+        _freeze_picker(analysis)
     # "Compare with…": the graph beside another configuration's, and what changes.
     if state.get("diff_on"):
         render_diff(spec, state["layout"])

@@ -31,6 +31,7 @@ from components.shell.state import (
 from components.train.view import render_training
 from components.upload import render_upload
 from models.architectures.variants import validate
+from models.inspect import with_known_frozen
 from models.lab.common import lab_sizes
 from models.spec import ModelSpec, SpecError
 from models.workers.ahead import compiles_ahead
@@ -74,9 +75,14 @@ def main() -> None:
         st.warning(warning, icon="⚠️")
     try:
         validate(spec)
+        spec, unfrozen = with_known_frozen(spec)
         build_error = None
     except SpecError as error:
-        build_error = f"This model cannot be built: {error}"
+        build_error, unfrozen = f"This model cannot be built: {error}", ()
+    if unfrozen:  # another variant or k renamed them: the widget keeps what still exists
+        st.session_state["frozen"] = list(spec.frozen)
+        names = ", ".join(unfrozen)
+        st.info(f"No longer frozen: {names} (not a layer with weights in this model).", icon="🧊")
     if build_error:
         st.error(build_error, icon="🚫")
     else:

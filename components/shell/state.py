@@ -61,7 +61,11 @@ def load_spec_into_widgets(spec: ModelSpec) -> None:
     state = st.session_state
     for field, key in SPEC_KEYS.items():
         value = getattr(spec, field)
-        state[key] = list_text(value) if field in LIST_FIELDS else value
+        if field in LIST_FIELDS:  # edited as comma text
+            value = list_text(value)
+        elif isinstance(value, tuple):  # picked in a multiselect (frozen layers)
+            value = list(value)
+        state[key] = value
     state[LIST_VALUES] = {field: getattr(spec, field) for field in LIST_FIELDS}
     state[LIST_PROBLEMS] = {}
 
@@ -109,6 +113,7 @@ def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     """The spec the widgets describe, and the problems of list texts that did not parse."""
     state = st.session_state
     values = {f: state[key] for f, key in SPEC_KEYS.items() if f not in LIST_FIELDS}
+    values["frozen"] = tuple(values["frozen"])  # a multiselect holds a list; a spec is hashable
     return ModelSpec(**values, **state[LIST_VALUES]), list(state[LIST_PROBLEMS].values())
 
 
@@ -122,7 +127,13 @@ def write_url(spec: ModelSpec) -> None:
     usual_list = compare_text(pairs_of(default_configurations(spec)))
     if query["compare"] == DEFAULT_LIST:
         query["compare"] = usual_list
-    usual = {"present": "0", "extra": "0", "tab": SLUG_OF[QUESTION], "compare": usual_list}
+    usual = {
+        "present": "0",
+        "extra": "0",
+        "frozen": "",
+        "tab": SLUG_OF[QUESTION],
+        "compare": usual_list,
+    }
     query = shortened(query, usual)
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)

@@ -42,6 +42,7 @@ from models.costs.budget import describe
 from models.costs.runs import cost_of
 from models.data.csv_data import series_names, task_names
 from models.experiments.configurations import short_name
+from models.lab.frozen import frozen_proof
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 from models.workers.jobs import TrainJob
@@ -139,6 +140,8 @@ def _outcome(n_tasks: int) -> None:
         return
     if result.status == "finished":
         st.success(finished_text(result.epochs_run, result.seconds, batch.waited(0)))
+    if job.spec.frozen and result.weights is not None:  # the proof that freezing held
+        st.caption(frozen_proof(job.spec.frozen, result.unmoved, result.epochs_run))
     elif result.status == "stopped":
         st.info(f"Stopped at epoch {result.epochs_run:,}")
     else:

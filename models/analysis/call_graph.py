@@ -23,6 +23,7 @@ class LayerFacts:
     # Takes one tensor per lane (task) and returns one per lane, mixing them (cross-stitch).
     lane_mixer: bool = False
     gates_experts: bool = False  # one task's gate over shared experts (MMoE)
+    frozen: bool = False  # has weights and `trainable = False`
 
 
 @dataclass(eq=False)

@@ -104,8 +104,13 @@ def _begin(analysis: Analysis, layout: str, compact: bool, planner, fills=None) 
 def _layer_label(analysis: Analysis, layer: LayerInfo, compact: bool) -> str:
     shapes = list(dict.fromkeys(c.output_shape for c in analysis.calls_of(layer.name)))
     calls = f" · ×{layer.n_calls} calls" if layer.tied else ""
-    params = "" if layer.is_input else _params(layer.params) + calls
+    params = "" if layer.is_input else _params(layer.params) + calls + _frozen(layer)
     return _label(f"{layer.name} · {layer.type}", " | ".join(shapes), params, compact)
+
+
+def _frozen(layer: LayerInfo) -> str:
+    """Marked on the object's node, and on every call's: the flag belongs to the object."""
+    return " · frozen" if layer.frozen else ""
 
 
 def _edges(analysis: Analysis) -> list[tuple[str, str]]:
@@ -158,7 +163,7 @@ def calls_dot(
         title = f"{layer.name} · {layer.type}"
         if layer.tied:
             title += f" · call {call.call}/{layer.n_calls}"
-        params = "" if layer.is_input else _params(layer.params)
+        params = "" if layer.is_input else _params(layer.params) + _frozen(layer)
         label = _label(title, call.output_shape, params, compact)
         node = _node(ids[call.id], layer, fills[layer.name], label, call.layer in tasks)
         # Calls of a sub-model's layers stay unboxed: one box would merge its separate calls.

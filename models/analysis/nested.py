@@ -55,6 +55,7 @@ def _layer_facts(op) -> LayerFacts:
         weight_shapes=tuple(str(tuple(w.shape)) for w in weights),
         lane_mixer=bool(getattr(op, "lane_mixer", False)),
         gates_experts=bool(getattr(op, "gates_experts", False)),
+        frozen=bool(weights) and not op.trainable,
     )
 
 

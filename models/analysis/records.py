@@ -38,6 +38,7 @@ class LayerInfo:
     # branch (model 2's per-feature tower layers), not a trunk that every task calls.
     input_branch: bool = False
     gates_experts: bool = False  # a task's gate: weighs shared experts for that task (MMoE)
+    frozen: bool = False  # `trainable = False`: its weights keep their values in every call
 
     @property
     def n_calls(self) -> int:
@@ -59,6 +60,10 @@ class LayerInfo:
 
     @property
     def role(self) -> str:
+        return f"{self._kind}, frozen" if self.frozen else self._kind
+
+    @property
+    def _kind(self) -> str:
         if self.is_input:
             return "input"
         if self.tied:

@@ -117,6 +117,7 @@ def analyse_graph(graph: CallGraph) -> Analysis:
                 mixes_tasks=layer.lane_mixer and len(tasks) > 1,
                 input_branch=_is_branch(layer, infos, tasks, seen, all_inputs),
                 gates_experts=layer.gates_experts,
+                frozen=layer.frozen,
             )
         )
     return Analysis(

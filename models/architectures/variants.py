@@ -182,5 +182,12 @@ def validate(spec: ModelSpec) -> ModelSpec:
 
 
 def build_model(spec: ModelSpec):
-    """Validate `spec` and build its Keras functional model."""
-    return VARIANTS[validate(spec).variant].build(spec)
+    """Validate `spec` and build its Keras functional model, its `frozen` layers frozen."""
+    model = VARIANTS[validate(spec).variant].build(spec)
+    for name in spec.frozen:
+        try:
+            layer = model.get_layer(name)
+        except ValueError:
+            raise SpecError(f"This model has no layer object named {name!r} to freeze.") from None
+        layer.trainable = False  # the object's flag: every call of it stops training
+    return model

@@ -34,7 +34,7 @@ from models.settings import TRAIN_SETTINGS, first_problem
 from models.spec import ModelSpec, SpecError
 from models.training import history
 from models.training.compiled import PROBE_SAMPLES, compiled_model
-from models.training.insights import gate_weights, mixing_matrices
+from models.training.insights import gate_weights, mixing_matrices, unmoved_layers
 
 # Per call of the compiled chunk: Stop lands within ~0.1 s, and the page's browser, which reads
 # progress every 150 ms, still sees new epochs at every read. Each call and its progress report
@@ -108,6 +108,7 @@ class TrainResult:
     traced: bool
     mixing: dict[str, np.ndarray] = field(default_factory=dict)
     gates: np.ndarray | None = None  # MMoE: each task's mean weight per expert (validation set)
+    unmoved: tuple[str, ...] = ()  # layers whose weights ended bit-identical to their start
 
 
 def train(
@@ -150,6 +151,7 @@ def train(
         )
         done = status != "diverged" and len(rows) > 0
         weights = entry.model.get_weights() if done else None
+        start_weights = entry.initial_weights(config.seed)
         predictions = entry.predict(arrays[2], settings[2]).numpy() if done else None
         mixing = mixing_matrices(entry.model) if done else {}
         gates = gate_weights(entry.model, data.x_val, eval_batch) if done else None
@@ -165,6 +167,7 @@ def train(
         traced=traced,
         mixing=mixing,
         gates=gates,
+        unmoved=unmoved_layers(entry.model, start_weights, weights) if weights else (),
     )
 
 

@@ -1,4 +1,5 @@
-"""What a trained model shows beyond its losses: cross-stitch mixing and MMoE gate weights."""
+"""What a trained model shows beyond its losses: cross-stitch mixing, MMoE gate weights and
+which layers kept their starting weights."""
 
 from __future__ import annotations
 
@@ -40,3 +41,16 @@ def gate_reading(weights: np.ndarray, names=()) -> str:
         for t, row in enumerate(np.asarray(weights, dtype=float))
     ]
     return "; ".join(parts) + " of its input."
+
+
+def unmoved_layers(model, before: list[np.ndarray], after: list[np.ndarray]) -> tuple[str, ...]:
+    """Names of the layers with weights whose every weight is bit-identical in `after` and
+    `before` (both in `model.get_weights()` order): a frozen layer's proof, in all its calls."""
+    unmoved, start = [], 0
+    for layer in model.layers:
+        n = len(layer.weights)
+        pairs = zip(before[start : start + n], after[start : start + n], strict=True)
+        if n and all(np.array_equal(a, b) for a, b in pairs):
+            unmoved.append(layer.name)
+        start += n
+    return tuple(unmoved)

@@ -28,8 +28,11 @@ def test_no_headline_figure_is_cut_and_copy_link_stays_on_one_line(
     page.goto(f"{app_url}/?{query}")
     wait_for_app_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    box = sidebar.bounding_box()  # the sidebar stays open, on screen, beside the figures
-    assert box is not None and box["x"] >= 0 and box["width"] > 200
+    box = sidebar.bounding_box()
+    if width < 1024:  # tucked away on a narrow screen: its labels would be cut beside the page
+        assert box is None or box["x"] + box["width"] <= 0
+    else:  # open, on screen, beside the figures
+        assert box is not None and box["x"] >= 0 and box["width"] > 200
     page.screenshot(path=tmp_path / f"header-{width}.png")
     assert page.evaluate(CUT_JS) == []
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()

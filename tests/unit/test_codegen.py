@@ -12,6 +12,7 @@ import pytest
 from keras.src.saving import object_registration
 
 from models.analysis.sharing import analyse
+from models.architectures.presets import MODEL_2
 from models.architectures.variants import VARIANTS, build_model, validate
 from models.codegen.writer import CodegenError, generate_code
 from models.inspect import code_for_spec
@@ -229,3 +230,13 @@ def test_operations_that_are_not_layers_are_refused():
     model = keras.Model([a, b], keras.layers.Dense(1, name="d")(keras.ops.add(a, b)))
     with pytest.raises(CodegenError, match="not a layer"):
         generate_code(model)
+
+
+def test_a_frozen_layer_object_is_written_frozen_once_and_rebuilds_frozen(clean_registry):
+    spec = MODEL_2.on(ModelSpec()).replace(frozen=("conv1",))
+    source = code_for_spec(spec)
+    assert source.count("trainable=False") == 1  # on the object, not on each of its 4 calls
+    rebuilt = run_code(source)
+    assert_same_model(build_model(spec), rebuilt)
+    assert not rebuilt.get_layer("conv1").trainable
+    assert len(rebuilt.trainable_weights) == len(rebuilt.weights) - 2  # conv1's kernel and bias

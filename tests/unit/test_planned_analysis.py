@@ -16,7 +16,7 @@ import pytest
 from models.analysis.sharing import analyse
 from models.architectures.presets import MODEL_1, MODEL_2
 from models.architectures.variants import build_model
-from models.inspect import planned_analysis
+from models.inspect import planned_analysis, with_known_frozen
 from models.spec import ModelSpec, SpecError
 from support.specs import every_k
 
@@ -136,3 +136,21 @@ def test_the_planned_analysis_never_imports_keras():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("preset", [MODEL_1, MODEL_2], ids=["model 1", "model 2"])
+def test_frozen_layer_objects_are_planned_as_keras_builds_them(preset):
+    spec = preset.on(SIZES["question"])
+    weighted = [layer.name for layer in planned_analysis(spec).layers if layer.params]
+    frozen = spec.replace(frozen=(weighted[0], weighted[-1]))
+    planned = planned_analysis(frozen)
+    assert planned == reference(frozen), first_difference(planned, reference(frozen))
+    assert [layer.name for layer in planned.layers if layer.frozen] == [weighted[0], weighted[-1]]
+    assert all(layer.role.endswith(", frozen") for layer in planned.layers if layer.frozen)
+
+
+def test_only_this_models_layers_with_weights_stay_frozen():
+    spec = MODEL_2.on(SIZES["question"]).replace(frozen=("conv1", "flatten", "task1_conv1"))
+    kept, dropped = with_known_frozen(spec)
+    assert kept.frozen == ("conv1",) and dropped == ("flatten", "task1_conv1")
+    assert with_known_frozen(kept) == (kept, ())
