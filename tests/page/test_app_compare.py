@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.compare.picker import offered_specs
 from components.shell import page
+from components.shell.runs import VISITOR
 from models.experiments.configurations import default_configurations
 from models.experiments.sweep import sweep_configurations
 from models.spec import ModelSpec
@@ -101,9 +102,11 @@ class _RecordingService:
 
     def __init__(self):
         self.prepared: list[tuple] = []
+        self.owners: list[object] = []
 
-    def prepare(self, *specs) -> None:
+    def prepare(self, *specs, owner=None) -> None:
         self.prepared.append(specs)
+        self.owners.append(owner)
 
 
 def test_the_compare_tab_compiles_its_list_then_the_quick_picks_and_so_the_sweep(monkeypatch):
@@ -111,7 +114,8 @@ def test_the_compare_tab_compiles_its_list_then_the_quick_picks_and_so_the_sweep
     monkeypatch.setattr(page, "training_service", lambda: service)
     at = _app({"k": "2"})
     assert not at.exception
-    wanted = list(reversed(service.prepared[-1]))  # the pool compiles the last one first
+    wanted = list(service.prepared[-1])  # most wanted first
+    assert service.owners[-1] == at.session_state[VISITOR]  # this visitor's wishes
     spec = ModelSpec(shared_layers=2)
     listed = [c.spec for c in default_configurations(spec)]
     assert wanted == list(dict.fromkeys([spec, *listed, *offered_specs(spec)]))
