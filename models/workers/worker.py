@@ -22,6 +22,7 @@ MODEL_ERROR_FILE = "model-error.txt"
 # (or the last epoch).
 END_LINE = "end"
 RUNTIME_WARM_SPEC = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=1)  # ~1 s
+WORKER_NICENESS = 10  # added to the fork server's 10 (raising it needs no privilege): 19
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,10 @@ def init_worker(warm_specs: tuple[ModelSpec, ...] = ()) -> list[ModelSpec]:
     """Runs once per worker, before its first job: threads, quiet logs, a warm compile.
     Returns the specs it compiled."""
     set_thread_environment()  # already done where the worker was forked from a preload
-    # CPU priority: the fork server's (below the page's server), as the Keras lane's worker:
-    # training no longer yields to the lane's code and Lab asked ahead for a crowd's pages.
+    # The lowest CPU priority, below the page's server and a visitor's browser: the first page
+    # after a cold start draws while every worker compiles its warm specs. The Keras lane's
+    # worker sits as low (`lane_work.LANE_NICENESS`): neither starves the other.
+    os.nice(WORKER_NICENESS)
     # Something is always trained before the worker says it is ready: the pool's memory
     # baseline, taken then, must include TensorFlow's runtime (~80 MB in a forked worker),
     # or the first job would look like a leak.
