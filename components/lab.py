@@ -11,6 +11,7 @@ from models.analysis.palette import colour
 from models.lab.common import Check, Unavailable, lab_sizes
 from models.lab.conv import ConvComparison
 from models.lab.folded import FoldedTower
+from models.lab.frozen import lab_sentence
 from models.lab.gradients import GradientSum
 from models.lab.kinds import SharingKinds
 from models.spec import ModelSpec
@@ -64,6 +65,7 @@ def _gradients(demo: GradientSum) -> None:
         _check(demo.same_outputs)
     with right:
         _check(demo.sum_matches)
+    st.caption(lab_sentence(demo.layer, demo.n_calls))
 
 
 def _folded(demo: FoldedTower) -> None:

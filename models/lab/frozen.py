@@ -48,3 +48,13 @@ def frozen_proof(frozen: tuple[str, ...], unmoved: tuple[str, ...], epochs: int)
     else:
         parts.append("every other layer with weights moved")
     return "; ".join(parts) + "."
+
+
+def lab_sentence(layer: str, n_calls: int) -> str:
+    """The Lab's word on freezing, beside the proof that the calls' gradients add up."""
+    return (
+        f"Freezing follows from the same fact: `{layer}` is one layer object holding one set of "
+        f"variables for its {n_calls} calls, so `{layer}.trainable = False` stops all {n_calls} "
+        "at once — the flag belongs to the object, not to a call. *Freeze layer objects* on the "
+        "Model tab shows it, and a run proves the weights stay bit-identical."
+    )

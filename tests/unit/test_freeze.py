@@ -9,7 +9,7 @@ from models.architectures.presets import MODEL_2
 from models.data.toy_data import DataSpec
 from models.inspect import planned_analysis
 from models.lab.calls import inspect_calls
-from models.lab.frozen import frozen_proof, frozen_sentence
+from models.lab.frozen import frozen_proof, frozen_sentence, lab_sentence
 from models.spec import ModelSpec
 from models.training.engine import TrainConfig, train
 
@@ -42,3 +42,9 @@ def test_the_sentences_say_the_flag_belongs_to_the_object_and_what_the_run_showe
     assert proof.endswith("every other layer with weights moved.")
     assert "changed although frozen" in frozen_proof(("conv1",), (), 60)
     assert "did not move although not frozen" in frozen_proof(("conv1",), ("conv1", "x"), 60)
+
+
+def test_the_lab_says_the_flag_belongs_to_the_object_with_its_call_count():
+    sentence = lab_sentence("conv1", 4)
+    assert "`conv1.trainable = False` stops all 4 at once" in sentence
+    assert "not to a call" in sentence
