@@ -98,8 +98,10 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
     return nearest, warnings
 
 
-# The settings edited as comma text in the page ("8, 16, 32"), the rest as they are.
+# The settings edited as comma text in the page ("8, 16, 32"), those picked from a list (a
+# multiselect holds a list; a spec holds a hashable tuple), the rest as they are.
 LIST_FIELDS = tuple(s.field for s in SPEC_SETTINGS if s.kind == INT_LIST)
+PICKED_FIELDS = tuple(s.field for s in SPEC_SETTINGS if s.kind == NAME_LIST)
 _LIST_PARAMS = {p.field: p for p in SPEC_PARAMS if p.field in LIST_FIELDS}
 
 

@@ -90,17 +90,14 @@ def _results() -> None:
     if batch is None or batch.running:
         return
     configs, histories = batch.items, batch.histories()
+    analyses = [analysis_for(c.spec) for c in configs]
     records = [
         RunRecord(
-            c,
-            analysis_for(c.spec).totals,
-            h,
-            s.status,
-            s.seconds,
-            analysis_for(c.spec).extra["cost"],
-            handle.job.config.batch_size,
+            c, a.totals, h, s.status, s.seconds, a.extra["cost"], handle.job.config.batch_size
         )
-        for c, h, s, handle in zip(configs, histories, batch.statuses(), batch.handles, strict=True)
+        for c, a, h, s, handle in zip(
+            configs, analyses, histories, batch.statuses(), batch.handles, strict=True
+        )
     ]
     n_tasks = configs[0].spec.n_tasks
     table = results_table(records, n_tasks)

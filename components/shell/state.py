@@ -16,6 +16,7 @@ from models.training.engine import TrainConfig
 from models.urlcodec import Param, choice, decode, encode, flag, flag_text
 from models.urlstate import (
     LIST_FIELDS,
+    PICKED_FIELDS,
     SPEC_PARAMS,
     TRAIN_PARAMS,
     compare_list,
@@ -63,7 +64,7 @@ def load_spec_into_widgets(spec: ModelSpec) -> None:
         value = getattr(spec, field)
         if field in LIST_FIELDS:  # edited as comma text
             value = list_text(value)
-        elif isinstance(value, tuple):  # picked in a multiselect (frozen layers)
+        elif field in PICKED_FIELDS:
             value = list(value)
         state[key] = value
     state[LIST_VALUES] = {field: getattr(spec, field) for field in LIST_FIELDS}
@@ -113,7 +114,7 @@ def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     """The spec the widgets describe, and the problems of list texts that did not parse."""
     state = st.session_state
     values = {f: state[key] for f, key in SPEC_KEYS.items() if f not in LIST_FIELDS}
-    values["frozen"] = tuple(values["frozen"])  # a multiselect holds a list; a spec is hashable
+    values |= {field: tuple(values[field]) for field in PICKED_FIELDS}
     return ModelSpec(**values, **state[LIST_VALUES]), list(state[LIST_PROBLEMS].values())
 
 

@@ -23,7 +23,8 @@ from models.lab.common import Check, max_abs_diff
 from models.spec import ModelSpec
 from models.training.compiled import seeded_build
 
-MAX_ACTIVATION_VALUES = 64 * 256  # per call: the heatmap's time steps x channels, at most
+MAX_CHANNELS = 256  # a heatmap's rows, at most
+MAX_ACTIVATION_VALUES = 64 * MAX_CHANNELS  # per call: the heatmap's time steps x channels
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class CallInspection:
     gradient_norm: float  # of this object's gradient of the summed losses (all its weights)
     parts_add_up: Check  # the per-call, per-task parts summed against Keras' own gradient
     window: int  # which validation window
-    trimmed: bool  # activations cut to MAX_ACTIVATION_VALUES (long series, wide layers)
+    trimmed: bool  # activations cut to fit the heatmap (long series, wide layers)
 
 
 def inspect_calls(
@@ -102,13 +103,14 @@ def inspect_calls(
     views, trimmed = [], False
     for c, node in enumerate(nodes):
         act = _heatmap(np.asarray(outs[c])[0])
-        trimmed = trimmed or act.size > MAX_ACTIVATION_VALUES
+        shown = _trim(act)
+        trimmed = trimmed or shown.shape != act.shape
         views.append(
             CallView(
                 number=c + 1,
                 input_shape=_shape(node.input_tensors[0]),
                 output_shape=_shape(node.output_tensors[0]),
-                activations=_trim(act),
+                activations=shown,
                 gradient_by_task=tuple(_norm(parts[c][t]) for t in range(n_tasks)),
             )
         )
@@ -171,7 +173,7 @@ def _heatmap(values: np.ndarray) -> np.ndarray:
 
 def _trim(values: np.ndarray) -> np.ndarray:
     """The last steps and first channels that fit MAX_ACTIVATION_VALUES: the page's heatmap."""
-    channels = min(values.shape[1], 256)
+    channels = min(values.shape[1], MAX_CHANNELS)
     steps = max(1, min(values.shape[0], MAX_ACTIVATION_VALUES // channels))
     return values[-steps:, :channels].copy()
 

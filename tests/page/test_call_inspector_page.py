@@ -3,13 +3,10 @@ and its part of the gradient, at the starting weights and after a run."""
 
 from __future__ import annotations
 
-import base64
-import json
-
 import numpy as np
 
 from components.shell.navigation import MODEL, TRAIN
-from support.page import TINY, click, finish, run_app
+from support.page import TINY, chart_traces, click, finish, plotly_values, run_app
 
 MODEL_2 = {"variant": "towers", "k": "1"}
 
@@ -24,19 +21,10 @@ def _open_inspector(query: dict, layer: str | None = None, weights: str | None =
     return at.run()
 
 
-def _values(z) -> np.ndarray:
-    """A heatmap's z as Plotly sends it: a list, or typed bytes ({"dtype", "bdata", "shape"})."""
-    if not isinstance(z, dict):
-        return np.asarray(z, dtype=float)
-    flat = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).astype(float)
-    shape = [int(n) for n in str(z.get("shape", flat.size)).split(",")]
-    return flat.reshape(shape)
-
-
 def _heatmaps(at) -> list[np.ndarray]:
     """Each drawn heatmap's values, in the page's order."""
-    traces = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
-    return [_values(t["z"]) for t in traces if t.get("type") == "heatmap"]
+    traces = [t for chart in at.get("plotly_chart") for t in chart_traces(chart)]
+    return [plotly_values(t["z"]) for t in traces if t.get("type") == "heatmap"]
 
 
 def _gradient_table(at):

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
 import numpy as np
 
-from support.page import TINY, click, finish, train_tab
+from support.page import TINY, chart_traces, click, finish, plotly_values, train_tab
 
 
-def _final_figure(at) -> dict:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("final_loss"))
-    return json.loads(chart.proto.spec)
-
-
-def _series(values) -> np.ndarray:
-    if isinstance(values, dict):  # typed bytes, as Plotly sends numpy arrays
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-    return np.asarray(values, dtype=float)
+def _final_traces(at) -> list[dict]:
+    return chart_traces(
+        next(c for c in at.get("plotly_chart") if c.proto.id.endswith("final_loss"))
+    )
 
 
 def test_the_stacked_heads_add_up_to_the_total_and_name_their_share():
     at = train_tab({"variant": "towers", "k": "1", **TINY})
     click(at, "Train")
     finish(at)
-    lines = _final_figure(at)["data"]
+    lines = _final_traces(at)
     assert not any("stackgroup" in trace for trace in lines)  # per-task lines by default
     at.toggle(key="stack_heads").set_value(True).run()
     assert not at.exception
-    traces = _final_figure(at)["data"]
+    traces = _final_traces(at)
     bands = [t for t in traces if t.get("stackgroup") == "heads"]
     (total,) = [t for t in traces if t["name"] == "train total"]
     assert len(bands) == 4
     assert all("% at the end)" in band["name"] for band in bands)
-    stacked = np.sum([_series(band["y"]) for band in bands], axis=0)
-    np.testing.assert_allclose(stacked, _series(total["y"]), rtol=1e-5)
+    stacked = np.sum([plotly_values(band["y"]) for band in bands], axis=0)
+    np.testing.assert_allclose(stacked, plotly_values(total["y"]), rtol=1e-5)
     shares = [float(band["name"].split("(")[1].split(" %")[0]) for band in bands]
     assert abs(sum(shares) - 100) <= 2  # rounded to whole percents

@@ -3,9 +3,12 @@ their label, press Train and wait for the runs to end."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -50,3 +53,18 @@ def finish(at: AppTest, seconds: float = 120.0) -> None:
         assert time.time() < deadline, "the run did not end"
         time.sleep(0.2)
         at.run()
+
+
+def chart_traces(chart) -> list[dict]:
+    """The traces of a drawn Plotly chart (an AppTest element), as the browser receives them."""
+    return json.loads(chart.proto.spec)["data"]
+
+
+def plotly_values(values) -> np.ndarray:
+    """A trace's data (x, y or z) as Plotly sends it: a list, or typed bytes ({"dtype",
+    "bdata", and "shape" for more than one axis})."""
+    if not isinstance(values, dict):
+        return np.asarray(values, dtype=float)
+    flat = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
+    shape = [int(n) for n in str(values.get("shape", flat.size)).split(",")]
+    return flat.reshape(shape)
