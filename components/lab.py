@@ -89,6 +89,11 @@ def _kinds(demo: SharingKinds) -> None:
     ):
         st.markdown(f"**{title}:** every layer object, its calls, their inputs and its tasks")
         _table(frame, fills, "Layer object", wide="Called on")
+    st.caption(
+        "Between sharing across all tasks and sharing nothing lies sharing within groups of "
+        "tasks: the branched variant (sidebar) draws such a tree, and the Compare tab's grouping "
+        "oracle trains every grouping to find which tasks should share."
+    )
 
 
 RENDERERS = {

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shell.navigation import LAB, MODEL, open_tab
+from components.shell.navigation import COMPARE, LAB, MODEL, open_tab
 from components.shell.resources import KerasUnavailable, analysis_for, lab_for
 from components.shell.state import load_spec_into_widgets
 from models.analysis.records import Analysis
+from models.architectures.groups import default_groups, describe
 from models.architectures.presets import MODEL_1, MODEL_2, Preset
+from models.architectures.variants import clamp_k, validate
 from models.lab.answers import Answer, answers
 from models.lab.common import lab_sizes
+from models.settings import FAMILIES, RELATEDNESS
 from models.spec import ModelSpec, SpecError
 
 VERDICT_COLOURS = {"Yes": "green", "No": "blue", "Partly": "orange"}
@@ -101,3 +104,49 @@ def render_question(spec: ModelSpec) -> None:
         "Every verdict and number above is computed now, from the same checks the Lab shows, "
         "at the sizes set in the sidebar: change them and the answers follow."
     )
+    _next_question(sizes)
+
+
+def _next_question(sizes: ModelSpec) -> None:
+    """Where the asker's next question is answered: which tasks should share what."""
+    with st.container(border=True):
+        st.markdown(
+            "**The next question: which tasks should share what?** Between model 1 (one trunk "
+            "for every task) and nothing shared lies a tree: a trunk, then a branch per group "
+            "of tasks. On data where series 1–2 follow one signal and 3–4 another, the "
+            "grouping oracle trains every grouping and checks what the tasks' affinity "
+            "predicts."
+        )
+        graph, oracle = st.columns(2)
+        try:
+            tree = clamp_k(sizes.replace(variant="branched", shared_layers=0))
+            validate(tree)
+        except SpecError as error:
+            tree, problem = None, str(error)
+        else:
+            problem = None
+        graph.button(
+            f"See a tree in the graph: tasks {describe(default_groups(sizes.n_tasks))}",
+            key="question_tree",
+            on_click=_go_to_graph,
+            args=(tree,),
+            disabled=tree is None,
+            help=problem,
+            icon=":material/account_tree:",
+            width="stretch",
+        )
+        oracle.button(
+            "Try the grouping oracle on two families of series",
+            key="question_oracle",
+            on_click=_two_families,
+            icon=":material/leaderboard:",
+            width="stretch",
+        )
+
+
+def _two_families() -> None:
+    """Toy data whose series 1-2 and 3-4 each follow a signal of their own, then Compare."""
+    st.session_state["data_source"] = "toy"
+    st.session_state[FAMILIES.key] = 2
+    st.session_state[RELATEDNESS.key] = 1.0
+    open_tab(COMPARE)

@@ -162,6 +162,14 @@ ACTIVATION = Setting(
     "activation", "activation", (SPEC,), CHOICE, "relu", "Activation", "hidden activation",
     choices=("relu", "tanh", "gelu", "elu", "sigmoid", "linear"),
 )
+TASK_GROUPS = Setting(
+    "groups", "task_groups", (SPEC,), INT_LIST, (), "Task groups (comma list)",
+    "the branch each task joins after the trunk, one number per task (branched variant)",
+    help="Tasks with the same number share a branch after the trunk: 1, 1, 2, 2 gives tasks 1-2 "
+    "one branch and 3-4 another; 1, 2, 3, 4 is hard sharing, 1, 1, 1, 1 one trunk.",
+    low=1, high=FEATURES.high, min_len=0, max_len=FEATURES.high, items="tasks",
+    note="one per task", default_text="two branches: the first half of the tasks and the rest",
+)
 FROZEN = Setting(
     "frozen", "frozen", (SPEC,), NAME_LIST, (), "Frozen layer objects",
     "layer objects that do not train (`trainable = False`), comma list",
@@ -208,6 +216,12 @@ RELATEDNESS = Setting(
     "per series, to beat model 1. The Compare tab's sweep measures where sharing helps.",
     low=0.0, high=1.0,
 )
+FAMILIES = Setting(
+    "families", "families", (DATA,), INT, 1, "Families of series", "how many common signals",
+    help="1: every series mixes one common signal. 2: series 1-2 share one and 3-4 another, so "
+    "which tasks should share is a real question (Compare: the grouping oracle).",
+    low=1, high=FEATURES.high,
+)
 NOISE = Setting(
     "noise", "noise", (DATA,), FLOAT, 0.1, "Noise", "noise added to the series",
     help="Noise added to every series. No model can forecast it, so it sets a floor under the "
@@ -225,8 +239,8 @@ COMPARE = Setting(
 
 SETTINGS = (
     VARIANT, SHARED_LAYERS, FEATURES, EXTRA_INPUTS, TIMESTEPS, HORIZON, CONV_FILTERS,
-    KERNEL_SIZE, DENSE_UNITS, ACTIVATION, FROZEN, EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED, SAMPLES,
-    RELATEDNESS, NOISE, COMPARE,
+    KERNEL_SIZE, DENSE_UNITS, ACTIVATION, TASK_GROUPS, FROZEN, EPOCHS, LEARNING_RATE, BATCH_SIZE,
+    SEED, SAMPLES, RELATEDNESS, FAMILIES, NOISE, COMPARE,
 )
 # fmt: on
 SPEC_SETTINGS = tuple(s for s in SETTINGS if SPEC in s.sets)

@@ -33,6 +33,9 @@ class ModelSpec:
     kernel_size: int = table.KERNEL_SIZE.default
     dense_units: tuple[int, ...] = table.DENSE_UNITS.default
     activation: str = table.ACTIVATION.default
+    # The branched variant's tree: one group number per task (`models.architectures.groups`);
+    # empty for the other variants, which have no groups.
+    task_groups: tuple[int, ...] = table.TASK_GROUPS.default
     # Layer objects built with `trainable = False`: each keeps its starting weights in all its
     # calls (names of this model's layers with weights: `models.inspect.with_known_frozen`).
     frozen: tuple[str, ...] = table.FROZEN.default

@@ -1,4 +1,5 @@
-"""Plotly figures for the Compare tab: overlaid losses, parameters vs loss, the sweep."""
+"""Plotly figures for the Compare tab: overlaid losses, parameters vs loss, the sweep, the
+groupings ranked."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.train.charts import LINEAR_AXIS, LOG_AXIS, chart_layout
+from models.analysis.palette import LINE_COLOURS
 from models.experiments.sweep import GAP
 from models.training import history as losses
 
 LOSS_AXIS = "validation MSE (standardised)"
 GAP_COLOUR = "#7F7F7F"
+PREDICTED = LINE_COLOURS[0]  # orange: the grouping the affinity predicted, among grey ones
 
 
 def curves_figure(
@@ -114,3 +117,31 @@ def _with_range(summary: pd.DataFrame, column: str, name: str, colour: str) -> g
             width=6,
         ),
     )
+
+
+def ranking_figure(table: pd.DataFrame, marked: str | None = None) -> go.Figure:
+    """Each configuration's mean best validation loss over seeds (bars: min–max), best at the
+    top; `marked` (the affinity's prediction) drawn in orange, the rest in grey."""
+    rows = table.iloc[::-1]  # Plotly draws the first category at the bottom
+    colours = [PREDICTED if name == marked else GAP_COLOUR for name in rows["Configuration"]]
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["Mean"],
+            y=rows["Configuration"],
+            mode="markers",
+            marker=dict(color=colours, size=11),
+            error_x=dict(
+                type="data",
+                array=rows["Max"] - rows["Mean"],
+                arrayminus=rows["Mean"] - rows["Min"],
+                color=GAP_COLOUR,
+                thickness=1.5,
+                width=5,
+            ),
+            hovertemplate="%{y}<br>mean best val loss %{x:.4f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(title=f"best {LOSS_AXIS}: mean over seeds, bars min–max")
+    fig.update_yaxes(type="category", automargin=True)
+    return chart_layout(fig, 120 + 26 * len(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.compare.charts import curves_figure, scatter_figure
+from components.compare.grouping import render_grouping, render_trial_pointer
 from components.compare.picker import current_configs, render_picker
 from components.compare.sweep import render_sweep
 from components.live.chart import template
@@ -180,6 +181,7 @@ def render_compare(spec: ModelSpec) -> None:
     state.setdefault("cmp_per_task", False)
     state.setdefault("cmp_log", True)
     configs = current_configs(spec)
+    render_trial_pointer()
     if presenting() and _batch() is not None:  # the room watches the curves, not the list:
         # folded, the chart after Train all starts on a 1024x768 projector's first screen
         names = ", ".join(c.label for c in configs)
@@ -196,3 +198,5 @@ def render_compare(spec: ModelSpec) -> None:
     _results()
     st.divider()
     render_sweep(spec)
+    st.divider()
+    render_grouping(spec)

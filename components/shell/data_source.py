@@ -12,7 +12,7 @@ import streamlit as st
 from components.shell.state import training_settings
 from models.data.csv_data import OwnData, clean_missing, inputs_only, make_windows
 from models.data.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
-from models.settings import FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
+from models.settings import FAMILIES, FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
 from models.spec import SpecError
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
@@ -76,6 +76,9 @@ def _slider(setting: Setting) -> None:
 
 def _toy_settings() -> None:
     _slider(RELATEDNESS)
+    st.number_input(
+        FAMILIES.label, FAMILIES.low, FAMILIES.high, key=FAMILIES.key, help=FAMILIES.help
+    )
     _slider(NOISE)
     val_windows = training_settings()[0].val_samples
     st.number_input(

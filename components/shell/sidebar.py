@@ -7,10 +7,12 @@ import streamlit as st
 from components.shell.data_source import render_data_settings, sync_features, using_csv
 from components.shell.state import load_spec_into_widgets, read_list_text, spec_from_widgets
 from models import settings as table
+from models.architectures.groups import default_groups, labels_of
 from models.architectures.presets import PRESETS
 from models.architectures.variants import VARIANTS, clamp_k
 from models.settings import Setting, show
 from models.spec import ModelSpec
+from models.urlstate import list_text
 
 
 def _slider_label(spec: ModelSpec, k: int) -> str:
@@ -101,15 +103,23 @@ def _number(setting: Setting, help_instead: str | None = None, **options) -> Non
     )
 
 
-def _list_text(setting: Setting) -> None:
+def _list_text(setting: Setting, placeholder: str | None = None) -> None:
     """A comma list's text box, read into a list once each time it changes."""
     st.text_input(
         setting.label,
         key=setting.key,
         help=setting.help_text(),
+        placeholder=placeholder,
         on_change=read_list_text,
         args=(setting.field,),
     )
+
+
+def _task_groups() -> None:
+    """The branched variant's groups; empty shows the default tree it stands for."""
+    n_tasks = spec_from_widgets()[0].n_tasks
+    default = list_text(labels_of(default_groups(n_tasks)))
+    _list_text(table.TASK_GROUPS, placeholder=f"{default} (the default: two halves)")
 
 
 def _advanced() -> None:
@@ -171,6 +181,8 @@ def render_sidebar() -> None:
         )
         st.caption(VARIANTS[variant].summary)
         _shared_slider(variant)
+        if VARIANTS[variant].reads_groups:
+            _task_groups()
         _advanced()
         _training()
         st.html(COLLAPSE_WHEN_NARROW, unsafe_allow_javascript=True)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.shell.navigation import QUESTION, SLUG_OF, TAB_KEY, TAB_SLUGS
 from models.analysis.graph import LAYOUTS, VIEWS
+from models.architectures.variants import settled
 from models.data.toy_data import DataSpec
 from models.experiments.configurations import default_configurations, pairs_of
 from models.settings import COMPARE
@@ -115,7 +116,8 @@ def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     state = st.session_state
     values = {f: state[key] for f, key in SPEC_KEYS.items() if f not in LIST_FIELDS}
     values |= {field: tuple(values[field]) for field in PICKED_FIELDS}
-    return ModelSpec(**values, **state[LIST_VALUES]), list(state[LIST_PROBLEMS].values())
+    spec = settled(ModelSpec(**values, **state[LIST_VALUES]))  # groups only where they count
+    return spec, list(state[LIST_PROBLEMS].values())
 
 
 def write_url(spec: ModelSpec) -> None:
@@ -132,6 +134,7 @@ def write_url(spec: ModelSpec) -> None:
         "present": "0",
         "extra": "0",
         "frozen": "",
+        "groups": "",
         "tab": SLUG_OF[QUESTION],
         "compare": usual_list,
     }

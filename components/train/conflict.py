@@ -6,13 +6,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components.compare.grouping import remember_affinity, start_trial
 from components.model.graph import render_graph
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, dot_for
 from components.shell.state import load_spec_into_widgets
 from components.train.charts import CHART
 from components.train.conflict_charts import affinity_figure, layer_conflict_figure
-from models.spec import ModelSpec
+from models.architectures.variants import VARIANTS
+from models.experiments.affinity_groups import propose
+from models.experiments.configurations import named
+from models.experiments.grouping import GROUPING_SEEDS
+from models.spec import ModelSpec, SpecError
 from models.training import conflict_report as report
 from models.training import history as losses
 
@@ -96,8 +101,9 @@ def _per_layer(spec: ModelSpec, history: pd.DataFrame, layers, key: str, names) 
         width="stretch",
     )
     st.plotly_chart(layer_conflict_figure(history, layers), key=f"{key}_layers", config=CHART)
-    _suggestion(report.suggest(spec, table, n), key)
-    _affinity(history, spec.n_tasks, n, key, names)
+    suggestion = report.suggest(spec, table, n)
+    _suggestion(suggestion, key)
+    _affinity(spec, history, n, key, names, suggestion)
     return cosines
 
 
@@ -122,10 +128,37 @@ def _apply(spec: ModelSpec) -> None:
     st.rerun(scope="app")
 
 
-def _affinity(history: pd.DataFrame, n_tasks: int, n: int, key: str, names=()) -> None:
+def _affinity(spec: ModelSpec, history, n: int, key: str, names, suggestion) -> None:
+    n_tasks = spec.n_tasks
     matrix = report.affinity_matrix(history, n_tasks)
     if matrix is None or n_tasks < 2 or not np.isfinite(matrix).all():
         return
+    remember_affinity(matrix)
     st.markdown("**Task affinity**")
     st.caption(AFFINITY_EXPLAINED.format(n=n) + " " + report.affinity_reading(matrix, names))
     st.plotly_chart(affinity_figure(matrix, names), key=f"{key}_affinity", config=CHART)
+    _tree_to_try(spec, matrix, key, suggestion)
+
+
+def _tree_to_try(spec: ModelSpec, matrix: np.ndarray, key: str, suggestion) -> None:
+    """The sharing tree the affinity points to, and one click that tests it on three seeds."""
+    trunk = suggestion.spec is not None and VARIANTS[spec.variant].k_is_trunk
+    try:
+        proposal = propose(spec, matrix, suggestion.spec.shared_layers if trunk else None)
+    except SpecError:
+        return  # sizes the branched variant cannot take: nothing to propose
+    st.markdown(f"**A tree to try.** {proposal.sentence}")
+    if (
+        len(proposal.groups) == 1
+        and spec.variant == "hard"
+        and spec.shared_layers == len(VARIANTS["hard"].shareable(spec))
+    ):
+        st.caption("That is this model's own sharing: the affinity finds no tasks to part.")
+        return
+    st.button(
+        f"Test it: this model, the tree and nothing shared, on {GROUPING_SEEDS} seeds",
+        key=f"{key}_tree",
+        on_click=start_trial,
+        args=(spec, proposal, named(spec, spec).label),
+        help="Trains the three side by side on the same data and seeds, in the Compare tab.",
+    )

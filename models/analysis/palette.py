@@ -17,6 +17,9 @@ TASK_SHARED_FILL = "#D9D9D9"  # neutral grey: one call, but every task reads it
 # Lighter than the trunk's grey (and drawn dashed): one input's own layer whose output still
 # reaches every task, so it must not read as "the towers are shared".
 BRANCH_FILL = "#F2F2F2"
+# A warm light tint, apart from the trunk's grey: one call read by a group of the tasks (a
+# sharing tree's branch), shared, but not by every task.
+GROUP_FILL = "#EADFC8"
 GATE_FILL = OKABE_ITO[2]  # bluish green: where one task chooses among shared experts (MMoE)
 MIX_FILL = OKABE_ITO[6]  # reddish purple: a unit that mixes the tasks' activations (soft sharing)
 PLAIN_FILL = "#FFFFFF"
@@ -76,6 +79,7 @@ def legend(analysis: Analysis) -> list[tuple[str, str]]:
         (MIX_FILL, "mixes the tasks' activations (soft sharing)"),
         (GATE_FILL, "a task's gate: how much of each expert it uses"),
         (TASK_SHARED_FILL, "shared across tasks (called once)"),
+        (GROUP_FILL, "shared by a group of tasks (a branch, called once)"),
         (BRANCH_FILL, "one input's branch (dashed): its output reaches several tasks"),
         (PLAIN_FILL, "task-specific"),
     )
@@ -103,6 +107,8 @@ def layer_colours(analysis: Analysis) -> dict[str, str]:
             fills[layer.name] = GATE_FILL
         elif layer.input_branch:
             fills[layer.name] = BRANCH_FILL
+        elif layer.group_branch:
+            fills[layer.name] = GROUP_FILL
         elif layer.shared:
             fills[layer.name] = TASK_SHARED_FILL
         else:

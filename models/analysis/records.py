@@ -39,6 +39,8 @@ class LayerInfo:
     input_branch: bool = False
     gates_experts: bool = False  # a task's gate: weighs shared experts for that task (MMoE)
     frozen: bool = False  # `trainable = False`: its weights keep their values in every call
+    # Called once and read by several tasks, but not all: the branch of a group of tasks.
+    group_branch: bool = False
 
     @property
     def n_calls(self) -> int:
@@ -74,6 +76,9 @@ class LayerInfo:
             return "gate: weighs the experts for its task"
         if self.input_branch:
             return f"branch of {', '.join(sorted(self.inputs))} (reaches {len(self.tasks)} tasks)"
+        if self.group_branch:
+            names = ", ".join(sorted(t.removesuffix("_head") for t in self.tasks))
+            return f"shared by {len(self.tasks)} tasks ({names})"
         if len(self.tasks) > 1:
             return "shared across tasks"
         return "task-specific"

@@ -25,6 +25,11 @@ def _is_branch(layer: LayerFacts, infos: list[CallInfo], tasks, seen, all_inputs
     return not is_input and len(infos) == 1 and len(tasks) > 1 and seen < all_inputs
 
 
+def _is_group_branch(layer: LayerFacts, infos: list[CallInfo], tasks, n_tasks: int) -> bool:
+    """Called once and read by more than one task but not every one (a sharing tree's branch)."""
+    return not layer.lane_mixer and len(infos) == 1 and 1 < len(tasks) < n_tasks
+
+
 def _task_parents(call: LayerCall, output_index: int) -> list[Value]:
     """The input values that one output of a call carries a task back to."""
     if call.layer.lane_mixer and len(call.parents) == len(call.output_shapes):
@@ -118,6 +123,7 @@ def analyse_graph(graph: CallGraph) -> Analysis:
                 input_branch=_is_branch(layer, infos, tasks, seen, all_inputs),
                 gates_experts=layer.gates_experts,
                 frozen=layer.frozen,
+                group_branch=_is_group_branch(layer, infos, tasks, len(task_names)),
             )
         )
     return Analysis(

@@ -5,6 +5,7 @@ Sharing is always *reusing one layer object*: calling it again reuses its variab
 
 from __future__ import annotations
 
+from models.architectures.groups import Groups, branch_name, groups_of, singletons
 from models.spec import ModelSpec
 
 CROSS_STITCH_SELF_WEIGHT = 0.9  # alpha's initial diagonal, as in Misra et al. (2016)
@@ -50,8 +51,9 @@ def _hard_trunk_length(spec: ModelSpec) -> int:
     return k if k < spec.n_conv else k + 1
 
 
-def build_hard(spec: ModelSpec):
-    """Hard parameter sharing: a trunk of the first k weighted layers, the rest per task."""
+def _build_tree(spec: ModelSpec, groups: Groups, name: str):
+    """A trunk of the first k weighted layers that every task reads, then one branch of the
+    remaining layers per group of tasks, then a head per task on its group's branch."""
     import keras
 
     series = keras.Input((spec.timesteps, spec.n_features), name="series")
@@ -60,13 +62,26 @@ def build_hard(spec: ModelSpec):
     x = series
     for base, make in body[:trunk_length]:
         x = make(base)(x)  # one call, and every task reads its output: shared across tasks
-    tails = []
-    for t in range(spec.n_tasks):
+    tails = [None] * spec.n_tasks
+    for group in groups:
         y = x
         for base, make in body[trunk_length:]:
-            y = make(f"task{t + 1}_{base}")(y)
-        tails.append(y)
-    return keras.Model(series, _heads(spec, tails), name=f"hard_k{spec.shared_layers}")
+            y = make(f"{branch_name(group)}_{base}")(y)  # one call, read by its group's tasks
+        for task in group:
+            tails[task] = y
+    return keras.Model(series, _heads(spec, tails), name=name)
+
+
+def build_hard(spec: ModelSpec):
+    """Hard parameter sharing: a trunk of the first k weighted layers, the rest per task (the
+    tree whose every branch serves one task)."""
+    return _build_tree(spec, singletons(spec.n_tasks), f"hard_k{spec.shared_layers}")
+
+
+def build_branched(spec: ModelSpec):
+    """A trunk of the first k weighted layers, then a branch per group of tasks."""
+    groups = groups_of(spec.task_groups, spec.n_tasks)
+    return _build_tree(spec, groups, f"branched_k{spec.shared_layers}")
 
 
 def build_towers(spec: ModelSpec):
@@ -166,13 +181,22 @@ def _heads_params(spec: ModelSpec) -> int:
     return spec.n_tasks * (spec.dense_units[-1] * spec.horizon + spec.horizon)
 
 
-def count_hard(spec: ModelSpec) -> int:
-    """Exact parameter count of `build_hard(spec)`, without building it."""
+def _count_tree(spec: ModelSpec, n_branches: int) -> int:
     weighted = _conv_params(spec, spec.n_features) + _dense_params(
         spec, _flat_size(spec, spec.n_features)
     )
     k = spec.shared_layers
-    return sum(weighted[:k]) + spec.n_tasks * sum(weighted[k:]) + _heads_params(spec)
+    return sum(weighted[:k]) + n_branches * sum(weighted[k:]) + _heads_params(spec)
+
+
+def count_hard(spec: ModelSpec) -> int:
+    """Exact parameter count of `build_hard(spec)`, without building it."""
+    return _count_tree(spec, spec.n_tasks)
+
+
+def count_branched(spec: ModelSpec) -> int:
+    """Exact parameter count of `build_branched(spec)`: the trunk once, the rest per group."""
+    return _count_tree(spec, len(groups_of(spec.task_groups, spec.n_tasks)))
 
 
 def count_towers(spec: ModelSpec) -> int:

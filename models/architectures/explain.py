@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models.analysis.records import Analysis
 from models.architectures.builders import CROSS_STITCH_SELF_WEIGHT, count_hard
+from models.architectures.groups import branch_name, describe, groups_of
 from models.spec import ModelSpec
 
 
@@ -70,6 +71,59 @@ def explain_hard(spec: ModelSpec, analysis: Analysis) -> list[str]:
             f"{spec.n_features} features at each step."
         )
     return sentences
+
+
+def explain_branched(spec: ModelSpec, analysis: Analysis) -> list[str]:
+    """Sentences for the branched variant: its trunk, its branches, and the two extremes."""
+    n_tasks, k = len(analysis.tasks), spec.shared_layers
+    groups = groups_of(spec.task_groups, spec.n_tasks)
+    weighted = [f"conv{i + 1}" for i in range(spec.n_conv)]
+    trunk = (weighted + [f"dense{i + 1}" for i in range(spec.n_dense)])[:k]
+    if trunk:
+        which = "The first weighted layer" if k == 1 else f"The first {k} weighted layers"
+        lead = (
+            f"{which} ({_names(trunk)}: {_weights(analysis, trunk):,} parameters) "
+            f"form{'s' if k == 1 else ''} one trunk that all {n_tasks} tasks read."
+        )
+    else:
+        lead = "There is no trunk (k = 0): every branch starts at the input."
+    branch = [
+        layer.name.removeprefix(branch_name(groups[0]) + "_")
+        for layer in analysis.layers
+        if layer.name.startswith(branch_name(groups[0]) + "_") and layer.params
+    ]
+    branch = [name for name in branch if name != "head"]
+    if not branch:
+        return [
+            lead,
+            "Every weighted layer is in the trunk, so the groups have nothing left to split: "
+            "this is hard sharing of the whole body, as in model 1.",
+            _heads_sentence(spec, analysis),
+        ]
+    if len(groups) == 1:
+        return [
+            lead,
+            f"All {n_tasks} tasks are one group, so its branch ({branch_name(groups[0])}_…) "
+            "carries the trunk on: every layer serves every task, one trunk all the way as in "
+            f"model 1 ({analysis.totals.total:,} parameters).",
+            _heads_sentence(spec, analysis),
+        ]
+    per_branch = sum(analysis.layer(f"{branch_name(groups[0])}_{b}").params for b in branch)
+    split = (
+        f"After it the tasks split into {len(groups)} branch{'es' if len(groups) > 1 else ''} "
+        f"({describe(groups)}): each its own {_names(branch)}, called once and read only by its "
+        f"group's tasks ({per_branch:,} parameters per branch)."
+    )
+    if any(len(group) > 1 for group in groups):
+        split += " Within a group the tasks share hard; between groups nothing past the trunk is."
+    every_alone = count_hard(spec.replace(variant="hard"))
+    one_group = count_hard(spec.replace(variant="hard", shared_layers=spec.n_conv + spec.n_dense))
+    extremes = (
+        f"This tree has {analysis.totals.total:,} parameters, between its two extremes at this "
+        f"k: every task its own branch (hard sharing, {every_alone:,}) and one group for all "
+        f"tasks (one trunk all the way, {one_group:,})."
+    )
+    return [lead, split, extremes, _heads_sentence(spec, analysis)]
 
 
 def explain_towers(spec: ModelSpec, analysis: Analysis) -> list[str]:

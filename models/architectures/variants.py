@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.architectures import builders, explain
+from models.architectures.groups import default_groups, groups_of, labels_of
 from models.spec import MAX_PARAMS, ModelSpec, SpecError
 
 
@@ -29,6 +30,10 @@ class Variant:
     check: Callable[[ModelSpec], None] = lambda spec: None
     k_help: str = "How many layers, from the input side, are one shared layer object."
     min_k: int = 0  # the fewest `shared_layers` this variant can be built with
+    # k counts the layers every task shares from the input side (a trunk), so a layer where
+    # the tasks conflict says which k to try (`models.training.conflict_report`).
+    k_is_trunk: bool = False
+    reads_groups: bool = False  # builds a branch per group of tasks (`ModelSpec.task_groups`)
 
     def shared_range(self, spec: ModelSpec) -> tuple[int, int]:
         """The allowed values of `shared_layers` for `spec`'s sizes."""
@@ -69,6 +74,15 @@ def _input_per_feature(spec: ModelSpec, x: np.ndarray) -> list[np.ndarray]:
     return per_feature(x, spec.n_features)
 
 
+def _one_group_per_task(spec: ModelSpec) -> None:
+    labels, n = spec.task_groups, spec.n_tasks
+    if labels and len(labels) != n:
+        raise SpecError(
+            f"Task groups give {len(labels)} group numbers for {n} tasks: give one per task, "
+            f"e.g. {', '.join(str(number) for number in labels_of(default_groups(n)))}."
+        )
+
+
 def _needs_conv(spec: ModelSpec) -> None:
     if not spec.conv_filters:
         raise SpecError("The towers variant needs at least one conv layer: add conv filters.")
@@ -89,6 +103,24 @@ VARIANTS: dict[str, Variant] = {
             shareable=_weighted_names,
             split_inputs=_one_input,
             explain=explain.explain_hard,
+            k_is_trunk=True,
+        ),
+        Variant(
+            name="branched",
+            label="Branched: a trunk, then a branch per group of tasks",
+            summary=(
+                "A sharing tree (Vandenhende et al., 2019): the first k weighted layers are one "
+                "trunk that every task uses; after it, each group of tasks shares its own "
+                "branch. Every task alone is hard sharing; one group is one trunk all the way."
+            ),
+            build=builders.build_branched,
+            count_params=builders.count_branched,
+            shareable=_weighted_names,
+            split_inputs=_one_input,
+            explain=explain.explain_branched,
+            check=_one_group_per_task,
+            k_is_trunk=True,
+            reads_groups=True,
         ),
         Variant(
             name="towers",
@@ -146,13 +178,23 @@ VARIANTS: dict[str, Variant] = {
 def clamp_k(spec: ModelSpec) -> ModelSpec:
     """`spec` with `shared_layers` moved to the nearest value its variant allows at its sizes.
 
-    The one k clamp: the sidebar slider, Compare's picker and configurations all use it.
-    An unknown variant is left for `validate` to name.
+    The one k clamp: the sidebar slider, Compare's picker and configurations all use it. Its
+    task groups are `settled` on the way. An unknown variant is left for `validate` to name.
     """
     if spec.variant not in VARIANTS:
         return spec
     low, high = VARIANTS[spec.variant].shared_range(spec)
-    return spec.replace(shared_layers=min(max(spec.shared_layers, low), high))
+    return settled(spec.replace(shared_layers=min(max(spec.shared_layers, low), high)))
+
+
+def settled(spec: ModelSpec) -> ModelSpec:
+    """`spec` with its task groups in canonical order (1 for task 1's group, ...), or none for
+    a variant that has no groups: one model, one spec, whichever way its groups were typed."""
+    reads = spec.variant in VARIANTS and VARIANTS[spec.variant].reads_groups
+    labels = spec.task_groups if reads else ()
+    if labels and len(labels) == spec.n_tasks:
+        labels = labels_of(groups_of(labels, spec.n_tasks))
+    return spec if labels == spec.task_groups else spec.replace(task_groups=labels)
 
 
 def validate(spec: ModelSpec) -> ModelSpec:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from models.architectures.groups import Groups, branch_name, groups_of, singletons
 from models.architectures.variants import validate
 from models.costs.planner import Call, Planner, Tensor
 from models.spec import ModelSpec
@@ -52,7 +53,7 @@ def _heads(plan: Planner, spec: ModelSpec, xs: list[Tensor]) -> list[Tensor]:
     return [plan.dense(f"task{t + 1}_head", x, spec.horizon, False) for t, x in enumerate(xs)]
 
 
-def _plan_hard(plan: Planner, spec: ModelSpec) -> Ends:
+def _plan_tree(plan: Planner, spec: ModelSpec, groups: Groups) -> Ends:
     x = series = plan.input("series", (spec.timesteps, spec.n_features))
     body = _body(spec)
     k = spec.shared_layers
@@ -60,13 +61,23 @@ def _plan_hard(plan: Planner, spec: ModelSpec) -> Ends:
     many = spec.n_tasks > 1
     for base, kind, index in body[:trunk]:
         x = _apply(plan, spec, kind, index, base, x, many)
-    tails = []
-    for t in range(spec.n_tasks):
+    tails = [x] * spec.n_tasks
+    for group in groups:
         y = x
         for base, kind, index in body[trunk:]:
-            y = _apply(plan, spec, kind, index, f"task{t + 1}_{base}", y, False)
-        tails.append(y)
+            name = f"{branch_name(group)}_{base}"
+            y = _apply(plan, spec, kind, index, name, y, len(group) > 1)
+        for task in group:
+            tails[task] = y
     return [series], _heads(plan, spec, tails)
+
+
+def _plan_hard(plan: Planner, spec: ModelSpec) -> Ends:
+    return _plan_tree(plan, spec, singletons(spec.n_tasks))
+
+
+def _plan_branched(plan: Planner, spec: ModelSpec) -> Ends:
+    return _plan_tree(plan, spec, groups_of(spec.task_groups, spec.n_tasks))
 
 
 def _plan_towers(plan: Planner, spec: ModelSpec) -> Ends:
@@ -114,6 +125,7 @@ def _plan_mmoe(plan: Planner, spec: ModelSpec) -> Ends:
 
 _PLANNERS = {
     "hard": _plan_hard,
+    "branched": _plan_branched,
     "towers": _plan_towers,
     "cross_stitch": _plan_cross_stitch,
     "mmoe": _plan_mmoe,

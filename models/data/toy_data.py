@@ -3,7 +3,9 @@
 Every series mixes a common latent signal with one of its own:
 ``series_f = sqrt(r) * common + sqrt(1 - r) * own_f + noise * gaussian``, so with
 ``r = relatedness`` = 1 the tasks (forecast each feature) are nearly the same task and
-sharing should help; with r = 0 they are unrelated and sharing can hurt.
+sharing should help; with r = 0 they are unrelated and sharing can hurt. With several
+*families*, each contiguous block of series has a common signal of its own: tasks within a
+family are related, tasks of different families are not (which tasks should share?).
 Pure numpy: no Keras, no streamlit.
 """
 
@@ -34,6 +36,7 @@ class DataSpec:
     samples: int = table.SAMPLES.default
     val_samples: int = 200
     relatedness: float = table.RELATEDNESS.default
+    families: int = table.FAMILIES.default
     noise: float = table.NOISE.default
     seed: int = table.SEED.default
 
@@ -52,8 +55,9 @@ class DataSpec:
 
     def describe(self) -> str:
         """One line for the page: which toy data a run used."""
+        families = f", {self.families} families" if self.families > 1 else ""
         return (
-            f"toy data, {self.samples} windows, relatedness {self.relatedness:g}, "
+            f"toy data, {self.samples} windows, relatedness {self.relatedness:g}{families}, "
             f"noise {self.noise:g}"
         )
 
@@ -140,8 +144,33 @@ def _mixed_series(
     ]
     common, own = latents[0], np.stack(latents[1:], axis=1)
     gaussian = rng.standard_normal((length, n_features))
+    commons = common[:, None] * np.ones((1, n_features))
+    if data_spec.families > 1:  # each family its own common signal, in contiguous blocks
+        commons = _family_commons(data_spec, n_features, start, length, stream, common)
     r = data_spec.relatedness
-    return np.sqrt(r) * common[:, None] + np.sqrt(1.0 - r) * own + data_spec.noise * gaussian
+    return np.sqrt(r) * commons + np.sqrt(1.0 - r) * own + data_spec.noise * gaussian
+
+
+def family_of(feature: int, n_features: int, families: int) -> int:
+    """The family (0-based) of a series: contiguous blocks, the first half and the rest for 2."""
+    return feature * min(families, n_features) // n_features
+
+
+def _family_commons(
+    data_spec: DataSpec, n_features: int, start: int, length: int, stream: int, first
+) -> np.ndarray:
+    """(length, n_features): each series' family's common signal. The first family keeps the
+    one common signal; the others' are drawn from streams of their own, so one family's data
+    is the same data the app made before families existed."""
+    families = min(data_spec.families, n_features)
+    sine_rng = np.random.default_rng([data_spec.seed, 0, 1])
+    rng = np.random.default_rng([data_spec.seed, stream, 1])
+    signals = [first] + [
+        np.sqrt(SINE_SHARE) * _sines(sine_rng, start, length)
+        + np.sqrt(1.0 - SINE_SHARE) * _smooth_walk(rng, length)
+        for _ in range(families - 1)
+    ]
+    return np.stack([signals[family_of(f, n_features, families)] for f in range(n_features)], 1)
 
 
 def _sines(rng: np.random.Generator, start: int, length: int) -> np.ndarray:

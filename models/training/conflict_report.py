@@ -96,19 +96,27 @@ def _keep_agreeing(spec: ModelSpec, table: pd.DataFrame, bad: list[str], n: int)
         f"{' and '.join(worst)} {'are' if len(worst) > 1 else 'is'} where the tasks conflict "
         f"most (cosine < 0 in {share[worst[0]]:.0%} of {n} measured epochs)"
     )
-    if spec.variant != "hard":
-        # Only hard sharing's k picks which layers the tasks share, from the input side; this
-        # variant's k means something else (see its help), so no k follows from these layers.
+    order = VARIANTS[spec.variant].shareable(spec)
+    in_trunk = [name for name in bad if name in order]
+    if not VARIANTS[spec.variant].k_is_trunk or not in_trunk:
+        # Only a trunk's k picks which layers the tasks share, from the input side; this
+        # variant's k means something else (see its help), or the conflict is past the trunk.
         return Suggestion(
             f"{where}. Hard sharing's k chooses which layers the tasks share; this variant's k "
             "does not, so no k is suggested here."
+            if not VARIANTS[spec.variant].k_is_trunk
+            else f"{where}: past the trunk, inside a group's branch, so no k follows; give "
+            "those tasks different group numbers to stop them sharing it."
         )
-    order = VARIANTS["hard"].shareable(spec)
-    k = min(order.index(name) for name in bad)
+    k = min(order.index(name) for name in in_trunk)
     if k == 0:
         return Suggestion(
-            f"{where}: already the first layer pulls the tasks apart, so sharing nothing "
-            "(k = 0) gives every task its own network.",
+            f"{where}: already the first layer pulls the tasks apart, so "
+            + (
+                "k = 0 starts every group's branch at the input."
+                if VARIANTS[spec.variant].reads_groups
+                else "sharing nothing (k = 0) gives every task its own network."
+            ),
             spec.replace(shared_layers=0),
         )
     return Suggestion(

@@ -71,22 +71,31 @@ def rank(worker, job, workers: list) -> int:
 
     -1: the job has waited long enough (see OVERTAKES). 0: only `worker` knows its spec:
     nobody else can run it without compiling. 1: `worker` knows it and so do others, or nobody
-    does (someone must compile it). 2: only busy workers know it: compiled again here rather
-    than left waiting while this worker idles.
+    does (someone must compile it). 2: only busy workers know it, or one runs it now: compiled
+    again here only when nothing better waits, rather than left waiting while this worker
+    idles.
     """
     if job.passed >= OVERTAKES:
         return -1
     others = [w for w in workers if w is not worker and w.ready and not w.retiring]
-    known_elsewhere = job.key is None or any(job.key in w.keys for w in others)
+    # A worker running the spec now knows it once that run ends: the oracle's three seeds of
+    # one grouping then follow each other there instead of compiling it on both workers.
+    known_elsewhere = job.key is None or any(
+        job.key in w.keys or (w.task is not None and w.task.key == job.key) for w in others
+    )
     if job.key is None or job.key in worker.keys:
         return int(known_elsewhere)
     return 1 + known_elsewhere
 
 
 def take(jobs, job) -> None:
-    """Remove `job` from the queue `jobs`; each job queued before it was passed once more."""
+    """Remove `job` from the queue `jobs`; each job queued before it was passed once more,
+    unless both are one visitor's: within a batch the order only decides where a spec
+    compiles, and the batch is done when all of it is."""
+    owner = getattr(job, "owner", None)
     for earlier in jobs:
         if earlier is job:
             break
-        earlier.passed += 1
+        if owner is None or getattr(earlier, "owner", None) != owner:
+            earlier.passed += 1
     jobs.remove(job)

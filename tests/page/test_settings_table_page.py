@@ -11,7 +11,7 @@ LISTS = [s for s in SETTINGS if s.kind == INT_LIST]
 
 
 def test_the_sidebar_draws_each_setting_with_the_tables_label_bounds_and_help():
-    at = run_app()
+    at = run_app({"variant": "branched"})  # the one variant whose task groups are drawn
     for setting in (table.FEATURES, table.EXTRA_INPUTS, table.TIMESTEPS, table.HORIZON):
         _check_number(at.number_input(key=setting.key), setting)
     for setting in (table.KERNEL_SIZE, table.EPOCHS, table.BATCH_SIZE, table.SEED):

@@ -46,10 +46,11 @@ def click(at: AppTest, label: str) -> None:
     button(at, label).click().run()
 
 
-def finish(at: AppTest, seconds: float = 120.0) -> None:
-    """Rerun the page until this session's batch has ended (the page polls the same way)."""
+def finish(at: AppTest, seconds: float = 120.0, key: str = "train_batch") -> None:
+    """Rerun the page until this session's batch under `key` (the Train tab's by default) has
+    ended (the page polls the same way)."""
     deadline = time.time() + seconds
-    while at.session_state["train_batch"].running:
+    while at.session_state[key].running:
         assert time.time() < deadline, "the run did not end"
         time.sleep(0.2)
         at.run()

@@ -13,6 +13,7 @@ class Job:
     key: object
     ahead: bool = False
     passed: int = 0
+    owner: object = None
 
 
 @dataclass
@@ -63,6 +64,32 @@ def test_a_job_known_only_to_a_busy_worker_is_compiled_again_rather_than_idle():
     a, b = _knowing("A", "x"), _knowing("B")
     a.task = Job("y")
     assert _start_next([b], [a, b], deque([Job("x")])) == ("B", "x")
+
+
+def test_seeds_of_a_spec_another_worker_is_running_wait_for_it_while_new_specs_go():
+    # The oracle queues each grouping's three seeds together: B starts the next grouping
+    # rather than compiling the one A is running, whose seeds then follow each other on A.
+    a, b = _knowing("A"), _knowing("B")
+    jobs = deque(Job(k) for k in ("g1", "g1", "g1", "g2", "g2", "g2"))
+    assert _start_next([a, b], [a, b], jobs) == ("A", "g1")
+    assert _start_next([b], [a, b], jobs) == ("B", "g2")
+    a.task, a.keys = None, {"g1": True}
+    assert _start_next([a], [a, b], jobs) == ("A", "g1")
+    assert [j.key for j in jobs] == ["g1", "g2", "g2"]
+
+
+def test_one_visitors_jobs_overtaking_each_other_are_not_passes():
+    a, b = _knowing("A"), _knowing("B")
+    jobs = deque(Job(k, owner="v") for k in ("g1", "g1", "g1", "g2", "g2", "g2"))
+    _start_next([a, b], [a, b], jobs)
+    for _ in range(2):  # B runs the second grouping's seeds while A still runs g1's first
+        assert _start_next([b], [a, b], jobs) == ("B", "g2")
+        b.task, b.keys = None, {"g2": True}
+    assert [j.passed for j in jobs] == [0, 0, 0]  # g1's seeds wait for A, however long
+    other = Job("g3", owner="w")
+    jobs.append(other)
+    take(jobs, other)
+    assert [j.passed for j in jobs] == [1, 1, 1]  # another visitor's start is a pass
 
 
 def test_a_spec_nobody_compiled_keeps_its_place_before_ones_everybody_knows():

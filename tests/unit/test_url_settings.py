@@ -18,7 +18,7 @@ def test_names_in_model_order_or_all_of_them():
 
 
 def test_list_text_is_read_into_the_list_the_spec_holds():
-    assert LIST_FIELDS == ("conv_filters", "dense_units")
+    assert LIST_FIELDS == ("conv_filters", "dense_units", "task_groups")
     assert list_text(MODEL_2.conv_filters) == "8, 16, 32"
     assert list_from_text("dense_units", " 64, ,32 ", MODEL_2.dense_units) == ((64, 32), None)
     assert list_from_text("conv_filters", "", (4, 6)) == ((), None)  # no conv layers

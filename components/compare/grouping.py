@@ -1,0 +1,221 @@
+"""Which tasks should share: the grouping oracle, and a proposed tree tested beside its model.
+
+Both are one batch of runs on several seeds (`models.experiments.grouping`), ranked by best
+validation loss with the seeds' spread; the Train tab starts a proposed tree's test here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.compare.charts import ranking_figure
+from components.shell.boundary import guarded
+from components.shell.data_source import training_data
+from components.shell.navigation import COMPARE, open_tab
+from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.state import training_settings
+from components.train.charts import CHART
+from models.architectures.groups import describe
+from models.architectures.presets import NOTHING_SHARED
+from models.data.csv_write import safe_csv
+from models.experiments import grouping
+from models.experiments.affinity_groups import Proposal, predicted
+from models.experiments.configurations import Configuration, named
+from models.experiments.grouping import GROUPING_BATCH, GROUPING_EPOCHS, GROUPING_SEEDS
+from models.experiments.sweep import sweep_seeds
+from models.spec import ModelSpec, SpecError
+from models.workers.batch import Batch
+
+GROUPS = "cmp_groups"  # the batch
+ABOUT = "cmp_groups_about"  # what the batch tests: {"kind", "text", "marked"}
+LAST_AFFINITY = "last_affinity"  # the Train tab's last measured affinity matrix
+ANCHOR = "grouping"
+POLL_SECONDS = 1.0  # a grouping's figure moves only when one of its runs ends
+ORACLE_BUTTON = "Train every grouping"
+HOW_TO_READ = (
+    "**How to read it.** Each grouping splits the tasks into groups, and each group gets a "
+    "network of its own (the branched variant with no trunk): one group is one trunk for all "
+    "tasks, every task alone is no sharing at all. Every grouping trains on the same data and "
+    "seeds; a dot is its mean best validation loss over the seeds, the bar their range, the best "
+    "at the top. A grouping is *behind* the best only if it is behind on every seed; otherwise it "
+    "is within the spread: one seed's luck, not a lesson. In orange, the grouping the tasks' "
+    "affinity predicted from one run (TAG: Fifty et al., 2021): the oracle tests that cheap "
+    "prediction against training every grouping (Standley et al., 2020)."
+)
+
+
+def _batch() -> Batch | None:
+    return st.session_state.get(GROUPS)
+
+
+def _running() -> bool:
+    return _batch() is not None and _batch().running
+
+
+def _start(runs: list, about: dict) -> None:
+    st.session_state[ABOUT] = about
+    start_batch(GROUPS, runs, [r.job for r in runs])
+
+
+def start_trial(spec: ModelSpec, proposal: Proposal, label: str) -> None:
+    """The Train tab's button: train the proposed tree beside `spec` (called `label`) and
+    nothing shared, on each seed, and open the Compare tab to watch."""
+    source, problem = training_data(spec)
+    if problem is not None:
+        st.session_state[f"{GROUPS}_refused"] = f"Cannot test the tree: {problem}"
+        _open_compare()
+    candidates = [
+        Configuration(f"This model: {label}", spec),
+        Configuration(f"Proposed tree {describe(proposal.groups)}", proposal.spec),
+    ]
+    try:
+        candidates.append(named(NOTHING_SHARED.on(spec), spec))
+    except SpecError:
+        pass  # sizes nothing-shared cannot take: the tree is tested against this model only
+    configs = [
+        c for i, c in enumerate(candidates) if c.spec not in {x.spec for x in candidates[:i]}
+    ]
+    runs = grouping.grouping_runs([(c, ()) for c in configs], source, training_settings()[1])
+    _start(runs, {"kind": "trial", "text": proposal.sentence, "marked": configs[1].label})
+    _open_compare()
+
+
+def _open_compare() -> None:
+    """Switch to the Compare tab and redraw the whole page: the button sits in the Train tab's
+    fragment, whose own rerun would leave the tabs as they were."""
+    open_tab(COMPARE)
+    st.rerun(scope="app")
+
+
+def render_trial_pointer() -> None:
+    """At the top of the Compare tab: where the Train tab's proposed tree is being tested."""
+    if st.session_state.get(ABOUT, {}).get("kind") == "trial" and _batch() is not None:
+        word = "is training" if _running() else "was tested"
+        st.info(
+            f"The proposed tree {word} beside its model: [see it below](#{ANCHOR}).",
+            icon=":material/account_tree:",
+        )
+
+
+def _oracle_plan(spec: ModelSpec) -> tuple[list, str, str | None]:
+    """(runs, how the groupings were chosen, a problem that stops the oracle or None)."""
+    source, problem = training_data(spec)
+    stored = st.session_state.get(LAST_AFFINITY)
+    groupings, how = grouping.oracle_groupings(spec.n_tasks, stored)
+    if problem is not None or not groupings:
+        return [], how, problem or how
+    try:
+        config = training_settings()[1].validate()
+        configs = grouping.oracle_configurations(spec, groupings)
+    except SpecError as error:
+        return [], how, str(error)
+    return grouping.grouping_runs(configs, source, config, grouping.one_trunk(configs)), how, None
+
+
+def _table() -> pd.DataFrame:
+    batch = _batch()  # only finished runs count: no half-trained points
+    return grouping.ranking(batch.items, batch.histories(finished_only=True))
+
+
+def _marked(n_tasks: int) -> str | None:
+    """The label drawn in orange: a trial's proposed tree, or the oracle's prediction once its
+    one-trunk run has measured the affinity."""
+    about = st.session_state.get(ABOUT, {})
+    if about.get("kind") == "trial":
+        return about["marked"]
+    batch = _batch()
+    matrix = grouping.measured_affinity(batch.items, batch.histories(finished_only=True), n_tasks)
+    return None if matrix is None else grouping.grouping_label(predicted(matrix))
+
+
+@guarded("live grouping test")
+def _live() -> None:
+    """Polled while the runs go: overall progress and the ranking so far."""
+    if not _running():
+        return
+    batch = _batch()
+    batch.touch()  # this visitor still looks: the runs are not left alone
+    done = sum(h.done() for h in batch.handles)
+    st.progress(done / len(batch.handles), text=f"{done} of {len(batch.handles)} runs done")
+    table = _table()
+    if not table.empty:
+        n_tasks = batch.items[0].job.spec.n_tasks
+        st.plotly_chart(ranking_figure(table, _marked(n_tasks)), key="groups_live", config=CHART)
+    if batch.collect_if_done():
+        st.rerun(scope="app")
+
+
+def _results() -> None:
+    batch = _batch()
+    if batch is None or batch.running:
+        return
+    problems = [s.status for s in batch.statuses() if not s.finished]
+    if problems:
+        st.warning(f"{len(problems)} run(s) did not finish: {problems[0]}", icon="⚠️")
+    about = st.session_state.get(ABOUT, {})
+    table = _table()
+    marked = _marked(batch.items[0].job.spec.n_tasks)
+    if about.get("kind") == "trial":
+        st.markdown(f"**The proposed tree, tested.** {about['text']}")
+    st.plotly_chart(ranking_figure(table, marked), key="groups_final", config=CHART)
+    st.markdown(grouping.oracle_reading(table, marked, trial=about.get("kind") == "trial"))
+    st.dataframe(
+        table.style.format({c: "{:.4f}" for c in ("Mean", "Min", "Max")}),
+        hide_index=True,
+        width="stretch",
+    )
+    st.download_button(
+        "Download the ranking (CSV)",
+        safe_csv(table),
+        file_name="groupings.csv",
+        mime="text/csv",
+        key="groups_download",
+    )
+
+
+def render_grouping(spec: ModelSpec) -> None:
+    """The grouping oracle on the sidebar's sizes, data and learning rate."""
+    st.subheader("Which tasks should share? The grouping oracle", anchor=ANCHOR)
+    runs, how, problem = _oracle_plan(spec)
+    too_big = refusal_before_click([r.job for r in runs]) if runs else None
+    start, stop = st.columns([3, 1])
+    start.button(
+        f"{ORACLE_BUTTON} ({len(runs)} runs)" if runs else ORACLE_BUTTON,
+        key="groups_start",
+        disabled=problem is not None or too_big is not None,
+        on_click=_start,
+        args=(runs, {"kind": "oracle"}),
+        width="stretch",
+    )
+    stop.button(
+        "Stop",
+        key="groups_stop",
+        disabled=not _running(),
+        on_click=stop_batch,
+        args=(GROUPS,),
+        width="stretch",
+    )
+    if problem:
+        st.info(problem, icon="🧮")
+    elif too_big:
+        st.error(too_big, icon="⏱️")
+    render_refusal(GROUPS)
+    seeds = ", ".join(str(s) for s in sweep_seeds(training_settings()[1].seed, GROUPING_SEEDS))
+    st.caption(
+        f"{how.capitalize()}, each on seeds {seeds} (from the sidebar's seed), "
+        f"{GROUPING_EPOCHS} epochs with batch {GROUPING_BATCH}, on the sidebar's data and sizes. "
+        "The one-trunk run on the first seed also measures the tasks' affinity. Toy data with "
+        "2 families (sidebar, Data) gives tasks 1–2 and 3–4 a signal of their own: a grouping "
+        "worth finding."
+    )
+    st.markdown(HOW_TO_READ)
+    with st.container():  # a poll in flight at the end cannot touch what follows
+        st.fragment(_live, run_every=POLL_SECONDS if _running() else None)()
+    _results()
+
+
+def remember_affinity(matrix: np.ndarray) -> None:
+    """Keep the Train tab's last affinity: with many tasks the oracle picks candidates by it."""
+    st.session_state[LAST_AFFINITY] = matrix

@@ -1,0 +1,63 @@
+"""Deciding what to share through the page: the grouping oracle on the Compare tab, and the
+tree the Train tab proposes from a run's affinity, tested beside its model (AppTest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.compare.grouping import GROUPS
+from components.shell.navigation import COMPARE, MODEL, TAB_KEY, TRAIN
+from support.page import TINY, click, finish, run_app
+
+# Tasks 1-2 and 3-4 each follow a signal of their own: a grouping worth finding.
+TWO_FAMILIES = {**TINY, "families": "2", "relatedness": "1"}
+
+
+def _texts(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_the_oracle_ranks_every_grouping_over_seeds_and_marks_the_affinitys_pick():
+    at = run_app({**TWO_FAMILIES, "features": "3"}, tab=COMPARE)  # 5 groupings of 3 tasks
+    click(at, "Train every grouping (15 runs)")
+    finish(at, 300.0, GROUPS)
+    assert not at.exception
+    ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
+    assert len(ranking) == 5 and set(ranking["Seeds"]) == {3}
+    assert list(ranking["Rank"]) == [1, 2, 3, 4, 5] and ranking["Mean"].is_monotonic_increasing
+    reading = _texts(at)
+    assert "Best over 3 seeds:" in reading
+    assert "The affinity measured in the one-trunk run predicted" in reading
+
+
+@pytest.mark.slow
+def test_a_runs_proposed_tree_is_trained_beside_its_model_and_nothing_shared():
+    at = run_app(TWO_FAMILIES, tab=TRAIN)
+    click(at, "Train")
+    finish(at)
+    assert "**A tree to try.**" in _texts(at)
+    test = next(b for b in at.button if b.label.startswith("Test it: this model, the tree"))
+    test.click().run()
+    assert at.session_state[TAB_KEY] == COMPARE
+    assert any("see it below" in i.value for i in at.info)
+    finish(at, 300.0, GROUPS)
+    assert not at.exception
+    assert "**The proposed tree, tested.**" in _texts(at)
+    ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
+    labels = set(ranking["Configuration"])
+    assert len(labels) == 3 and "Nothing shared" in labels
+    assert any(label.startswith("Proposed tree") for label in labels)
+    assert "The proposed tree: rank" in _texts(at)
+
+
+def test_the_question_tab_leads_to_a_tree_and_to_the_oracle_on_two_families():
+    at = run_app()
+    next(b for b in at.button if b.label.startswith("See a tree in the graph")).click().run()
+    assert at.session_state[TAB_KEY] == MODEL and at.query_params["variant"] == "branched"
+    assert at.query_params["k"] == "0"
+    at = run_app()
+    click(at, "Try the grouping oracle on two families of series")
+    assert not at.exception and at.session_state[TAB_KEY] == COMPARE
+    assert at.query_params["families"] == "2" and at.query_params["relatedness"] == "1"
+    assert any(b.label == "Train every grouping (45 runs)" for b in at.button)
