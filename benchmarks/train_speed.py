@@ -7,7 +7,7 @@ ms/epoch after warm-up of (a) keras fit(epochs=1) called once per epoch, (b) the
 hand-written compiled loop (a chunk of epochs per call, no validation, no per-epoch reporting)
 and (c) our engine with
 per-epoch train and validation losses, with and without gradient-conflict tracking (measured
-on at most 40 epochs of a run, see `models.training.engine.conflict_every`); plus the wall
+on at most 30 epochs of a run, see `models.training.engine.conflict_every`); plus the wall
 time of 500 epochs through the engine when the spec is new to the process (cold) and when it
 is retrained (warm). The rates are measured in interleaved rounds and the median is reported,
 because other processes sharing the CPU slow everything down at random. The last line is one
