@@ -233,7 +233,7 @@ NOISE = Setting(
 # --- The page: Compare's list of (variant, k) configurations. ---
 COMPARE = Setting(
     "compare", "cmp_link", (), PAIR_LIST, (), "Configurations", "Compare's list, `variant.k` each",
-    min_len=1, max_len=6, items="configurations", note="e.g. `hard.5,towers.1,mmoe.4`",
+    min_len=1, max_len=6, items="configurations", note="e.g. `hard.5,towers.1,branched.0.1-1-2-2`",
     default_text="the question's two models and nothing shared",
 )
 

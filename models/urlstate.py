@@ -132,22 +132,34 @@ def training_to_query(values: Mapping[str, object]) -> dict[str, str]:
     return encode(values, TRAIN_PARAMS)
 
 
-def compare_list(text: str) -> tuple[tuple[str, int], ...]:
-    """Parser for a Compare list such as "hard.5,towers.1": (variant, k) per configuration."""
-    pairs = []
+def compare_list(text: str) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+    """Parser for a Compare list such as "hard.5,towers.1,branched.2.1-1-2-2": (variant, k,
+    task groups) per configuration; the groups (one number per task, joined by "-") only where
+    the variant has them, else empty."""
+    items = []
     for item in (part.strip() for part in text.split(",") if part.strip()):
-        variant, _, k = item.partition(".")
-        if variant not in VARIANTS or not k.lstrip("-").isdigit():
-            raise BadValue(f"{item!r} is not <variant>.<k> (e.g. towers.1)")
-        pairs.append((variant, int(k)))
-    if not COMPARE.min_len <= len(pairs) <= COMPARE.max_len:
+        variant, _, rest = item.partition(".")
+        k, _, groups = rest.partition(".")
+        numbers = groups.split("-") if groups else []
+        if (
+            variant not in VARIANTS
+            or not k.lstrip("-").isdigit()
+            or not all(n.isdigit() for n in numbers)
+            or (numbers and not VARIANTS[variant].reads_groups)
+        ):
+            raise BadValue(f"{item!r} is not <variant>.<k> (e.g. towers.1, branched.2.1-1-2-2)")
+        items.append((variant, int(k), tuple(int(n) for n in numbers)))
+    if not COMPARE.min_len <= len(items) <= COMPARE.max_len:
         raise BadValue(f"needs {COMPARE.min_len} to {COMPARE.max_len} {COMPARE.items}")
-    return tuple(pairs)
+    return tuple(items)
 
 
-def compare_text(pairs) -> str:
-    """A Compare list as its link writes it: "hard.5,towers.1"."""
-    return ",".join(f"{variant}.{k}" for variant, k in pairs)
+def compare_text(items) -> str:
+    """A Compare list as its link writes it: "hard.5,towers.1,branched.2.1-1-2-2"."""
+    return ",".join(
+        f"{variant}.{k}" + (f".{'-'.join(map(str, groups))}" if groups else "")
+        for variant, k, groups in items
+    )
 
 
 def shortened(query: dict[str, str], defaults: dict[str, str]) -> dict[str, str]:

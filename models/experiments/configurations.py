@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from models.analysis.palette import LINE_COLOURS
+from models.architectures.groups import describe, groups_of
 from models.architectures.presets import COMPARE_DEFAULTS, PRESETS, Preset
 from models.architectures.variants import VARIANTS, clamp_k, validate
 from models.settings import COMPARE
@@ -24,15 +25,24 @@ class Configuration:
 
 
 def short_name(spec: ModelSpec) -> str:
-    """`variant, k = n` — a label for a spec that has no better name."""
-    return f"{spec.variant}, k = {spec.shared_layers}"
+    """`variant, k = n` (and a tree's groups) — a label for a spec that has no better name."""
+    name = f"{spec.variant}, k = {spec.shared_layers}"
+    if spec.variant in VARIANTS and VARIANTS[spec.variant].reads_groups:
+        name += f", groups {describe(groups_of(spec.task_groups, spec.n_tasks))}"
+    return name
 
 
-def on_sizes(variant: str, shared_layers: int, sizes: ModelSpec) -> ModelSpec:
-    """`sizes` with this variant and k (clipped to what the sizes allow); SpecError if invalid."""
+def on_sizes(
+    variant: str, shared_layers: int, sizes: ModelSpec, groups: tuple[int, ...] | None = None
+) -> ModelSpec:
+    """`sizes` with this variant and k (clipped to what the sizes allow) and, if given, these
+    task groups (the sizes' own otherwise; dropped where they no longer give one per task);
+    SpecError if invalid."""
     if variant not in VARIANTS:
         raise SpecError(f"Unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}.")
     probe = sizes.replace(variant=variant)
+    if groups is not None:
+        probe = probe.replace(task_groups=groups if len(groups) == sizes.n_tasks else ())
     VARIANTS[variant].check(probe)
     return validate(clamp_k(probe.replace(shared_layers=shared_layers)))
 
@@ -71,7 +81,7 @@ def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Con
     kept, messages, seen = [], [], set()
     for config in configs:
         try:
-            spec = on_sizes(config.spec.variant, config.spec.shared_layers, sizes)
+            spec = on_sizes(config.spec.variant, config.spec.shared_layers, sizes, _groups(config))
         except SpecError as error:
             messages.append(f"{config.label} left out: {error}")
             continue
@@ -79,6 +89,11 @@ def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Con
             seen.add(spec)
             kept.append(Configuration(config.label, spec))
     return kept, messages
+
+
+def _groups(config: Configuration) -> tuple[int, ...]:
+    """A configuration's own task groups: a compared tree keeps its tree as the sizes change."""
+    return config.spec.task_groups
 
 
 def add(configs: Sequence[Configuration], new: Configuration) -> tuple[list, str | None]:
@@ -126,12 +141,13 @@ def named(spec: ModelSpec, sizes: ModelSpec) -> Configuration:
 
 
 def from_pairs(pairs, sizes: ModelSpec) -> tuple[list[Configuration], list[str]]:
-    """Configurations for (variant, k) pairs on `sizes` (a link's Compare list), with a message
+    """Configurations for (variant, k, groups) items on `sizes` (a link's Compare list; no
+    groups: the sizes' own), with a message
     for each one these sizes cannot build; duplicates are dropped."""
     configs, messages = [], []
-    for variant, k in pairs:
+    for variant, k, groups in pairs:
         try:
-            config = named(on_sizes(variant, k, sizes), sizes)
+            config = named(on_sizes(variant, k, sizes, groups or None), sizes)
         except SpecError as error:
             messages.append(f"{variant}, k = {k} left out of the comparison: {error}")
             continue
@@ -140,5 +156,6 @@ def from_pairs(pairs, sizes: ModelSpec) -> tuple[list[Configuration], list[str]]
     return configs, messages
 
 
-def pairs_of(configs) -> tuple[tuple[str, int], ...]:
-    return tuple((c.spec.variant, c.spec.shared_layers) for c in configs)
+def pairs_of(configs) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+    """(variant, k, task groups) of each configuration, as a link's Compare list holds them."""
+    return tuple((c.spec.variant, c.spec.shared_layers, c.spec.task_groups) for c in configs)

@@ -42,10 +42,9 @@ from models.training.insights import gate_weights, mixing_matrices, unmoved_laye
 # one call for all of them, 0.1 s ones 5 %.
 CHUNK_SECONDS = 0.1
 MAX_CHUNK_EPOCHS = 100
-# Gradient conflict costs most of an epoch each time it is measured: measured on a schedule of
-# at most this many epochs per run (and the last), the curve stays smooth and the run fast.
-# 30, not 40: tracking cost 16.7 % per epoch at 40 points and 14.9 % at 30
-# (benchmarks/train_speed.py); a default 60-epoch run is measured on 30 epochs either way.
+# Gradient conflict costs most of an epoch each time it is measured: on at most this many epochs
+# per run (and the last), the curve stays smooth and tracking adds 14.9 % per epoch (16.7 % at
+# 40: benchmarks/train_speed.py); a default 60-epoch run is measured on 30 epochs either way.
 MAX_CONFLICT_POINTS = 30
 # Windows per forward pass when evaluating: 200 validation windows, the default, in one pass
 # (as fast as before batching), while a large set no longer needs memory for all of it at once.

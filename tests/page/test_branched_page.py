@@ -42,3 +42,13 @@ def test_a_branched_model_trains_through_the_page():
     finish(at)
     assert not at.exception
     assert any("Finished" in s.value for s in (*at.success, *at.caption, *at.markdown))
+
+
+def test_a_compared_tree_is_reopened_by_its_link_and_keeps_its_groups():
+    at = run_app({"tab": "compare", "compare": "hard.5,branched.0.1-2-1-2"})
+    assert not at.exception
+    names = [m.value.split("**")[1] for m in at.markdown if m.value.startswith("<span")]
+    assert names == ["Question: model 1", "branched, k = 0, groups {1, 3} and {2, 4}"]
+    assert at.query_params["compare"] == "hard.5,branched.0.1-2-1-2"
+    at.radio(key="variant").set_value("towers").run()  # the sidebar moves on; the tree stays
+    assert at.query_params["compare"] == "hard.5,branched.0.1-2-1-2"

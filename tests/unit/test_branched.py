@@ -105,3 +105,32 @@ def test_groups_are_checked_against_the_tasks_and_settled_in_one_form():
     # Input-only series are no tasks: the groups count the forecast series only.
     three = ModelSpec(variant="branched", n_features=4, extra_inputs=1, task_groups=(1, 1, 2))
     assert build_model(three).count_params() == VARIANTS["branched"].count_params(three)
+
+
+def test_a_compared_tree_keeps_its_groups_in_the_link_and_as_the_sizes_change():
+    from models.experiments.configurations import from_pairs, pairs_of, resize, short_name
+    from models.urlcodec import BadValue
+    from models.urlstate import compare_list, compare_text
+
+    text = "hard.5,branched.0.1-2-1-2,branched.2"
+    items = compare_list(text)
+    assert items == (("hard", 5, ()), ("branched", 0, (1, 2, 1, 2)), ("branched", 2, ()))
+    assert compare_text(items) == text
+    for bad in ("hard.5.1-1-2-2", "branched.2.1-x", "branched"):
+        with pytest.raises(BadValue):
+            compare_list(bad)
+    sizes = ModelSpec(variant="branched", task_groups=(1, 1, 1, 2))  # the sidebar's tree
+    configs, messages = from_pairs(items, sizes)
+    assert messages == [] and [c.spec.task_groups for c in configs] == [
+        (),
+        (1, 2, 1, 2),
+        (1, 1, 1, 2),
+    ]
+    assert short_name(configs[1].spec) == "branched, k = 0, groups {1, 3} and {2, 4}"
+    assert compare_text(pairs_of(configs)) == "hard.5,branched.0.1-2-1-2,branched.2.1-1-1-2"
+    # The sidebar goes back to hard sharing: each compared tree keeps its own groups.
+    kept, _ = resize(configs, ModelSpec(variant="hard"))
+    assert [c.spec.task_groups for c in kept] == [(), (1, 2, 1, 2), (1, 1, 1, 2)]
+    # Three tasks: four group numbers no longer fit, so that tree takes the default one.
+    three, _ = resize(configs, ModelSpec(n_features=3))
+    assert three[1].spec.task_groups == () and three[1].spec.n_tasks == 3
