@@ -4,23 +4,18 @@ field it sets, its default, its bounds, its label and help.
 Everything else reads them from here: `ModelSpec`, `TrainConfig` and `DataSpec` take their
 defaults and validation, `models.urlstate` its URL parameters, the sidebar its widgets' bounds,
 labels and help, and README's URL table is checked against it (tests/unit/test_settings_table.py).
-Standard library only, so the lowest module of all can import it.
-"""
+Standard library only, so the lowest module of all can import it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The kinds of value: a whole number, a number, a comma list of whole numbers, of `variant.k`
-# pairs or of names, a name.
-INT, FLOAT, INT_LIST, PAIR_LIST, NAME_LIST, CHOICE = (
-    "int",
-    "float",
-    "int list",
-    "pair list",
-    "name list",
-    "choice",
-)
+# fmt: off
+# The kinds of value: a whole number, a number, comma lists (of whole numbers, `variant.k`
+# items or names), a name.
+INT, FLOAT, INT_LIST, PAIR_LIST, NAME_LIST = "int", "float", "int list", "pair list", "name list"
+CHOICE = "choice"
+# fmt: on
 # The classes whose field a setting fills.
 SPEC, TRAIN, DATA = "ModelSpec", "TrainConfig", "DataSpec"
 
@@ -188,9 +183,8 @@ LEARNING_RATE = Setting(
     low=1e-5, high=10.0,
     options=(1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0),
 )
-# 1,000 windows by default: enough that the question's models learn the series instead of
-# memorising 100 of them (train loss 0.01 against validation 2.4), at a default run's old cost.
-# At most 2,000: with stride = timesteps, 2,000 windows of 512 steps are already ~1M steps.
+# 1,000 windows by default: the question's models learn the series instead of memorising 100
+# (train loss 0.01, validation 2.4). At most 2,000: 2,000 windows of 512 steps are ~1M steps.
 SAMPLES = Setting(
     "samples", "samples", (DATA,), INT, 1000, "Training windows", "training windows",
     help="Windows to train on (validation has its own {val_windows:,}, later in the series). More "
@@ -201,6 +195,12 @@ SAMPLES = Setting(
 BATCH_SIZE = Setting(
     "batch", "batch_size", (TRAIN,), INT, 32, "Batch size", "batch size",
     low=1, high=SAMPLES.high,  # as many as the most toy training windows
+)
+METHOD = Setting(
+    "method", "method", (TRAIN,), CHOICE, "sum", "Combine the tasks' gradients by",
+    "how a step combines the tasks' gradients", choices=("sum", "pcgrad"),
+    help="sum: the tasks' losses summed (the baseline). pcgrad: PCGrad (Yu et al., 2020) "
+    "projects each task's gradient on the shared weights off any other it conflicts with.",
 )
 SEED = Setting(
     "seed", "seed", (TRAIN, DATA), INT, 0, "Seed", "data, initial weights and shuffling",
@@ -240,7 +240,7 @@ COMPARE = Setting(
 SETTINGS = (
     VARIANT, SHARED_LAYERS, FEATURES, EXTRA_INPUTS, TIMESTEPS, HORIZON, CONV_FILTERS,
     KERNEL_SIZE, DENSE_UNITS, ACTIVATION, TASK_GROUPS, FROZEN, EPOCHS, LEARNING_RATE, BATCH_SIZE,
-    SEED, SAMPLES, RELATEDNESS, FAMILIES, NOISE, COMPARE,
+    METHOD, SEED, SAMPLES, RELATEDNESS, FAMILIES, NOISE, COMPARE,
 )
 # fmt: on
 SPEC_SETTINGS = tuple(s for s in SETTINGS if SPEC in s.sets)

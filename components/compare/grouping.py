@@ -123,7 +123,7 @@ def _marked(n_tasks: int) -> str | None:
     """The label drawn in orange: a trial's proposed tree, or the oracle's prediction once its
     one-trunk run has measured the affinity."""
     about = st.session_state.get(ABOUT, {})
-    if about.get("kind") == "trial":
+    if about.get("kind") in ("trial", "methods"):
         return about["marked"]
     batch = _batch()
     matrix = grouping.measured_affinity(batch.items, batch.histories(finished_only=True), n_tasks)
@@ -159,8 +159,10 @@ def _results() -> None:
     marked = _marked(batch.items[0].job.spec.n_tasks)
     if about.get("kind") == "trial":
         st.markdown(f"**The proposed tree, tested.** {about['text']}")
+    elif about.get("kind") == "methods":
+        st.markdown("**The sum and PCGrad, on this model and the same seeds.**")
     st.plotly_chart(ranking_figure(table, marked), key="groups_final", config=CHART)
-    st.markdown(grouping.oracle_reading(table, marked, trial=about.get("kind") == "trial"))
+    st.markdown(grouping.oracle_reading(table, marked, about.get("kind", "oracle")))
     st.dataframe(
         table.style.format({c: "{:.4f}" for c in ("Mean", "Min", "Max")}),
         hide_index=True,
@@ -211,9 +213,36 @@ def render_grouping(spec: ModelSpec) -> None:
         "worth finding."
     )
     st.markdown(HOW_TO_READ)
+    _methods(spec)
     with st.container():  # a poll in flight at the end cannot touch what follows
         st.fragment(_live, run_every=POLL_SECONDS if _running() else None)()
     _results()
+
+
+def _methods(spec: ModelSpec) -> None:
+    """The other answer: keep the model, change how its tasks' gradients are combined."""
+    st.markdown(
+        "**Or change the gradients, not the architecture.** PCGrad (Yu et al., 2020) projects "
+        "each task's gradient on the shared weights off any other it conflicts with. Plain "
+        "summed losses, well tuned, often match such methods (Kurin et al., 2022), so the "
+        "sum always runs beside it, on the same seeds."
+    )
+    source, problem = training_data(spec)
+    runs = []
+    if problem is None:
+        try:
+            runs = grouping.method_runs(spec, source, training_settings()[1].validate())
+        except SpecError as error:
+            problem = str(error)
+    too_big = refusal_before_click([r.job for r in runs]) if runs else None
+    st.button(
+        f"Sum vs PCGrad on this model ({len(runs)} runs)",
+        key="methods_start",
+        disabled=problem is not None or too_big is not None,
+        help=problem or too_big,
+        on_click=_start,
+        args=(runs, {"kind": "methods", "marked": grouping.METHOD_LABELS["pcgrad"]}),
+    )
 
 
 def remember_affinity(matrix: np.ndarray) -> None:

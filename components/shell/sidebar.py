@@ -145,6 +145,8 @@ def _training() -> None:
     with st.expander("Optimiser and seed"):
         _number(table.BATCH_SIZE)
         _number(table.SEED)
+        method = table.METHOD
+        st.selectbox(method.label, method.choices, key=method.key, help=method.help)
 
 
 def _shared_slider(variant: str) -> None:

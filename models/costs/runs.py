@@ -34,7 +34,13 @@ def cost_of(job: TrainJob) -> RunCost:
     train, val = windows(job.data)
     config = job.config
     return estimate_run(
-        job.spec, train, val, config.epochs, config.batch_size, config.track_conflict
+        job.spec,
+        train,
+        val,
+        config.epochs,
+        config.batch_size,
+        config.track_conflict,
+        config.method,
     )
 
 

@@ -193,9 +193,9 @@ def measured_affinity(
     return None
 
 
-def oracle_reading(table: pd.DataFrame, marked: str | None = None, trial: bool = False) -> str:
-    """The ranking's answer in words, and where `marked` (the affinity's prediction, or a
-    trial's proposed tree) landed in it."""
+def oracle_reading(table: pd.DataFrame, marked: str | None = None, kind: str = "oracle") -> str:
+    """The ranking's answer in words, and where `marked` (the affinity's prediction, a
+    trial's proposed tree, or PCGrad beside the sum) landed in it."""
     if table.empty:
         return "No configuration finished on any seed yet."
     top = table.iloc[0]
@@ -219,8 +219,25 @@ def oracle_reading(table: pd.DataFrame, marked: str | None = None, trial: bool =
     if not match.empty:
         rank, standing = int(match["Rank"].iloc[0]), match["Against the best"].iloc[0]
         where = f"rank {rank} of {len(table)}" + ("" if standing == "best" else f", {standing}")
-        if trial:
+        if kind == "trial":
             text += f" The proposed tree: {where}."
+        elif kind == "methods":
+            text += f" {marked}: {where}."
         else:
             text += f" The affinity measured in the one-trunk run predicted {marked}: {where}."
     return text
+
+
+METHOD_LABELS = {"sum": "Sum of the tasks' gradients (baseline)", "pcgrad": "PCGrad"}
+
+
+def method_runs(spec: ModelSpec, data, train_config: TrainConfig) -> list[GroupingRun]:
+    """`spec` trained by every way of combining the tasks' gradients, the plain sum always
+    among them, on the grouping test's seeds, epochs and batch (Kurin et al., 2022: a tuned
+    sum often matches gradient surgery, so the baseline is never left out)."""
+    runs = []
+    for method, label in METHOD_LABELS.items():
+        config = replace(train_config, method=method)
+        for run in grouping_runs([(Configuration(label, spec), ())], data, config):
+            runs.append(run)
+    return sorted(runs, key=lambda run: run.seed)

@@ -21,7 +21,7 @@ from models.architectures.variants import VARIANTS
 from models.codegen.source import call_output_name
 from models.lab.common import Check, max_abs_diff
 from models.spec import ModelSpec
-from models.training.compiled import seeded_build
+from models.training.seeded import seeded_build
 
 MAX_CHANNELS = 256  # a heatmap's rows, at most
 MAX_ACTIVATION_VALUES = 64 * MAX_CHANNELS  # per call: the heatmap's time steps x channels

@@ -1,12 +1,13 @@
 """One spec's compiled training machinery, kept per process so a new run never retraces.
 
-`compiled_model(spec)` builds the model, its Adam optimizer and the `tf.function`s once and
-keeps them (least recently used first out); `models.training` resets and runs them.
+`compiled_model(spec)` builds the model, its Adam optimizer and the `tf.function`s once (a
+step that sums the tasks' gradients, and PCGrad's when a run asks) and keeps them (least
+recently used first out); `models.training` resets and runs them.
 
 Gradient conflict: after an epoch's updates the chunk can also measure, on a fixed probe batch
 (the first PROBE_SAMPLES training windows), how the tasks' loss gradients on the weights that
 serve more than one task agree: per task pair, per shared layer, and as task affinity (see
-`models.training.conflict`). A cosine below zero: two tasks pull those weights apart.
+`models.training.conflict`).
 
 Memory follows the batch, not the data set: validation, forecasts and the conflict probe run
 `eval_batch` windows at a time (a tensor: a new size never retraces). Losses and gradients are
@@ -15,23 +16,23 @@ summed over the parts: the results equal one pass over the set up to float32 sum
 
 from __future__ import annotations
 
-import random
 import threading
 from collections import OrderedDict
 from functools import partial
 
 import numpy as np
 
-from models.architectures.variants import VARIANTS, build_model, validate
+from models.architectures.variants import VARIANTS, validate
 from models.spec import ModelSpec
 from models.training.adam import FusedAdam
 from models.training.conflict import measure, on_schedule, row_width, task_shared_layers
+from models.training.seeded import seeded_build
+from models.training.surgery import pcgrad_step
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
 CACHE_SIZE = 8  # compiled specs kept per process: the page's spec, Compare's and the sweep's
 _CACHE: OrderedDict[ModelSpec, CompiledModel] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
-_SEED_LOCK = threading.Lock()  # Python's `random` is global: seed and build as one step
 
 
 class CompiledModel:
@@ -56,10 +57,23 @@ class CompiledModel:
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, spec.n_tasks, h])
         int_sig = tf.TensorSpec([], tf.int32)
-        self.run_chunk = tf.function(
-            self._chunk, input_signature=[x_sig, y_sig, x_sig, y_sig, *[int_sig] * 7]
-        )
+        self._signature = [x_sig, y_sig, x_sig, y_sig, *[int_sig] * 7]
+        self._chunks = {}  # method -> its compiled chunk, traced when a run first asks for it
         self.predict = tf.function(self._predict, input_signature=[x_sig, int_sig])
+
+    def run_chunk(self, method: str = "sum"):
+        """The compiled chunk whose steps combine the tasks' gradients by `method`."""
+        import tensorflow as tf
+
+        if method not in self._chunks:
+            shared = {id(v) for v in self.shared.variables}  # none: nothing to project
+            step = self._step
+            if method == "pcgrad" and shared:
+                variables = self.model.trainable_variables
+                step = partial(pcgrad_step, self._forward, variables, self.optimizer, shared)
+            chunk = partial(self._chunk, step)
+            self._chunks[method] = tf.function(chunk, input_signature=self._signature)
+        return self._chunks[method]
 
     def initial_weights(self, seed: int) -> list[np.ndarray]:
         """The weights `build_model(spec)` creates after `keras.utils.set_random_seed(seed)`."""
@@ -148,6 +162,7 @@ class CompiledModel:
 
     def _chunk(
         self,
+        step,
         x,
         y,
         x_val,
@@ -182,7 +197,7 @@ class CompiledModel:
             summed = tf.zeros([self.spec.n_tasks])
             for b in tf.range(n_batches):
                 batch = order[b * batch_size : (b + 1) * batch_size]
-                losses = self._step(tf.gather(x, batch), tf.gather(y, batch))
+                losses = step(tf.gather(x, batch), tf.gather(y, batch))
                 summed += losses * tf.cast(tf.size(batch), tf.float32)
             val = self._mean_losses(x_val, y_val, eval_batch)
             losses = tf.concat([summed / tf.cast(n, tf.float32), val], axis=0)
@@ -220,21 +235,6 @@ def in_parts(n, eval_batch, add, state):
 
     start = (tf.constant(0), state)
     return tf.while_loop(lambda i, _: i < n, body, start, parallel_iterations=1)[1]
-
-
-def seeded_build(spec: ModelSpec, seed: int):
-    """`build_model(spec)` as if after `keras.utils.set_random_seed(seed)`, without side effects."""
-    # Keras' unseeded initializers draw their seeds from Python's `random`, so seeding only
-    # that is enough. keras.utils.set_random_seed would also call tf.random.set_seed, which
-    # clears TF's kernel cache: the next call of a compiled function then re-instantiates its
-    # graph (~0.3 s). Python's random state is restored so callers see no side effect.
-    with _SEED_LOCK:
-        state = random.getstate()
-        try:
-            random.seed(seed)
-            return build_model(spec)
-        finally:
-            random.setstate(state)
 
 
 def compiled_model(spec: ModelSpec) -> CompiledModel:

@@ -33,15 +33,10 @@ from models.data.toy_data import Dataset
 from models.settings import TRAIN_SETTINGS, first_problem
 from models.spec import ModelSpec, SpecError
 from models.training import history
+from models.training.chunks import run_chunks
 from models.training.compiled import PROBE_SAMPLES, compiled_model
 from models.training.insights import gate_weights, mixing_matrices, unmoved_layers
 
-# Per call of the compiled chunk: Stop lands within ~0.1 s, and the page's browser, which reads
-# progress every 150 ms, still sees new epochs at every read. Each call and its progress report
-# cost ~3 ms: with a worker's reports, 0.04 s chunks made model 2's 60 epochs 17 % slower than
-# one call for all of them, 0.1 s ones 5 %.
-CHUNK_SECONDS = 0.1
-MAX_CHUNK_EPOCHS = 100
 # Gradient conflict costs most of an epoch each time it is measured: on at most this many epochs
 # per run (and the last), the curve stays smooth and tracking adds 14.9 % per epoch (16.7 % at
 # 40: benchmarks/train_speed.py); a default 60-epoch run is measured on 30 epochs either way.
@@ -74,6 +69,8 @@ class TrainConfig:
     learning_rate: float = table.LEARNING_RATE.default
     batch_size: int = table.BATCH_SIZE.default
     seed: int = table.SEED.default
+    # How a step combines the tasks' gradients: their sum, or PCGrad (models.training.surgery).
+    method: str = table.METHOD.default
     track_conflict: bool = True  # measure gradient conflict on a schedule (see conflict_every)
 
     def validate(self) -> TrainConfig:
@@ -125,9 +122,9 @@ def train(
 
     After every chunk of epochs, calls `on_progress(epochs_done, history_so_far)` and ends early
     (status "stopped") if `should_stop()` returns True. `chunk_epochs=None` sizes chunks to
-    about CHUNK_SECONDS each. Validation, forecasts, gate weights and the conflict probe run
-    `eval_batch` windows per forward pass (None: `eval_windows`). Runs of one spec wait for
-    each other (they share one model).
+    about `chunks.CHUNK_SECONDS` each. Validation, forecasts, gate weights and the conflict
+    probe run `eval_batch` windows per forward pass (None: `eval_windows`). Runs of one spec
+    wait for each other (they share one model).
     """
     import tensorflow as tf
 
@@ -147,8 +144,15 @@ def train(
         every = conflict_every(config.epochs) if config.track_conflict else 0
         values = (config.seed, config.batch_size, eval_batch, every, config.epochs - 1)
         settings = [tf.constant(v, tf.int32) for v in values]
-        rows, status = _run_chunks(
-            entry, arrays, settings, config.epochs, chunk_epochs, on_progress, should_stop
+        rows, status = run_chunks(
+            entry,
+            arrays,
+            settings,
+            config.epochs,
+            chunk_epochs,
+            on_progress,
+            should_stop,
+            config.method,
         )
         done = status != "diverged" and len(rows) > 0
         weights = entry.model.get_weights() if done else None
@@ -191,35 +195,6 @@ def _checked_eval_batch(eval_batch: int) -> int:
     if not 1 <= eval_batch < 2**31:
         raise SpecError(f"eval_batch must be between 1 and {2**31 - 1}; got {eval_batch}.")
     return int(eval_batch)
-
-
-def _run_chunks(entry, arrays, settings, epochs, chunk_epochs, on_progress, should_stop):
-    """Call the compiled chunk until done, stopped or diverged; returns (rows, status)."""
-    rows, losses = None, 2 * entry.spec.n_tasks  # rows are sized by the first chunk's width
-    seed, *rest = settings  # then batch_size, eval_batch, every, last_epoch
-    track = int(rest[2]) > 0  # untracked cosines are all NaN: their columns are left out
-    done, size = 0, chunk_epochs or 1  # adaptive sizing starts small: a huge model stays stoppable
-    while done < epochs:
-        n = min(size, epochs - done)
-        traces, tick = entry.trace_count, time.perf_counter()
-        new = entry.run_chunk(*arrays, seed, done, n, *rest).numpy()
-        seconds = time.perf_counter() - tick
-        new = new if track else new[:, :losses]
-        if rows is None:
-            rows = np.empty((epochs, new.shape[1]), np.float32)
-        finite = np.isfinite(new[:, :losses]).all(axis=1)  # a NaN cosine is not divergence
-        kept = len(new) if finite.all() else int(np.argmin(finite))  # up to the first bad epoch
-        rows[done : done + kept] = new[:kept]
-        done += kept
-        if kept < len(new):
-            return rows[:done], "diverged"
-        if on_progress is not None:
-            on_progress(done, history.frame(rows[:done], entry.spec.n_tasks, entry.shared.names))
-        if should_stop is not None and done < epochs and should_stop():
-            return rows[:done], "stopped"
-        if chunk_epochs is None and entry.trace_count == traces:  # a tracing call times nothing
-            size = int(np.clip(CHUNK_SECONDS * n / max(seconds, 1e-6), 1, MAX_CHUNK_EPOCHS))
-    return rows, "finished"
 
 
 def _message(status: str, epochs_run: int, config: TrainConfig) -> str:

@@ -61,3 +61,21 @@ def test_the_question_tab_leads_to_a_tree_and_to_the_oracle_on_two_families():
     assert not at.exception and at.session_state[TAB_KEY] == COMPARE
     assert at.query_params["families"] == "2" and at.query_params["relatedness"] == "1"
     assert any(b.label == "Train every grouping (45 runs)" for b in at.button)
+
+
+@pytest.mark.slow
+def test_pcgrad_is_trained_beside_the_plain_sum_and_ranked_over_seeds():
+    at = run_app({**TINY, "relatedness": "0"}, tab=COMPARE)
+    click(at, "Sum vs PCGrad on this model (6 runs)")
+    finish(at, 300.0, GROUPS)
+    assert not at.exception
+    ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
+    assert set(ranking["Configuration"]) == {"Sum of the tasks' gradients (baseline)", "PCGrad"}
+    assert set(ranking["Seeds"]) == {3}
+    assert "PCGrad: rank" in _texts(at)
+
+
+def test_a_link_can_ask_for_pcgrad_and_the_sidebar_shows_it():
+    at = run_app({"method": "pcgrad"})
+    assert not at.exception and at.selectbox(key="method").value == "pcgrad"
+    assert at.query_params["method"] == "pcgrad"

@@ -12,7 +12,7 @@ from models.architectures.variants import VARIANTS, build_model
 from models.data.toy_data import DataSpec
 from models.lab.calls import inspect_calls, keras_output_sentence
 from models.spec import ModelSpec
-from models.training.compiled import seeded_build
+from models.training.seeded import seeded_build
 
 SPEC = MODEL_2.on(ModelSpec())
 DATA = DataSpec(samples=40, val_samples=8)

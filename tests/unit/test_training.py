@@ -12,8 +12,9 @@ from models.architectures.variants import build_model
 from models.data.toy_data import Dataset, DataSpec, make_dataset
 from models.settings import LEARNING_RATE
 from models.spec import ModelSpec, SpecError
+from models.training.chunks import run_chunks
 from models.training.compiled import compiled_model
-from models.training.engine import TrainConfig, _run_chunks, predict, train
+from models.training.engine import TrainConfig, predict, train
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -112,7 +113,10 @@ class FakeEntry:
     spec = ModelSpec(n_features=1)
     trace_count = 0
 
-    def run_chunk(self, *args):
+    def run_chunk(self, method="sum"):
+        return self.chunk
+
+    def chunk(self, *args):
         first, n = args[5], args[6]
         rows = np.array([[e, -e] for e in range(first + 1, first + n + 1)], np.float32)
         rows[rows[:, 0] >= 8] = np.nan
@@ -129,7 +133,7 @@ class FakeTensor:
 
 def test_divergence_keeps_the_finite_epochs():
     settings = [0, 32, 256, 1, 19]  # seed, batch_size, eval_batch, every, last_epoch
-    rows, status = _run_chunks(FakeEntry(), [None] * 4, settings, 20, 3, None, None)
+    rows, status = run_chunks(FakeEntry(), [None] * 4, settings, 20, 3, None, None)
     assert status == "diverged"
     assert rows[:, 0].tolist() == list(range(1, 8))  # epochs 1..7; epoch 8 was NaN
 
