@@ -240,3 +240,16 @@ def test_a_frozen_layer_object_is_written_frozen_once_and_rebuilds_frozen(clean_
     assert_same_model(build_model(spec), rebuilt)
     assert not rebuilt.get_layer("conv1").trainable
     assert len(rebuilt.trainable_weights) == len(rebuilt.weights) - 2  # conv1's kernel and bias
+
+
+TREES = [(1, 2, 1, 3), (1, 1, 1, 1), (1, 2, 3, 4), (2, 2, 1, 1)]
+
+
+@pytest.mark.parametrize("groups", TREES, ids=lambda g: "-".join(map(str, g)))
+@pytest.mark.parametrize("k", [0, 2, 5])
+def test_generated_code_rebuilds_every_tree(groups, k, clean_registry):
+    spec = ModelSpec(variant="branched", shared_layers=k, task_groups=groups)
+    model = build_model(spec)
+    assert model.count_params() == VARIANTS["branched"].count_params(spec)
+    assert [tuple(out.shape) for out in model.outputs] == [(None, spec.horizon)] * 4
+    assert_same_model(model, run_code(code_for_spec(spec)))

@@ -155,3 +155,11 @@ def test_only_this_models_layers_with_weights_stay_frozen():
     kept, dropped = with_known_frozen(spec)
     assert kept.frozen == ("conv1",) and dropped == ("flatten", "task1_conv1")
     assert with_known_frozen(kept) == (kept, ())
+
+
+@pytest.mark.parametrize("groups", [(1, 2, 1, 3), (1, 1, 1, 1), (1, 2, 3, 4)])
+def test_every_tree_is_analysed_as_the_built_model_is(groups):
+    for k in range(6):
+        spec = ModelSpec(variant="branched", shared_layers=k, task_groups=groups)
+        planned, built = planned_analysis(spec), reference(spec)
+        assert planned == built, f"{spec}\n{first_difference(planned, built)}"
