@@ -131,9 +131,10 @@ def propose(spec: ModelSpec, affinity: np.ndarray, suggested_k: int | None = Non
     """The branched model the affinity measured on `spec` points to, on `spec`'s sizes."""
     groups = predicted(affinity)
     k = proposal_k(spec, suggested_k)
-    tree = validate(
-        spec.replace(variant="branched", shared_layers=k, task_groups=labels_of(groups), frozen=())
-    )
+    tree = spec.replace(variant="branched", shared_layers=k, task_groups=labels_of(groups))
+    if all(len(group) == 1 for group in groups):  # a branch per task is hard sharing at this k:
+        tree = tree.replace(variant="hard", task_groups=())  # the same model, under its own name
+    tree = validate(tree.replace(frozen=()))
     trunk = VARIANTS["branched"].shareable(spec)[:k]
     if len(groups) == 1:
         shape = "one trunk for every task (model 1's sharing)"

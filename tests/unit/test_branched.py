@@ -16,7 +16,9 @@ from models.architectures.groups import (
     partitions,
 )
 from models.architectures.variants import VARIANTS, build_model, clamp_k, settled, validate
+from models.inspect import code_for_spec
 from models.spec import ModelSpec, SpecError
+from support.rebuild import assert_same_model, run_code
 
 BRANCHED = ModelSpec(variant="branched", shared_layers=2, task_groups=(1, 1, 2, 3))
 
@@ -134,3 +136,16 @@ def test_a_compared_tree_keeps_its_groups_in_the_link_and_as_the_sizes_change():
     # Three tasks: four group numbers no longer fit, so that tree takes the default one.
     three, _ = resize(configs, ModelSpec(n_features=3))
     assert three[1].spec.task_groups == () and three[1].spec.n_tasks == 3
+
+
+TREES = [(1, 2, 1, 3), (1, 1, 1, 1), (1, 2, 3, 4), (2, 2, 1, 1)]
+
+
+@pytest.mark.parametrize("groups", TREES, ids=lambda g: "-".join(map(str, g)))
+@pytest.mark.parametrize("k", [0, 2, 5])
+def test_generated_code_rebuilds_every_tree(groups, k):
+    spec = ModelSpec(variant="branched", shared_layers=k, task_groups=groups)
+    model = build_model(spec)
+    assert model.count_params() == VARIANTS["branched"].count_params(spec)
+    assert [tuple(out.shape) for out in model.outputs] == [(None, spec.horizon)] * 4
+    assert_same_model(model, run_code(code_for_spec(spec)))

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import keras
-import numpy as np
 import pytest
 from keras.src.saving import object_registration
 
@@ -18,6 +17,7 @@ from models.codegen.writer import CodegenError, generate_code
 from models.inspect import code_for_spec
 from models.spec import ModelSpec, SpecError
 from support.codegen_layers import MixUnits, mixed_model
+from support.rebuild import assert_same_model, run_code
 
 OTHER_SIZES = ModelSpec(
     n_features=3,
@@ -82,35 +82,6 @@ def clean_registry():
     object_registration.GLOBAL_CUSTOM_OBJECTS.update(objects)
     object_registration.GLOBAL_CUSTOM_NAMES.clear()
     object_registration.GLOBAL_CUSTOM_NAMES.update(names)
-
-
-def run_code(source: str):
-    """Exec generated code in a fresh namespace and return its `model`."""
-    namespace = {"__name__": "generated_model"}
-    exec(compile(source, "<generated>", "exec"), namespace)
-    return namespace["model"]
-
-
-def assert_same_model(original, rebuilt) -> None:
-    """Layer for layer, parameter for parameter, call for call, and output for output."""
-    assert rebuilt.name == original.name
-    assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in original.layers]
-    for a, b in zip(original.layers, rebuilt.layers, strict=True):
-        assert type(b).__name__ == type(a).__name__
-        assert b.get_config() == a.get_config()
-        assert [tuple(w.shape) for w in b.weights] == [tuple(w.shape) for w in a.weights]
-    assert rebuilt.count_params() == original.count_params()
-    assert analyse(rebuilt) == analyse(original)
-
-    for layer in original.layers:
-        rebuilt.get_layer(layer.name).set_weights(layer.get_weights())
-    rng = np.random.default_rng(0)
-    arrays = [rng.normal(size=(3, *t.shape[1:])).astype("float32") for t in original.inputs]
-    batch = keras.tree.pack_sequence_as(original._inputs_struct, arrays)
-    want = keras.tree.flatten(original(batch, training=False))
-    got = keras.tree.flatten(rebuilt(batch, training=False))
-    for w, g in zip(want, got, strict=True):
-        np.testing.assert_allclose(keras.ops.convert_to_numpy(g), keras.ops.convert_to_numpy(w))
 
 
 @pytest.mark.parametrize("spec", ALL_SPECS, ids=_spec_id)
@@ -240,16 +211,3 @@ def test_a_frozen_layer_object_is_written_frozen_once_and_rebuilds_frozen(clean_
     assert_same_model(build_model(spec), rebuilt)
     assert not rebuilt.get_layer("conv1").trainable
     assert len(rebuilt.trainable_weights) == len(rebuilt.weights) - 2  # conv1's kernel and bias
-
-
-TREES = [(1, 2, 1, 3), (1, 1, 1, 1), (1, 2, 3, 4), (2, 2, 1, 1)]
-
-
-@pytest.mark.parametrize("groups", TREES, ids=lambda g: "-".join(map(str, g)))
-@pytest.mark.parametrize("k", [0, 2, 5])
-def test_generated_code_rebuilds_every_tree(groups, k, clean_registry):
-    spec = ModelSpec(variant="branched", shared_layers=k, task_groups=groups)
-    model = build_model(spec)
-    assert model.count_params() == VARIANTS["branched"].count_params(spec)
-    assert [tuple(out.shape) for out in model.outputs] == [(None, spec.horizon)] * 4
-    assert_same_model(model, run_code(code_for_spec(spec)))

@@ -66,6 +66,10 @@ def test_a_proposal_keeps_the_suggested_trunk_or_gives_each_group_its_network():
     kept = propose(ModelSpec(variant="branched", shared_layers=2), TWO_PAIRS)
     assert kept.spec.shared_layers == 2 and "conv1–conv2 shared by every task" in kept.sentence
     assert propose(ModelSpec(), TWO_PAIRS, suggested_k=1).spec.shared_layers == 1
+    # Every task alone is hard sharing: proposed as the very spec "nothing shared" trains, so
+    # the test beside it does not train one model twice under two names.
+    apart = propose(ModelSpec(), np.full((4, 4), -0.01))
+    assert apart.spec == ModelSpec(variant="hard", shared_layers=0)
 
 
 def test_the_oracle_trains_every_grouping_on_each_seed_and_tracks_one_run():
