@@ -12,6 +12,12 @@ pytestmark = pytest.mark.browser
 CUT_JS = """() => [...document.querySelectorAll(
     '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p')]
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+SIDEBAR_GONE_JS = """() => {
+  const s = document.querySelector('[data-testid="stSidebar"]');
+  if (!s) return true;
+  const r = s.getBoundingClientRect();
+  return r.width === 0 || r.right <= 0;
+}"""
 BUTTON_JS = """name => {
   const b = [...document.querySelectorAll('button')].find(b => b.innerText.includes(name));
   const r = b.getBoundingClientRect();
@@ -28,8 +34,11 @@ def test_no_headline_figure_is_cut_and_copy_link_stays_on_one_line(
     page.goto(f"{app_url}/?{query}")
     wait_for_app_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    box = sidebar.bounding_box()
     if width < 1024:  # tucked away on a narrow screen: its labels would be cut beside the page
+        # It slides out (a CSS transition): wait for it to be gone, not for a fixed time.
+        page.wait_for_function(SIDEBAR_GONE_JS, timeout=10_000)
+    box = sidebar.bounding_box()
+    if width < 1024:
         assert box is None or box["x"] + box["width"] <= 0
     else:  # open, on screen, beside the figures
         assert box is not None and box["x"] >= 0 and box["width"] > 200
