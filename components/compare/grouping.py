@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from components.compare.charts import ranking_figure
+from components.shell import runs as batches
 from components.shell.boundary import guarded
 from components.shell.data_source import training_data
 from components.shell.navigation import COMPARE, open_tab
-from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
 from components.shell.state import training_settings
 from components.train.charts import CHART
 from models.architectures.groups import describe
@@ -47,16 +47,16 @@ HOW_TO_READ = (
 
 
 def _batch() -> Batch | None:
-    return st.session_state.get(GROUPS)
+    return batches.batch_under(GROUPS)
 
 
 def _running() -> bool:
-    return _batch() is not None and _batch().running
+    return batches.running(GROUPS)
 
 
 def _start(runs: list, about: dict) -> None:
     st.session_state[ABOUT] = about
-    start_batch(GROUPS, runs, [r.job for r in runs])
+    batches.start_batch(GROUPS, runs, [r.job for r in runs])
 
 
 def start_trial(spec: ModelSpec, proposal: Proposal, label: str) -> None:
@@ -64,7 +64,7 @@ def start_trial(spec: ModelSpec, proposal: Proposal, label: str) -> None:
     nothing shared, on each seed, and open the Compare tab to watch."""
     source, problem = training_data(spec)
     if problem is not None:
-        st.session_state[f"{GROUPS}_refused"] = f"Cannot test the tree: {problem}"
+        batches.refuse(GROUPS, f"Cannot test the tree: {problem}")
         _open_compare()
     candidates = [
         Configuration(f"This model: {label}", spec),
@@ -114,19 +114,21 @@ def _oracle_plan(spec: ModelSpec) -> tuple[list, str, str | None]:
     return grouping.grouping_runs(configs, source, config, grouping.one_trunk(configs)), how, None
 
 
-def _table() -> pd.DataFrame:
-    batch = _batch()  # only finished runs count: no half-trained points
-    return grouping.ranking(batch.items, batch.histories(finished_only=True))
+def _ranked(batch: Batch) -> tuple[pd.DataFrame, str | None]:
+    """The ranking of the runs finished so far (no half-trained points) and the label drawn in
+    orange, from one read of the runs' histories."""
+    histories = batch.histories(finished_only=True)
+    return grouping.ranking(batch.items, histories), _marked(batch, histories)
 
 
-def _marked(n_tasks: int) -> str | None:
-    """The label drawn in orange: a trial's proposed tree, or the oracle's prediction once its
+def _marked(batch: Batch, histories: list) -> str | None:
+    """A trial's proposed tree, PCGrad beside the sum, or the oracle's prediction once its
     one-trunk run has measured the affinity."""
     about = st.session_state.get(ABOUT, {})
     if about.get("kind") in ("trial", "methods"):
         return about["marked"]
-    batch = _batch()
-    matrix = grouping.measured_affinity(batch.items, batch.histories(finished_only=True), n_tasks)
+    n_tasks = batch.items[0].job.spec.n_tasks
+    matrix = grouping.measured_affinity(batch.items, histories, n_tasks)
     return None if matrix is None else grouping.grouping_label(predicted(matrix))
 
 
@@ -139,10 +141,9 @@ def _live() -> None:
     batch.touch()  # this visitor still looks: the runs are not left alone
     done = sum(h.done() for h in batch.handles)
     st.progress(done / len(batch.handles), text=f"{done} of {len(batch.handles)} runs done")
-    table = _table()
+    table, marked = _ranked(batch)
     if not table.empty:
-        n_tasks = batch.items[0].job.spec.n_tasks
-        st.plotly_chart(ranking_figure(table, _marked(n_tasks)), key="groups_live", config=CHART)
+        st.plotly_chart(ranking_figure(table, marked), key="groups_live", config=CHART)
     if batch.collect_if_done():
         st.rerun(scope="app")
 
@@ -155,8 +156,7 @@ def _results() -> None:
     if problems:
         st.warning(f"{len(problems)} run(s) did not finish: {problems[0]}", icon="⚠️")
     about = st.session_state.get(ABOUT, {})
-    table = _table()
-    marked = _marked(batch.items[0].job.spec.n_tasks)
+    table, marked = _ranked(batch)
     if about.get("kind") == "trial":
         st.markdown(f"**The proposed tree, tested.** {about['text']}")
     elif about.get("kind") == "methods":
@@ -181,7 +181,7 @@ def render_grouping(spec: ModelSpec) -> None:
     """The grouping oracle on the sidebar's sizes, data and learning rate."""
     st.subheader("Which tasks should share? The grouping oracle", anchor=ANCHOR)
     runs, how, problem = _oracle_plan(spec)
-    too_big = refusal_before_click([r.job for r in runs]) if runs else None
+    too_big = batches.refusal_before_click([r.job for r in runs]) if runs else None
     start, stop = st.columns([3, 1])
     start.button(
         f"{ORACLE_BUTTON} ({len(runs)} runs)" if runs else ORACLE_BUTTON,
@@ -195,7 +195,7 @@ def render_grouping(spec: ModelSpec) -> None:
         "Stop",
         key="groups_stop",
         disabled=not _running(),
-        on_click=stop_batch,
+        on_click=batches.stop_batch,
         args=(GROUPS,),
         width="stretch",
     )
@@ -203,7 +203,7 @@ def render_grouping(spec: ModelSpec) -> None:
         st.info(problem, icon="🧮")
     elif too_big:
         st.error(too_big, icon="⏱️")
-    render_refusal(GROUPS)
+    batches.render_refusal(GROUPS)
     seeds = ", ".join(str(s) for s in sweep_seeds(training_settings()[1].seed, GROUPING_SEEDS))
     st.caption(
         f"{how.capitalize()}, each on seeds {seeds} (from the sidebar's seed), "
@@ -234,7 +234,7 @@ def _methods(spec: ModelSpec) -> None:
             runs = grouping.method_runs(spec, source, training_settings()[1].validate())
         except SpecError as error:
             problem = str(error)
-    too_big = refusal_before_click([r.job for r in runs]) if runs else None
+    too_big = batches.refusal_before_click([r.job for r in runs]) if runs else None
     st.button(
         f"Sum vs PCGrad on this model ({len(runs)} runs)",
         key="methods_start",

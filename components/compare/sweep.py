@@ -8,7 +8,14 @@ import streamlit as st
 from components.compare.charts import sweep_figure
 from components.shell.boundary import guarded
 from components.shell.data_source import using_csv
-from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.runs import (
+    batch_under,
+    refusal_before_click,
+    render_refusal,
+    running,
+    start_batch,
+    stop_batch,
+)
 from components.shell.state import training_settings
 from components.train.charts import CHART
 from models.analysis.palette import LINE_COLOURS
@@ -44,11 +51,11 @@ HOW_TO_READ = (
 
 
 def _batch() -> Batch | None:
-    return st.session_state.get(SWEEP)
+    return batch_under(SWEEP)
 
 
 def _running() -> bool:
-    return _batch() is not None and _batch().running
+    return running(SWEEP)
 
 
 def _start(plan: list) -> None:

@@ -30,6 +30,22 @@ def _refused_key(key: str) -> str:
     return f"{key}_refused"
 
 
+def batch_under(key: str) -> Batch | None:
+    """This visitor's batch under `key`, if one was started."""
+    return st.session_state.get(key)
+
+
+def running(key: str) -> bool:
+    """A batch under `key` was started and its outcomes are not collected yet."""
+    batch = batch_under(key)
+    return batch is not None and batch.running
+
+
+def refuse(key: str, why: str) -> None:
+    """Keep `why` to be shown where the batch under `key` is drawn (`render_refusal`)."""
+    st.session_state[_refused_key(key)] = why
+
+
 def start_batch(
     key: str, items: list, jobs: list, colours: dict | None = None, labels: tuple = ()
 ) -> None:

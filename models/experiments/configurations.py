@@ -81,7 +81,10 @@ def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Con
     kept, messages, seen = [], [], set()
     for config in configs:
         try:
-            spec = on_sizes(config.spec.variant, config.spec.shared_layers, sizes, _groups(config))
+            # A compared tree keeps its own groups as the sizes change.
+            spec = on_sizes(
+                config.spec.variant, config.spec.shared_layers, sizes, config.spec.task_groups
+            )
         except SpecError as error:
             messages.append(f"{config.label} left out: {error}")
             continue
@@ -89,11 +92,6 @@ def resize(configs: Iterable[Configuration], sizes: ModelSpec) -> tuple[list[Con
             seen.add(spec)
             kept.append(Configuration(config.label, spec))
     return kept, messages
-
-
-def _groups(config: Configuration) -> tuple[int, ...]:
-    """A configuration's own task groups: a compared tree keeps its tree as the sizes change."""
-    return config.spec.task_groups
 
 
 def add(configs: Sequence[Configuration], new: Configuration) -> tuple[list, str | None]:

@@ -238,6 +238,5 @@ def method_runs(spec: ModelSpec, data, train_config: TrainConfig) -> list[Groupi
     runs = []
     for method, label in METHOD_LABELS.items():
         config = replace(train_config, method=method)
-        for run in grouping_runs([(Configuration(label, spec), ())], data, config):
-            runs.append(run)
+        runs += grouping_runs([(Configuration(label, spec), ())], data, config)
     return sorted(runs, key=lambda run: run.seed)
