@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 import psutil  # noqa: E402
-from many_visitors import FINISHED, TreeMemory, _server_pid  # noqa: E402
+from app_processes import TreeMemory, server_pid  # noqa: E402
+from many_visitors import FINISHED  # noqa: E402
 
 from models.workers.pool import IDLE_SECONDS as IDLE_AFTER  # noqa: E402
 from models.workers.processes import memory_mb  # noqa: E402
@@ -88,7 +89,7 @@ def _maps_tensorflow(pid: int) -> bool:
 def main() -> None:
     with running_app() as url:
         cold_graph, cold_code, later_graph, fresh_graph = _visits(url)
-        server = _server_pid(int(url.rsplit(":", 1)[1]))
+        server = server_pid(int(url.rsplit(":", 1)[1]))
         server_mb = memory_mb(server, "pss")
         _train_once(url)
         time.sleep(IDLE_SECONDS)

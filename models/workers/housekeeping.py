@@ -17,8 +17,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from models.workers.handle import Run
+from models.workers.logs import LOGGER
 
-LOG = logging.getLogger("lse.workers")
+LOG = logging.getLogger(LOGGER)
 LEASE_SECONDS = 15.0  # a page polls every 2 s: this many seconds of silence means it has gone
 STOP_GRACE_SECONDS = 5.0  # a run asked to stop that is still going then: its worker is killed
 FILES_KEEP_SECONDS = 30 * 60  # a run's files (losses, trained model) after it ended

@@ -36,6 +36,7 @@ from models.workers import housekeeping, processes
 from models.workers.handle import WORKER_DIED, JobHandle, Run
 from models.workers.housekeeping import Answers
 from models.workers.live_files import live_folder
+from models.workers.logs import LOGGER, show_worker_logs
 from models.workers.pool import WorkerPool
 from models.workers.queueing import runs_ahead, wait_estimate
 from models.workers.sizing import GROWTH_CAP_MB, WORKERS_VARIABLE, default_workers
@@ -49,7 +50,7 @@ __all__ = [
     "TrainingService",
     "service_from_environment",
 ]
-LOG = logging.getLogger("lse.workers")
+LOG = logging.getLogger(LOGGER)
 WAITING_PER_WORKER = 8  # queued runs beyond this many per worker: the app says it is busy
 # Compiled by every worker as it starts: the two models the question asks about and the Compare
 # tab's no-sharing baseline, at the question's sizes. A click on Train, or on Compare's Train all
@@ -78,6 +79,7 @@ def service_from_environment(
     worker: `prepare`); progress files under
     `live_root` if given; `estimate(job)`: a run's expected seconds, for places in the queue;
     a worker growing by more than `task_memory_mb` in one run is ended."""
+    show_worker_logs()
     workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers(tree_mb=tree_mb)
     return TrainingService(
         workers=workers,
@@ -116,6 +118,7 @@ class TrainingService:
             preload=processes.TENSORFLOW_PRELOAD,  # TensorFlow loaded once, shared by workers
             task_memory_mb=task_memory_mb,
             idle_size=IDLE_WORKERS,
+            warm_keys_first=True,  # a worker started later skips what a ready one compiled
         )
         self._closed = threading.Event()
         threading.Thread(target=self._keep_house, name="housekeeping", daemon=True).start()

@@ -21,11 +21,12 @@ import numpy as np
 
 from models.spec import ModelSpec
 from models.workers import lane_work, processes
+from models.workers.logs import LOGGER
 from models.workers.pool import IDLE_SECONDS, WorkerPool
 from models.workers.processes import TENSORFLOW_PRELOAD
 from models.workers.sizing import LANE_GROWTH_CAP_MB
 
-LOG = logging.getLogger("lse.workers")
+LOG = logging.getLogger(LOGGER)
 KEPT_BYTES = 32 * 2**20  # results kept for every visitor (a Lab at the defaults: ~40 KB)
 # Asked ahead of need (the open model's code) only while fewer than this wait: a crowd moving
 # sliders must not queue work nobody may read; what a page asks for itself always goes.

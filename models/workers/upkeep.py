@@ -12,10 +12,11 @@ import threading
 from collections import deque
 
 from models.workers import processes
+from models.workers.logs import LOGGER
 from models.workers.renewal import renew, resting
 from models.workers.tasks import Worker, WorkerEnded
 
-LOG = logging.getLogger("lse.workers")
+LOG = logging.getLogger(LOGGER)
 MAX_FAILED_STARTS = 3  # workers dying before ready, in a row: the pool stops starting more
 
 
@@ -38,7 +39,9 @@ class WorkerUpkeep:
                     return
                 tmp = self._root / f"worker{next(self._numbers)}"
                 try:
-                    process, conn = processes.start_process(self._context, tmp, *self._init)
+                    process, conn = processes.start_process(
+                        self._context, tmp, *self._initargs_now()
+                    )
                 except OSError:  # the interpreter is exiting (the fork server has gone)
                     if processes.INTERPRETER_EXITING.is_set():
                         return

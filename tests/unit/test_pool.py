@@ -195,3 +195,33 @@ def test_a_pool_nobody_asks_keeps_its_idle_size_and_grows_back_when_asked():
         assert resting.submit(int, "3").result(timeout=30) == 3
     finally:
         resting.shutdown()
+
+
+def _warm(keys: tuple, folder: str) -> list:
+    """An initializer that "compiles" `keys` and notes which, in a file named by its pid."""
+    (Path(folder) / str(os.getpid())).write_text(",".join(keys))
+    return list(keys)
+
+
+def test_a_worker_started_later_skips_the_warm_keys_a_staying_worker_knows(tmp_path):
+    resting = WorkerPool(
+        2,
+        initializer=_warm,
+        initargs=(("model1", "model2"), str(tmp_path)),
+        idle_size=1,
+        idle_seconds=0.5,
+        warm_keys_first=True,
+    )
+    try:
+        _until(lambda: len(resting.pids()) == 1)  # one let go: nothing asked
+        (staying,) = resting.pids()
+        assert (tmp_path / str(staying)).read_text() == "model1,model2"  # started together
+        jobs = [resting.submit(time.sleep, 0.5) for _ in range(2)]  # a burst: a second worker
+        _until(lambda: len(resting.pids(ready_only=True)) == 2)
+        (started,) = set(resting.pids()) - {staying}
+        assert (tmp_path / str(started)).read_text() == ""  # nothing compiled twice
+        assert resting.knowing("model1") == [staying]
+        for job in jobs:
+            job.result(timeout=30)
+    finally:
+        resting.shutdown()

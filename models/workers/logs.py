@@ -1,0 +1,25 @@
+"""The workers' log, written where a host reads it (the server's stderr: Community Cloud's
+"Manage app" log): worker starts, replacements with the MB grown, kills, lease expiry and
+deadlines. Python drops INFO records of a logger nobody configured, and Streamlit configures
+only its own, so the service sets this one up as it starts."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+LOGGER = "lse.workers"
+LEVEL_VARIABLE = "LSE_LOG_LEVEL"  # e.g. WARNING for a quieter log; INFO by default
+
+
+def show_worker_logs(stream=None) -> logging.Logger:
+    """Send the workers' records to `stream` (stderr by default), once per process."""
+    logger = logging.getLogger(LOGGER)
+    if not logger.handlers:
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False  # a host's own root handler would print each record twice
+        level = os.environ.get(LEVEL_VARIABLE, "INFO").upper()
+        logger.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
+    return logger
