@@ -31,7 +31,9 @@ def _table(
 def _check(check: Check) -> None:
     """The largest difference and whether it is within the pass mark."""
     with st.container(border=True):
-        st.metric(f"max |difference| · {check.label}", f"{check.max_abs_diff:.1e}")
+        # What is compared, above the figure: as the metric's label it ended in "…" at every width
+        st.markdown(f"**{check.label}**")
+        st.metric("max |difference|", f"{check.max_abs_diff:.1e}")
         if check.passed:
             st.badge(f"equal to {check.tolerance:.0e}", icon=":material/check:", color="green")
         else:

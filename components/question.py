@@ -78,8 +78,10 @@ def _answer(letter: str, answer: Answer, sizes: ModelSpec) -> None:
             icon=":material/account_tree:",
             width="stretch",
         )
-        lab.button(
-            f"The evidence in the Lab: {answer.lab_section}",
+        number, _, title = answer.lab_section.partition(" · ")  # "1 · One shared Conv1D …"
+        lab.button(  # the title in full ends in "…" in half a laptop's column: it is the help
+            f"The evidence in the Lab, section {number}",
+            help=title or None,
             key=f"question_lab_{letter}",
             on_click=open_tab,
             args=(LAB,),

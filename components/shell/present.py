@@ -29,6 +29,12 @@ PAGE_CSS = """<style>
 }
 /* The headline figures share a row: four fit from 1200 px up, fewer wrap, none is cut. */
 [data-testid="stMetric"] { min-width: 10.5rem; max-width: 17rem; }
+/* A label longer than its box wraps to a second line rather than ending in "…": a button or a
+   figure's label in half of a laptop's column (1024 px with the sidebar open). */
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] *,
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] * {
+  white-space: normal; text-overflow: clip; overflow-wrap: anywhere;
+}
 </style>"""
 PRESENTER_CSS = """<style>
 html { font-size: clamp(16px, 0.6vw + 11px, 21px); }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import wait_for_app_idle
+from support.browser import open_tab, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -32,3 +32,26 @@ def test_the_sidebar_starts_collapsed_at_800_px(app_url, page):
         ".getAttribute('data-collapsed') === 'true'",
         timeout=10_000,
     )
+
+
+# Text the browser cut with "…" on screen: a button, label or figure whose text is wider than
+# its box (the sidebar's, once slid out of view at 800 px, is not on screen).
+CUT_JS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => { const r = e.getBoundingClientRect();
+    return getComputedStyle(e).textOverflow === 'ellipsis' && r.width > 0 && r.right > 0
+      && r.left < innerWidth && (e.innerText || '').trim() && e.scrollWidth > e.clientWidth + 1; })
+  .map(e => e.innerText.trim().slice(0, 80))"""
+
+
+@pytest.mark.parametrize("width", [800, 1024, 1280, 1366])
+def test_no_label_or_button_is_cut_short_on_any_tab(app_url, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    cut = {}
+    for tab in ("Question", "Model", "Train", "Compare", "Lab"):
+        page.goto(f"{app_url}/")
+        wait_for_app_idle(page)
+        open_tab(page, tab)
+        wait_for_app_idle(page)
+        if found := page.evaluate(CUT_JS):
+            cut[tab] = found
+    assert cut == {}
