@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.compare.charts import ranking_figure
+from components.compare.grouping_reading import READINGS
 from components.shell import runs as batches
 from components.shell.boundary import guarded
 from components.shell.data_source import training_data
@@ -34,16 +35,6 @@ LAST_AFFINITY = "last_affinity"  # the Train tab's last measured affinity matrix
 ANCHOR = "grouping"
 POLL_SECONDS = 1.0  # a grouping's figure moves only when one of its runs ends
 ORACLE_BUTTON = "Train every grouping"
-HOW_TO_READ = (
-    "**How to read it.** Each grouping splits the tasks into groups, and each group gets a "
-    "network of its own (the branched variant with no trunk): one group is one trunk for all "
-    "tasks, every task alone is no sharing at all. Every grouping trains on the same data and "
-    "seeds; a dot is its mean best validation loss over the seeds, the bar their range, the best "
-    "at the top. A grouping is *behind* the best only if it is behind on every seed; otherwise it "
-    "is within the spread: one seed's luck, not a lesson. In orange, the grouping the tasks' "
-    "affinity predicted from one run (TAG: Fifty et al., 2021): the oracle tests that cheap "
-    "prediction against training every grouping (Standley et al., 2020)."
-)
 
 
 def _batch() -> Batch | None:
@@ -161,6 +152,8 @@ def _results() -> None:
         st.markdown(f"**The proposed tree, tested.** {about['text']}")
     elif about.get("kind") == "methods":
         st.markdown("**The sum and PCGrad, on this model and the same seeds.**")
+    if about.get("kind") in ("trial", "methods"):  # the oracle's reading is above its button
+        st.markdown(READINGS[about["kind"]])
     st.plotly_chart(ranking_figure(table, marked), key="groups_final", config=CHART)
     st.markdown(grouping.oracle_reading(table, marked, about.get("kind", "oracle")))
     st.dataframe(
@@ -212,7 +205,7 @@ def render_grouping(spec: ModelSpec) -> None:
         "2 families (sidebar, Data) gives tasks 1–2 and 3–4 a signal of their own: a grouping "
         "worth finding."
     )
-    st.markdown(HOW_TO_READ)
+    st.markdown(READINGS["oracle"])
     _methods(spec)
     with st.container():  # a poll in flight at the end cannot touch what follows
         st.fragment(_live, run_every=POLL_SECONDS if _running() else None)()

@@ -49,6 +49,7 @@ def test_a_runs_proposed_tree_is_trained_beside_its_model_and_nothing_shared():
     assert len(labels) == 3 and "Nothing shared" in labels
     assert any(label.startswith("Proposed tree") for label in labels)
     assert "The proposed tree: rank" in _texts(at)
+    assert "holds only if the tree is ahead of the other two on every seed" in _texts(at)
 
 
 def test_the_question_tab_leads_to_a_tree_and_to_the_oracle_on_two_families():
@@ -73,6 +74,7 @@ def test_pcgrad_is_trained_beside_the_plain_sum_and_ranked_over_seeds():
     assert set(ranking["Configuration"]) == {"Sum of the tasks' gradients (baseline)", "PCGrad"}
     assert set(ranking["Seeds"]) == {3}
     assert "PCGrad: rank" in _texts(at)
+    assert "PCGrad helps this model only if it is ahead of the sum on every seed" in _texts(at)
 
 
 def test_a_link_can_ask_for_pcgrad_and_the_sidebar_shows_it():

@@ -213,7 +213,8 @@ def test_a_worker_started_later_skips_the_warm_keys_a_staying_worker_knows(tmp_p
         warm_keys_first=True,
     )
     try:
-        _until(lambda: len(resting.pids()) == 1)  # one let go: nothing asked
+        _until(lambda: len(list(tmp_path.iterdir())) == 2)  # both started and compiled
+        _until(lambda: len(resting.pids(ready_only=True)) == len(resting.pids()) == 1)  # one went
         (staying,) = resting.pids()
         assert (tmp_path / str(staying)).read_text() == "model1,model2"  # started together
         jobs = [resting.submit(time.sleep, 0.5) for _ in range(2)]  # a burst: a second worker
