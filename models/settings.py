@@ -175,9 +175,8 @@ FROZEN = Setting(
 )
 
 # --- Training (TrainConfig) and the toy data (DataSpec). ---
-EPOCHS = Setting(
-    "epochs", "epochs", (TRAIN,), INT, 60, "Epochs", "training epochs", low=1, high=5000
-)  # the presets' best epochs on the default toy data are about 20-50 (README)
+EPOCHS = Setting(  # the presets' best epochs on the default toy data are about 20-50 (README)
+    "epochs", "epochs", (TRAIN,), INT, 60, "Epochs", "training epochs", low=1, high=5000)
 LEARNING_RATE = Setting(
     "lr", "learning_rate", (TRAIN,), FLOAT, 1e-3, "Learning rate", "Adam learning rate",
     low=1e-5, high=10.0,
@@ -198,9 +197,10 @@ BATCH_SIZE = Setting(
 )
 METHOD = Setting(
     "method", "method", (TRAIN,), CHOICE, "sum", "Combine the tasks' gradients by",
-    "how a step combines the tasks' gradients", choices=("sum", "pcgrad"),
-    help="sum: the tasks' losses summed (the baseline). pcgrad: PCGrad (Yu et al., 2020) "
-    "projects each task's gradient on the shared weights off any other it conflicts with.",
+    "how a step combines the tasks' gradients", choices=("sum", "pcgrad", "uncertainty"),
+    help="sum: the tasks' losses summed (the baseline). pcgrad: PCGrad (Yu et al., 2020) projects "
+    "each task's gradient on the shared weights off any other it conflicts with. uncertainty: "
+    "each loss weighed by a learned weight (Kendall et al., 2018), lower where it stays high.",
 )
 SEED = Setting(
     "seed", "seed", (TRAIN, DATA), INT, 0, "Seed", "data, initial weights and shuffling",

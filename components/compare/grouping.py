@@ -151,7 +151,7 @@ def _results() -> None:
     if about.get("kind") == "trial":
         st.markdown(f"**The proposed tree, tested.** {about['text']}")
     elif about.get("kind") == "methods":
-        st.markdown("**The sum and PCGrad, on this model and the same seeds.**")
+        st.markdown("**The sum, PCGrad and uncertainty weighting: one model, the same seeds.**")
     if about.get("kind") in ("trial", "methods"):  # the oracle's reading is above its button
         st.markdown(READINGS[about["kind"]])
     st.plotly_chart(ranking_figure(table, marked), key="groups_final", config=CHART)
@@ -216,9 +216,10 @@ def _methods(spec: ModelSpec) -> None:
     """The other answer: keep the model, change how its tasks' gradients are combined."""
     st.markdown(
         "**Or change the gradients, not the architecture.** PCGrad (Yu et al., 2020) projects "
-        "each task's gradient on the shared weights off any other it conflicts with. Plain "
-        "summed losses, well tuned, often match such methods (Kurin et al., 2022), so the "
-        "sum always runs beside it, on the same seeds."
+        "each task's gradient on the shared weights off any other it conflicts with; uncertainty "
+        "weighting (Kendall et al., 2018) learns a weight per task's loss, lower for a task whose "
+        "loss stays high. Plain summed losses, well tuned, often match such methods (Kurin et "
+        "al., 2022), so the sum always runs beside them, on the same seeds."
     )
     source, problem = training_data(spec)
     runs = []
@@ -229,7 +230,7 @@ def _methods(spec: ModelSpec) -> None:
             problem = str(error)
     too_big = batches.refusal_before_click([r.job for r in runs]) if runs else None
     st.button(
-        f"Sum vs PCGrad on this model ({len(runs)} runs)",
+        f"Sum vs PCGrad vs uncertainty weighting on this model ({len(runs)} runs)",
         key="methods_start",
         disabled=problem is not None or too_big is not None,
         help=problem or too_big,

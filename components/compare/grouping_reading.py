@@ -23,8 +23,8 @@ TRIAL = (
     "holds only if the tree is ahead of the other two on every seed."
 )
 METHODS = (
-    "**How to read it.** One model, trained on the same data and seeds two ways: the tasks' "
-    f"losses summed (the baseline) and PCGrad (in orange). {_SPREAD} PCGrad helps this model "
-    "only if it is ahead of the sum on every seed."
+    "**How to read it.** One model, trained on the same data and seeds three ways: the tasks' "
+    "losses summed (the baseline), PCGrad (in orange) and uncertainty weighting. "
+    f"{_SPREAD} A method helps this model only if it is ahead of the sum on every seed."
 )
 READINGS = {"oracle": ORACLE, "trial": TRIAL, "methods": METHODS}

@@ -89,6 +89,26 @@ def render_gates(result: TrainResult, names=()) -> None:
     st.plotly_chart(gates_figure(result.gates, names), key="gates", config=CHART)
 
 
+def render_task_weights(result: TrainResult, names=()) -> None:
+    """Uncertainty weighting: the weight each task's loss ended with (1 at the start)."""
+    if not result.task_weights:
+        return
+    tasks = names or [f"task {i + 1}" for i in range(len(result.task_weights))]
+    weights = ", ".join(f"{t} {w:.2f}" for t, w in zip(tasks, result.task_weights, strict=False))
+    st.caption(
+        f"Learned loss weights (uncertainty weighting, 1 at the start): {weights}. A task whose "
+        "loss stayed high ends with a lower weight: it pulls the shared layers less."
+    )
+
+
+def render_learned(result: TrainResult, names=()) -> None:
+    """What a run learned besides its layers' weights: cross-stitch mixing, MMoE gates, and
+    uncertainty weighting's loss weights (each only where the run has them)."""
+    render_mixing(result, names)
+    render_gates(result, names)
+    render_task_weights(result, names)
+
+
 def render_downloads(handle: JobHandle, result: TrainResult) -> None:
     """Download buttons for the loss history (CSV) and the trained model (.keras)."""
     spec = handle.job.spec

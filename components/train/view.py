@@ -33,8 +33,7 @@ from components.train.insights import (
     render_conflict,
     render_downloads,
     render_final_table,
-    render_gates,
-    render_mixing,
+    render_learned,
     render_partial,
 )
 from components.train.progress import finished_text
@@ -157,8 +156,7 @@ def _outcome(n_tasks: int) -> None:
             render_conflict(result.history, job.config, n_tasks, pairs, "final_conflict", names)
 
         render_where_tasks_conflict(job.spec, result.history, "final", names, mean_conflict)
-    render_mixing(result, names)
-    render_gates(result, names)
+    render_learned(result, names)
     if result.val_predictions is not None:
         _forecast(job, result.val_predictions)
 

@@ -107,6 +107,8 @@ def _dialect(text: str) -> tuple[str, str, str | None]:
     except csv.Error:
         separator = ";" if sample.count(";") > sample.count(",") else ","
     lines = sample.splitlines()
+    if len(text) > len(sample):  # the sample's last line may be cut mid-cell ("1,5" of "1,500.2")
+        lines = lines[:-1]
     one_column = bool(lines) and not any(mark in lines[0] for mark in ",;\t|")
     if one_column:  # nothing to split: the sniffer's guess would cut "1,5" in two
         separator = ";"

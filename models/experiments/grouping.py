@@ -155,15 +155,8 @@ def ranking(runs: Sequence[GroupingRun], histories: Sequence[pd.DataFrame]) -> p
         .pivot_table(index="Seed", columns="Configuration", values=BEST, dropna=False)
         .reindex(columns=order)
     )
-    table = pd.DataFrame(
-        {
-            "Seeds": wide.notna().sum(),
-            "Mean": wide.mean(),
-            "Min": wide.min(),
-            "Max": wide.max(),
-        }
-    ).dropna(subset=["Mean"])
-    table = table.sort_values("Mean")
+    spread = {"Seeds": wide.notna().sum(), "Mean": wide.mean(), "Min": wide.min()}
+    table = pd.DataFrame(spread | {"Max": wide.max()}).dropna(subset=["Mean"]).sort_values("Mean")
     table.insert(0, "Rank", range(1, len(table) + 1))
     if not table.empty:
         leader = table.index[0]
@@ -215,20 +208,32 @@ def oracle_reading(table: pd.DataFrame, marked: str | None = None, kind: str = "
     else:
         text += " "
     text += f"{len(behind)} behind it on every seed."
+    if kind == "methods":  # every method against the baseline, not only the marked one
+        others = table[table["Configuration"] != METHOD_LABELS["sum"]]
+        return text + "".join(
+            f" {row['Configuration']}: {_where(row, len(table))}." for _, row in others.iterrows()
+        )
     match = table[table["Configuration"] == marked] if marked else table.iloc[0:0]
     if not match.empty:
-        rank, standing = int(match["Rank"].iloc[0]), match["Against the best"].iloc[0]
-        where = f"rank {rank} of {len(table)}" + ("" if standing == "best" else f", {standing}")
+        where = _where(match.iloc[0], len(table))
         if kind == "trial":
             text += f" The proposed tree: {where}."
-        elif kind == "methods":
-            text += f" {marked}: {where}."
         else:
             text += f" The affinity measured in the one-trunk run predicted {marked}: {where}."
     return text
 
 
-METHOD_LABELS = {"sum": "Sum of the tasks' gradients (baseline)", "pcgrad": "PCGrad"}
+def _where(row, n: int) -> str:
+    """A ranking row's place: "rank 2 of 15, within the spread"."""
+    standing = row["Against the best"]
+    return f"rank {int(row['Rank'])} of {n}" + ("" if standing == "best" else f", {standing}")
+
+
+METHOD_LABELS = {
+    "sum": "Sum of the tasks' gradients (baseline)",
+    "pcgrad": "PCGrad",
+    "uncertainty": "Uncertainty weighting",
+}
 
 
 def method_runs(spec: ModelSpec, data, train_config: TrainConfig) -> list[GroupingRun]:

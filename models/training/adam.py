@@ -19,7 +19,8 @@ class FusedAdam:
     def __init__(self, variables):
         import tensorflow as tf
 
-        self.variables = [getattr(v, "value", v) for v in variables]  # Keras wraps tf.Variable
+        # Keras wraps a tf.Variable (its `.value`); a plain one (a learned task weight) is itself.
+        self.variables = [v if isinstance(v, tf.Variable) else v.value for v in variables]
         zeros = [tf.zeros(v.shape, v.dtype) for v in self.variables]
         self.moments = [(tf.Variable(z), tf.Variable(z)) for z in zeros]
         self.steps = tf.Variable(0.0)

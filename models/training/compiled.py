@@ -1,17 +1,15 @@
 """One spec's compiled training machinery, kept per process so a new run never retraces.
 
 `compiled_model(spec)` builds the model, its Adam optimizer and the `tf.function`s once (a
-step that sums the tasks' gradients, and PCGrad's when a run asks) and keeps them (least
-recently used first out); `models.training` resets and runs them.
+step per way of combining the tasks' gradients, traced when a run first asks for it) and keeps
+them (least recently used first out); `models.training` resets and runs them.
 
 Gradient conflict: after an epoch's updates the chunk can also measure, on a fixed probe batch
 (the first PROBE_SAMPLES training windows), how the tasks' loss gradients on the weights that
-serve more than one task agree: per task pair, per shared layer, and as task affinity (see
-`models.training.conflict`).
+serve more than one task agree (see `models.training.conflict`).
 
 Memory follows the batch, not the data set: validation, forecasts and the conflict probe run
-`eval_batch` windows at a time (a tensor: a new size never retraces). Losses and gradients are
-summed over the parts: the results equal one pass over the set up to float32 summation order.
+`eval_batch` windows at a time (a tensor: a new size never retraces), summed over the parts.
 """
 
 from __future__ import annotations
@@ -26,8 +24,10 @@ from models.architectures.variants import VARIANTS, validate
 from models.spec import ModelSpec
 from models.training.adam import FusedAdam
 from models.training.conflict import measure, on_schedule, row_width, task_shared_layers
+from models.training.parts import in_parts
 from models.training.seeded import seeded_build
 from models.training.surgery import pcgrad_step
+from models.training.weighting import UncertaintyWeights
 
 PROBE_SAMPLES = 64  # training windows the conflict is measured on: 64 keep it cheap yet stable
 CACHE_SIZE = 8  # compiled specs kept per process: the page's spec, Compare's and the sweep's
@@ -49,10 +49,10 @@ class CompiledModel:
         # retrain with the same seed needs no build at all (`reset` copies them in).
         self._initial = (0, self.model.get_weights())
         self.optimizer = FusedAdam(self.model.trainable_variables)
+        self.weighting = UncertaintyWeights(spec.n_tasks)  # used by method "uncertainty" only
         self._split = VARIANTS[spec.variant].split_inputs
         self.shared = task_shared_layers(self.model)
-        # Two tasks are needed for anything to conflict: one task measures nothing.
-        measured = self.shared and spec.n_tasks > 1
+        measured = self.shared and spec.n_tasks > 1  # one task alone conflicts with nothing
         self.conflict_width = row_width(spec.n_tasks, len(self.shared.names)) if measured else 0
         t, f, h = spec.timesteps, spec.n_features, spec.horizon
         x_sig, y_sig = tf.TensorSpec([None, t, f]), tf.TensorSpec([None, spec.n_tasks, h])
@@ -68,9 +68,11 @@ class CompiledModel:
         if method not in self._chunks:
             shared = {id(v) for v in self.shared.variables}  # none: nothing to project
             step = self._step
+            variables = self.model.trainable_variables
             if method == "pcgrad" and shared:
-                variables = self.model.trainable_variables
                 step = partial(pcgrad_step, self._forward, variables, self.optimizer, shared)
+            elif method == "uncertainty":
+                step = partial(self.weighting.step, self._forward, variables, self.optimizer)
             chunk = partial(self._chunk, step)
             self._chunks[method] = tf.function(chunk, input_signature=self._signature)
         return self._chunks[method]
@@ -133,6 +135,7 @@ class CompiledModel:
         for variable, value in zip(self.model.weights, weights, strict=True):
             variable.assign(value)
         self.optimizer.reset(learning_rate)
+        self.weighting.reset(learning_rate)
 
     def _step(self, x, y):
         import tensorflow as tf
@@ -220,21 +223,6 @@ class CompiledModel:
         with self.lock:  # a run of this spec in another thread would change the weights
             self.model.set_weights(weights)
             self.model.save(path)
-
-
-def in_parts(n, eval_batch, add, state):
-    """`state = add(start, stop, state)` for each part start:stop of windows 0..n - 1, of
-    `eval_batch` windows (the last may be shorter); returns the last state. One part at a time:
-    TensorFlow would otherwise run up to 10 iterations at once, each holding its part's
-    activations (parallel_iterations=1 is also the cheapest loop measured: ~30 us, not ~55)."""
-    import tensorflow as tf
-
-    def body(start, state):
-        stop = start + eval_batch  # a slice past the end stops at the end
-        return stop, add(start, stop, state)
-
-    start = (tf.constant(0), state)
-    return tf.while_loop(lambda i, _: i < n, body, start, parallel_iterations=1)[1]
 
 
 def compiled_model(spec: ModelSpec) -> CompiledModel:

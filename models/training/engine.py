@@ -107,6 +107,7 @@ class TrainResult:
     mixing: dict[str, np.ndarray] = field(default_factory=dict)
     gates: np.ndarray | None = None  # MMoE: each task's mean weight per expert (validation set)
     unmoved: tuple[str, ...] = ()  # layers whose weights ended bit-identical to their start
+    task_weights: tuple[float, ...] = ()  # method "uncertainty": each task's learned weight
 
 
 def train(
@@ -160,6 +161,7 @@ def train(
         predictions = entry.predict(arrays[2], settings[2]).numpy() if done else None
         mixing = mixing_matrices(entry.model) if done else {}
         gates = gate_weights(entry.model, data.x_val, eval_batch) if done else None
+        learned = entry.weighting.learned() if config.method == "uncertainty" else ()
         traced = entry.trace_count != traces
     return TrainResult(
         history=history.frame(rows, spec.n_tasks, entry.shared.names),
@@ -172,6 +174,7 @@ def train(
         traced=traced,
         mixing=mixing,
         gates=gates,
+        task_weights=learned,
         unmoved=unmoved_layers(entry.model, start_weights, weights) if weights else (),
     )
 

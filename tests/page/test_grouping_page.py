@@ -7,7 +7,7 @@ import pytest
 
 from components.compare.grouping import GROUPS
 from components.shell.navigation import COMPARE, MODEL, TAB_KEY, TRAIN
-from support.page import TINY, click, finish, run_app
+from support.page import TINY, click, finish, run_app, train_tab
 
 # Tasks 1-2 and 3-4 each follow a signal of their own: a grouping worth finding.
 TWO_FAMILIES = {**TINY, "families": "2", "relatedness": "1"}
@@ -65,19 +65,33 @@ def test_the_question_tab_leads_to_a_tree_and_to_the_oracle_on_two_families():
 
 
 @pytest.mark.slow
-def test_pcgrad_is_trained_beside_the_plain_sum_and_ranked_over_seeds():
+def test_pcgrad_and_uncertainty_weighting_are_trained_beside_the_plain_sum_over_seeds():
     at = run_app({**TINY, "relatedness": "0"}, tab=COMPARE)
-    click(at, "Sum vs PCGrad on this model (6 runs)")
+    click(at, "Sum vs PCGrad vs uncertainty weighting on this model (9 runs)")
     finish(at, 300.0, GROUPS)
     assert not at.exception
     ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
-    assert set(ranking["Configuration"]) == {"Sum of the tasks' gradients (baseline)", "PCGrad"}
+    assert set(ranking["Configuration"]) == {
+        "Sum of the tasks' gradients (baseline)",
+        "PCGrad",
+        "Uncertainty weighting",
+    }
     assert set(ranking["Seeds"]) == {3}
-    assert "PCGrad: rank" in _texts(at)
-    assert "PCGrad helps this model only if it is ahead of the sum on every seed" in _texts(at)
+    assert "PCGrad: rank" in _texts(at) and "Uncertainty weighting: rank" in _texts(at)
+    assert "A method helps this model only if it is ahead of the sum on every seed" in _texts(at)
 
 
 def test_a_link_can_ask_for_pcgrad_and_the_sidebar_shows_it():
     at = run_app({"method": "pcgrad"})
     assert not at.exception and at.selectbox(key="method").value == "pcgrad"
     assert at.query_params["method"] == "pcgrad"
+
+
+def test_a_run_with_uncertainty_weighting_shows_the_weights_it_learned():
+    at = train_tab({**TINY, "method": "uncertainty"})
+    click(at, "Train")
+    finish(at)
+    assert not at.exception
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Learned loss weights")]
+    weights = [float(part.split()[-1]) for part in caption.split(": ")[1].split(". ")[0].split(",")]
+    assert len(weights) == 4 and all(0 < w < 10 for w in weights)

@@ -38,6 +38,16 @@ def test_semicolon_separated_file_is_understood():
     assert list(read_csv(text.encode()).values.columns) == ["a", "b"]
 
 
+@pytest.mark.parametrize("shift", range(6))
+def test_quoted_thousands_in_a_semicolon_file_stay_numbers_wherever_the_sample_ends(shift):
+    # The separator is guessed from the first 8,192 characters: a row cut there ("1,5" of
+    # "1,500.25") once read as a decimal comma and made every column text.
+    rows = "".join(f'{i};"1,{500 + i % 400}.25"\n' for i in range(1000))
+    text = f"date;{'v' * (5 + shift)}\n" + rows
+    table = read_csv(text.encode())
+    assert table.values.iloc[:, 0].iloc[0] == 1500.25
+
+
 def test_text_columns_are_named_and_left_out():
     frame = series(30).assign(city="Paris")
     table = read_csv(csv_bytes(frame))
