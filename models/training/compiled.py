@@ -70,9 +70,9 @@ class CompiledModel:
             step = self._step
             variables = self.model.trainable_variables
             if method == "pcgrad" and shared:
-                step = partial(pcgrad_step, self._forward, variables, self.optimizer, shared)
+                step = partial(pcgrad_step, self._task_losses, variables, self.optimizer, shared)
             elif method == "uncertainty":
-                step = partial(self.weighting.step, self._forward, variables, self.optimizer)
+                step = partial(self.weighting.step, self._task_losses, variables, self.optimizer)
             chunk = partial(self._chunk, step)
             self._chunks[method] = tf.function(chunk, input_signature=self._signature)
         return self._chunks[method]
@@ -90,6 +90,13 @@ class CompiledModel:
         outputs = self.model(self._split(self.spec, x), training=training)
         return tf.stack(outputs if isinstance(outputs, list | tuple) else [outputs], axis=1)
 
+    def _task_losses(self, x, y, training: bool = True):
+        """Each task's mean squared error over the windows x and the horizon: (n_tasks,). The
+        loss every training step (sum, PCGrad, uncertainty weighting) differentiates."""
+        import tensorflow as tf
+
+        return tf.reduce_mean(tf.square(y - self._forward(x, training=training)), axis=[0, 2])
+
     def _squared_error_sums(self, x, y):
         """Each task's squared error summed over the windows x and the horizon: (n_tasks,)."""
         import tensorflow as tf
@@ -103,7 +110,7 @@ class CompiledModel:
         n = tf.shape(x)[0]
 
         def one_pass():  # a default run's 200 validation windows: the computation of old
-            return tf.reduce_mean(tf.square(y - self._forward(x, training=False)), axis=[0, 2])
+            return self._task_losses(x, y, training=False)
 
         def add(start, stop, summed):
             return summed + self._squared_error_sums(x[start:stop], y[start:stop])
@@ -142,8 +149,7 @@ class CompiledModel:
 
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
-            predictions = self._forward(x, training=True)
-            losses = tf.reduce_mean(tf.square(y - predictions), axis=[0, 2])  # (n_tasks,)
+            losses = self._task_losses(x, y)
             total = tf.reduce_sum(losses)
         self.optimizer.apply(tape.gradient(total, variables))
         return losses

@@ -72,12 +72,13 @@ def projected_weights(gram, n_tasks: int):
     return tf.add_n(rows)
 
 
-def pcgrad_step(forward, variables, optimizer, shared: set[int], x, y):
-    """One PCGrad training step on batch (x, y); returns each task's loss (n_tasks,)."""
+def pcgrad_step(task_losses, variables, optimizer, shared: set[int], x, y):
+    """One PCGrad training step on batch (x, y); returns each task's loss (n_tasks,), as
+    `task_losses(x, y)` computes them."""
     import tensorflow as tf
 
     with tf.GradientTape(persistent=True) as tape:
-        losses = tf.reduce_mean(tf.square(y - forward(x, training=True)), axis=[0, 2])
+        losses = task_losses(x, y)
         per_task = [losses[t] for t in range(y.shape[1])]
     gradients = [tape.gradient(loss, variables) for loss in per_task]
     del tape

@@ -28,13 +28,14 @@ class UncertaintyWeights:
         self.log_variances.assign(np.zeros(self.log_variances.shape, np.float32))
         self.optimizer.reset(learning_rate)
 
-    def step(self, forward, variables, optimizer, x, y):
-        """One training step on batch (x, y); returns each task's (unweighted) loss."""
+    def step(self, task_losses, variables, optimizer, x, y):
+        """One training step on batch (x, y); returns each task's (unweighted) loss, as
+        `task_losses(x, y)` computes them."""
         import tensorflow as tf
 
         s = self.log_variances
         with tf.GradientTape() as tape:
-            losses = tf.reduce_mean(tf.square(y - forward(x, training=True)), axis=[0, 2])
+            losses = task_losses(x, y)
             total = tf.reduce_sum(0.5 * tf.exp(-s) * losses + 0.5 * s)
         *gradients, on_s = tape.gradient(total, [*variables, s])
         optimizer.apply(gradients)
