@@ -112,13 +112,12 @@ class TrainingService:
         self._pool = WorkerPool(
             workers,
             initializer=init_worker,
-            initargs=(warm_specs,),
+            warm_keys=warm_specs,  # a worker started later skips those a ready one compiled
             growth_cap_mb=growth_cap_mb,
             keys_kept=CACHE_SIZE,
             preload=processes.TENSORFLOW_PRELOAD,  # TensorFlow loaded once, shared by workers
             task_memory_mb=task_memory_mb,
             idle_size=IDLE_WORKERS,
-            warm_keys_first=True,  # a worker started later skips what a ready one compiled
         )
         self._closed = threading.Event()
         threading.Thread(target=self._keep_house, name="housekeeping", daemon=True).start()

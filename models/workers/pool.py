@@ -57,13 +57,13 @@ class WorkerPool(WorkerUpkeep):
         task_memory_mb: float | None = None,  # a worker growing more in one task: killed
         idle_size: int | None = None,  # workers kept once nothing is asked (default: size)
         idle_seconds: float = IDLE_SECONDS,
-        warm_keys_first: bool = False,  # initargs[0]: the keys `initializer` compiles (below)
+        warm_keys: tuple | None = None,  # keys `initializer` compiles, its first argument
     ):
         self.size, self.growth_cap_mb, self.keys_kept = size, growth_cap_mb, keys_kept
         self.idle_size = size if idle_size is None else idle_size
         self.idle_seconds, self._last_asked = idle_seconds, time.monotonic()
         self.task_memory_mb = task_memory_mb
-        self._init, self._warm_keys_first = (initializer, initargs), warm_keys_first
+        self._init, self._warm_keys = (initializer, initargs), warm_keys
         self._context = processes.start_method(preload)
         self._root = Path(tempfile.mkdtemp(prefix="lse-workers-"))
         self._numbers = itertools.count(1)  # names the workers' temporary folders
@@ -164,18 +164,17 @@ class WorkerPool(WorkerUpkeep):
         shutil.rmtree(self._root, ignore_errors=True)
 
     def _initargs_now(self) -> tuple:
-        """The initializer's arguments for a worker starting now. With `warm_keys_first`, the
-        keys a ready worker that stays already knows are left out: a worker started during a
-        class's burst (after an idle one was let go, or to replace one) would otherwise compile
-        them all while runs wait, at the runs' own CPU priority (~12 s of CPU for four specs),
-        and jobs of those keys go to the worker that knows them anyway."""
+        """The initializer and its arguments for a worker starting now: with `warm_keys`, those
+        no ready worker that stays already knows come first. A worker started during a class's
+        burst (after an idle one was let go, or to replace one) would otherwise compile them
+        all while runs wait, at the runs' own CPU priority (~12 s of CPU for four specs), and
+        jobs of those keys go to the worker that knows them anyway."""
         initializer, initargs = self._init
-        if not self._warm_keys_first:
+        if self._warm_keys is None:
             return initializer, initargs
         with self._lock:
             known = {k for w in self._workers if w.ready and not w.retiring for k in w.keys}
-        warm, *rest = initargs
-        return initializer, (tuple(k for k in warm if k not in known), *rest)
+        return initializer, (tuple(k for k in self._warm_keys if k not in known), *initargs)
 
     def _wake(self) -> None:
         self._wake_writer.send_bytes(b"!")

@@ -207,10 +207,10 @@ def test_a_worker_started_later_skips_the_warm_keys_a_staying_worker_knows(tmp_p
     resting = WorkerPool(
         2,
         initializer=_warm,
-        initargs=(("model1", "model2"), str(tmp_path)),
+        initargs=(str(tmp_path),),
         idle_size=1,
         idle_seconds=0.5,
-        warm_keys_first=True,
+        warm_keys=("model1", "model2"),
     )
     try:
         _until(lambda: len(list(tmp_path.iterdir())) == 2)  # both started and compiled
