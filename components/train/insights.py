@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.train.charts import CHART, conflict_figure, gates_figure, loss_figure, mixing_figure
+from components.train.charts import (
+    CHART,
+    conflict_figure,
+    gates_figure,
+    labels,
+    loss_figure,
+    mixing_figure,
+)
 from models.training import history as losses
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
@@ -93,8 +100,8 @@ def render_task_weights(result: TrainResult, names=()) -> None:
     """Uncertainty weighting: the weight each task's loss ended with (1 at the start)."""
     if not result.task_weights:
         return
-    tasks = names or [f"task {i + 1}" for i in range(len(result.task_weights))]
-    weights = ", ".join(f"{t} {w:.2f}" for t, w in zip(tasks, result.task_weights, strict=False))
+    tasks = labels(names, len(result.task_weights))
+    weights = ", ".join(f"{t} {w:.2f}" for t, w in zip(tasks, result.task_weights, strict=True))
     st.caption(
         f"Learned loss weights (uncertainty weighting, 1 at the start): {weights}. A task whose "
         "loss stayed high ends with a lower weight: it pulls the shared layers less."

@@ -28,6 +28,7 @@ from models.data.toy_data import DataSpec
 from models.experiments.affinity_groups import ranked_by_affinity
 from models.experiments.configurations import Configuration
 from models.experiments.sweep import sweep_seeds
+from models.settings import METHOD
 from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.conflict_report import affinity_matrix
@@ -229,6 +230,7 @@ def _where(row, n: int) -> str:
     return f"rank {int(row['Rank'])} of {n}" + ("" if standing == "best" else f", {standing}")
 
 
+# Each of the settings' methods as Compare names it (a method the settings add needs its name).
 METHOD_LABELS = {
     "sum": "Sum of the tasks' gradients (baseline)",
     "pcgrad": "PCGrad",
@@ -241,7 +243,7 @@ def method_runs(spec: ModelSpec, data, train_config: TrainConfig) -> list[Groupi
     among them, on the grouping test's seeds, epochs and batch (Kurin et al., 2022: a tuned
     sum often matches gradient surgery, so the baseline is never left out)."""
     runs = []
-    for method, label in METHOD_LABELS.items():
+    for method in METHOD.choices:
         config = replace(train_config, method=method)
-        runs += grouping_runs([(Configuration(label, spec), ())], data, config)
+        runs += grouping_runs([(Configuration(METHOD_LABELS[method], spec), ())], data, config)
     return sorted(runs, key=lambda run: run.seed)
