@@ -16,6 +16,7 @@ from models.analysis.graph import to_dot
 from models.analysis.palette import conflict_fill
 from models.analysis.records import Analysis
 from models.costs.budget import Budget, budget_from_environment
+from models.costs.estimate import compile_seconds
 from models.costs.runs import seconds_of
 from models.data.toy_data import DataSpec
 from models.inspect import explained_analysis
@@ -45,6 +46,7 @@ def training_service() -> TrainingService:
     return service_from_environment(
         live_root=LIVE_ROOT if served() else None,
         estimate=seconds_of,
+        compile_estimate=compile_seconds,
         task_memory_mb=host_budget().max_run_mb,
         tree_mb=host_budget().max_tree_mb,
     )

@@ -179,7 +179,7 @@ def estimate_run(
         data_bytes=int(DATA_COPIES * data_mb(spec, train_windows, val_windows) * MB),
         generation_bytes=held["generation"],
         graph_bytes=sum(b for n, b in held.items() if n not in PASSES_AND_DATA),
-        compile_seconds=sum(_priced(compile_terms(spec), COMPILE_SECONDS_PER).values()),
+        compile_seconds=compile_seconds(spec),
         train_seconds=sum(seconds.values()),
         time_parts=tuple(sorted(seconds.items(), key=lambda item: -item[1])),
         epochs=epochs,
@@ -187,3 +187,8 @@ def estimate_run(
         batch_size=batch_size,
         eval_batch=eval_batch,
     )
+
+
+def compile_seconds(spec: ModelSpec) -> float:
+    """About how long a worker takes to build and trace `spec` the first time it runs it."""
+    return sum(_priced(compile_terms(spec), COMPILE_SECONDS_PER).values())

@@ -67,27 +67,14 @@ class Busy(RuntimeError):
     """The queue is full, or this visitor already has runs going; the message says what to do."""
 
 
-def service_from_environment(
-    live_root: Path | None = None,
-    estimate=None,
-    task_memory_mb: float | None = None,
-    tree_mb: float | None = None,
-) -> TrainingService:
+def service_from_environment(tree_mb: float | None = None, **settings) -> TrainingService:
     """The server's service: `LSE_TRAIN_WORKERS` workers (default: from the container's CPU
     quota, cores and memory, within the app's whole-tree budget `tree_mb`), each compiling
     WARM_SPECS as it starts (then the page compiles ahead what it shows, each spec in one
-    worker: `prepare`); progress files under
-    `live_root` if given; `estimate(job)`: a run's expected seconds, for places in the queue;
-    a worker growing by more than `task_memory_mb` in one run is ended."""
+    worker: `prepare`); `settings`: TrainingService's other arguments."""
     show_worker_logs()
     workers = int(os.environ.get(WORKERS_VARIABLE, "0")) or default_workers(tree_mb=tree_mb)
-    return TrainingService(
-        workers=workers,
-        warm_specs=WARM_SPECS,
-        live_root=live_root,
-        estimate=estimate,
-        task_memory_mb=task_memory_mb,
-    )
+    return TrainingService(workers=workers, warm_specs=WARM_SPECS, **settings)
 
 
 class TrainingService:
@@ -99,10 +86,12 @@ class TrainingService:
         growth_cap_mb: float = GROWTH_CAP_MB,
         warm_specs: tuple[ModelSpec, ...] = (),
         live_root: Path | None = None,  # progress files go here (the page serves it), if given
-        estimate: Callable[[TrainJob], float] | None = None,  # a run's expected seconds
+        # A run's expected seconds once compiled (places in the queue, `placement.held`).
+        estimate: Callable[[TrainJob], float] | None = None,
         task_memory_mb: float | None = None,  # a worker growing more during a run is killed
+        compile_estimate: Callable[[ModelSpec], float] | None = None,  # a spec's compile seconds
     ):
-        self.workers, self.estimate = workers, estimate
+        self.workers, self.estimate, self.compile_estimate = workers, estimate, compile_estimate
         self.root = Path(tempfile.mkdtemp(prefix="lse-jobs-"))
         self.live = live_folder(live_root) if live_root else None
         self._ids, self._lock = itertools.count(1), threading.Lock()
@@ -166,7 +155,12 @@ class TrainingService:
         )
         progress.touch()  # there from the start: the browser may fetch it at once
         future = self._pool.submit(
-            run_job, job, str(folder), str(progress), key=job.spec, owner=owner
+            run_job,
+            *(job, str(folder), str(progress)),
+            key=job.spec,
+            owner=owner,
+            seconds=self.estimate(job) if self.estimate else None,
+            compile_seconds=self._compile_seconds(job.spec) or 0.0,
         )
         run = Run(job, folder, progress, future, deadline_seconds)
         self._active[job] = run
@@ -178,7 +172,11 @@ class TrainingService:
         if owner is not None:
             self._pool.withdraw(owner, keep=specs)
         for spec in reversed(specs):  # the pool takes the newest first
-            self._pool.prepare(spec, warm_up, spec, owner=owner)
+            seconds = self._compile_seconds(spec)
+            self._pool.prepare(spec, warm_up, spec, owner=owner, compile_seconds=seconds)
+
+    def _compile_seconds(self, spec: ModelSpec) -> float | None:
+        return self.compile_estimate(spec) if self.compile_estimate else None
 
     def call(self, fn, *args) -> Future:
         """Run the picklable `fn(*args)` in a worker (queued with the training jobs)."""

@@ -9,6 +9,12 @@ later jobs started before them, and an `owner` (the visitor who asked; None: nob
 Visitors come first, compiling second: a waiting job of a visitor with fewer runs going, and
 then of the visitor served longest ago, starts before any other, so a class of visitors is
 served in turn and one visitor's six-run comparison cannot hold everybody else back.
+
+A job whose spec only a busy worker knows waits for it when that worker should be free before a
+compile elsewhere would end (`held`, from the jobs' expected seconds): six visitors each
+pressing Train on their own k, their specs compiled ahead on one worker or the other, otherwise
+had four of the six compiled again on the wrong worker (each ~3 s), and the last finished 28 s
+after the first click.
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ from __future__ import annotations
 OVERTAKES = 2
 
 
-def best_job(idle: list, workers: list, jobs, served: dict | None = None) -> tuple | None:
+def best_job(
+    idle: list, workers: list, jobs, served: dict | None = None, now: float | None = None
+) -> tuple | None:
     """(worker, job) to start next among the `idle` workers, or None if no job may start.
 
     The owner whose turn it is goes first (`turn`; `served`: owner -> when their last job
     started). Among their jobs each idle worker's pick (see `rank`) competes: the lowest rank
     wins, then the job queued first, then a worker that is not retiring and knows fewer specs
-    (it has room for more).
+    (it has room for more). A job `held` at `now` (None: none is) waits.
     """
     compiling = {w.task.key for w in workers if w.task is not None and w.task.ahead}
     served = served or {}
@@ -45,7 +53,7 @@ def best_job(idle: list, workers: list, jobs, served: dict | None = None) -> tup
         for position, job in enumerate(jobs)
         # A job whose spec is being compiled ahead waits for that compile: compiling it
         # twice would take as long and slow both down.
-        if job.key is None or job.key not in compiling
+        if (job.key is None or job.key not in compiling) and not held(job, workers, now)
     ]
     if not picks:
         return None
@@ -86,6 +94,34 @@ def rank(worker, job, workers: list) -> int:
     if job.key is None or job.key in worker.keys:
         return int(known_elsewhere)
     return 1 + known_elsewhere
+
+
+def held(job, workers: list, now: float | None) -> bool:
+    """Whether `job` waits for a busy worker that knows its spec: one should be free (`free_at`)
+    less than the job's `compile_seconds` from `now` (it is no later than a compile here would
+    be, and the spec is not compiled twice), or overdue by less than that. Never once it has
+    been passed OVERTAKES times, nor while an idle worker knows the spec."""
+    compiling = getattr(job, "compile_seconds", 0.0)
+    if now is None or job.key is None or not compiling or job.passed >= OVERTAKES:
+        return False
+    knowing = [w for w in workers if w.ready and not w.retiring and job.key in w.keys]
+    if any(w.task is None for w in knowing):
+        return False
+    running = [w for w in workers if w.task is not None and w.task.key == job.key]
+    ends = [w.free_at - now for w in [*knowing, *running] if w.free_at is not None]
+    return any(-compiling < left < compiling for left in ends)
+
+
+def quiet(idle: list, workers: list, asked: list, size: int) -> bool:
+    """Whether an idle worker may compile ahead now: no job runs (it would lose CPU to a
+    compile), and one worker stays free for a click unless several visitors' pages wait for
+    their compiles (`asked`: the waiting prepares); then each click would wait for its own
+    compile instead (six visitors' Train clicks: 13.6 s -> see `many_visitors`)."""
+    if any(w.task and not w.task.ahead for w in workers):
+        return False
+    ahead = [w.task for w in workers if w.task is not None]  # all compiles ahead
+    askers = {t.owner for t in [*asked, *ahead] if t.owner is not None}
+    return len(idle) > 1 or size == 1 or len(askers) > 1
 
 
 def take(jobs, job) -> None:

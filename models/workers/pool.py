@@ -31,7 +31,7 @@ from pathlib import Path
 
 from models.workers import processes
 from models.workers.logs import LOGGER
-from models.workers.placement import best_job, take
+from models.workers.placement import best_job, quiet, take
 from models.workers.tasks import Task, Worker
 from models.workers.upkeep import MAX_FAILED_STARTS, WorkerUpkeep
 
@@ -86,11 +86,12 @@ class WorkerPool(WorkerUpkeep):
         self._manager = threading.Thread(target=self._manage, name="worker-pool", daemon=True)
         self._manager.start()
 
-    def submit(self, fn, *args, key=None, owner=None) -> Future:
+    def submit(self, fn, *args, key=None, owner=None, seconds=None, compile_seconds=0.0) -> Future:
         """Run the picklable `fn(*args)` in a worker; owners are served in turn, and an owner's
         jobs start in submission order, except that a job an idle worker can run without
-        compiling may go first (`placement`)."""
-        task = Task(fn, args, key, owner)
+        compiling may go first (`placement`). `seconds`: its expected time where `key` is
+        compiled, `compile_seconds` more where not (for placement; None: unknown)."""
+        task = Task(fn, args, key, owner, seconds=seconds, compile_seconds=compile_seconds)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the worker pool is shut down")
@@ -124,14 +125,15 @@ class WorkerPool(WorkerUpkeep):
         with self._lock:
             return [task.owner for task in self._jobs]
 
-    def prepare(self, key, fn, *args, owner=None) -> None:
+    def prepare(self, key, fn, *args, owner=None, compile_seconds=None) -> None:
         """Run `fn(*args)` ahead of need on an idle worker, unless a worker knows `key`; asked
-        again, it becomes the newest (the first taken). `owner`: the visitor whose page asks."""
+        again, it becomes the newest (the first taken). `owner`: the visitor whose page asks;
+        `compile_seconds`: about how long it takes (None: unknown)."""
         with self._lock:
             if self._closed or any(key in w.keys for w in self._workers):
                 return
             self._prepares.pop(key, None)
-            self._prepares[key] = Task(fn, args, key, owner, ahead=True)
+            self._prepares[key] = Task(fn, args, key, owner, ahead=True, seconds=compile_seconds)
             self._wanted(time.monotonic())
         self._wake()
 
@@ -210,17 +212,20 @@ class WorkerPool(WorkerUpkeep):
 
     def _dispatch(self) -> None:
         """Give waiting jobs (then prepares) to idle workers, each job where it costs least."""
+        now = time.monotonic()
         while True:
             idle = [w for w in self._workers if w.ready and w.task is None]
             if not idle or self._closed:
                 return
-            if pick := best_job(idle, self._workers, self._jobs, self._served):
+            if pick := best_job(idle, self._workers, self._jobs, self._served, now):
                 worker, task = pick
                 take(self._jobs, task)
                 if not task.future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
                 self._served[task.owner] = next(self._starts)
-            elif self._prepares and self._quiet(idle):
+            elif self._prepares and quiet(
+                idle, self._workers, list(self._prepares.values()), self.size
+            ):
                 if not (idle := [w for w in idle if not w.retiring]):  # it would take it away
                     return
                 key, task = self._prepares.popitem()  # newest first: what the page shows now
@@ -231,18 +236,10 @@ class WorkerPool(WorkerUpkeep):
             else:
                 return
             worker.task = task
+            compiling = 0.0 if task.key in worker.keys else task.compile_seconds
+            worker.free_at = None if task.seconds is None else now + task.seconds + compiling
             try:
                 worker.conn.send((task.fn, task.args))
             except Exception as error:  # unpicklable arguments: the caller's mistake
                 worker.task = None
                 task.future.set_exception(error)
-
-    def _quiet(self, idle: list[Worker]) -> bool:
-        """No job runs (it would lose CPU to a compile), and one worker stays free for a click
-        unless several visitors' pages wait for their compiles: then each click would wait for
-        its own compile instead (six visitors' Train clicks: 13.6 s -> see `many_visitors`)."""
-        if any(w.task and not w.task.ahead for w in self._workers):
-            return False
-        ahead = [w.task for w in self._workers if w.task is not None]  # all compiles ahead
-        askers = {t.owner for t in [*self._prepares.values(), *ahead] if t.owner is not None}
-        return len(idle) > 1 or self.size == 1 or len(askers) > 1

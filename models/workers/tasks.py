@@ -29,6 +29,8 @@ class Task:
     owner: object = None  # who asked (a visitor): owners are served in turn
     ahead: bool = False  # a prepare: run ahead of need, its result unused
     passed: int = 0  # later jobs that started before it (see `placement.OVERTAKES`)
+    seconds: float | None = None  # expected seconds where its key is compiled (None: unknown)
+    compile_seconds: float = 0.0  # and the seconds more where it is not
     future: Future = field(default_factory=Future)
     end_reason: str = ""  # set when the pool ends its worker on purpose (over memory, killed)
 
@@ -41,5 +43,6 @@ class Worker:
     ready: bool = False
     baseline_mb: float = 0.0
     task: Task | None = None
+    free_at: float | None = None  # when its task should end (time.monotonic), if known
     keys: OrderedDict = field(default_factory=OrderedDict)  # most recently used last
     retiring: bool = False

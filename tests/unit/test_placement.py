@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from models.workers.placement import OVERTAKES, best_job, take
+from models.workers.placement import OVERTAKES, best_job, held, quiet, take
 
 
 @dataclass
@@ -14,6 +14,8 @@ class Job:
     ahead: bool = False
     passed: int = 0
     owner: object = None
+    seconds: float | None = None
+    compile_seconds: float = 0.0
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Worker:
     name: str
     keys: dict = field(default_factory=dict)
     task: Job | None = None
+    free_at: float | None = None
     ready: bool = True
     retiring: bool = False
 
@@ -121,3 +124,54 @@ def test_a_job_waits_for_its_spec_being_compiled_ahead():
     jobs = deque([Job("x")])
     assert best_job([b], [a, b], jobs) is None
     assert best_job([b], [a, b], deque([Job("x"), Job(None)]))[1].key is None
+
+
+def _six_visitors_at_the_click():
+    """Six visitors' k's compiled ahead, k1 and k3 on A, k2 and k4 on B; A runs k0 (2 s left)."""
+    a, b = _knowing("A", "k0", "k1", "k3"), _knowing("B", "k0", "k2", "k4")
+    a.task, a.free_at = Job("k0", owner="v0"), 102.0
+    return a, b
+
+
+def test_a_job_waits_for_the_busy_worker_that_knows_it_when_that_is_sooner_than_a_compile():
+    a, b = _six_visitors_at_the_click()
+    k1 = Job("k1", owner="v1", compile_seconds=2.6)
+    assert held(k1, [a, b], now=100.0)
+    assert best_job([b], [a, b], deque([k1]), now=100.0) is None  # B idles ~2 s, no compile
+    k2 = Job("k2", owner="v2", compile_seconds=2.6)
+    assert best_job([b], [a, b], deque([k1, k2]), now=100.0) == (b, k2)  # what B knows
+    # Without a clock (or an estimate) nothing waits: as before, B compiles k1 at once.
+    assert best_job([b], [a, b], deque([k1]))[1] is k1
+    assert not held(Job("k1", owner="v1"), [a, b], now=100.0)
+
+
+def test_a_job_stops_waiting_when_the_wait_would_outlast_a_compile():
+    a, b = _six_visitors_at_the_click()
+    k1 = Job("k1", owner="v1", compile_seconds=2.6)
+    a.free_at = 110.0  # A is 10 s from free: compiling k1 on B is sooner
+    assert best_job([b], [a, b], deque([k1]), now=100.0) == (b, k1)
+    a.free_at = 97.0  # A is 3 s overdue (the estimate was wrong): stop waiting for it
+    assert best_job([b], [a, b], deque([k1]), now=100.0) == (b, k1)
+    a.free_at = 99.0  # 1 s overdue: still about to end
+    assert held(k1, [a, b], now=100.0)
+
+
+def test_a_waiting_job_goes_after_overtakes_passes_or_when_an_idle_worker_knows_it():
+    a, b = _six_visitors_at_the_click()
+    k1 = Job("k1", owner="v1", compile_seconds=2.6, passed=OVERTAKES)
+    assert not held(k1, [a, b], now=100.0)
+    k3 = Job("k3", owner="v3", compile_seconds=2.6)
+    b.keys["k3"] = True
+    assert not held(k3, [a, b], now=100.0)
+    a.retiring, b.keys = True, {}  # a retiring worker is replaced after its task: never wait
+    assert not held(Job("k1", compile_seconds=2.6), [a, b], now=100.0)
+
+
+def test_compiles_ahead_wait_while_a_run_goes_and_keep_a_worker_for_a_click():
+    a, b = _knowing("A"), _knowing("B")
+    assert quiet([a, b], [a, b], [Job("x", ahead=True, owner="v")], size=2)
+    assert not quiet([b], [a, b], [Job("x", ahead=True, owner="v")], size=2)  # one left
+    asked = [Job("x", ahead=True, owner="v"), Job("y", ahead=True, owner="w")]
+    assert quiet([b], [a, b], asked, size=2)  # two visitors' pages wait for compiles
+    a.task = Job("run", owner="u")
+    assert not quiet([b], [a, b], asked, size=2)  # a run goes: it keeps the CPU
