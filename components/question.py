@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.shell.navigation import COMPARE, LAB, MODEL, open_tab
 from components.shell.resources import KerasUnavailable, analysis_for, lab_for
+from components.shell.session import session
 from components.shell.state import load_spec_into_widgets
 from models.analysis.records import Analysis
 from models.architectures.groups import default_groups, describe
@@ -52,7 +53,7 @@ def _context(sizes: ModelSpec, model1: Analysis | None, model2: Analysis | None)
 
 def _go_to_graph(spec: ModelSpec) -> None:
     load_spec_into_widgets(spec)
-    st.session_state["view"] = "calls"  # one node per call: the tied calls are in sight
+    session.view = "calls"  # one node per call: the tied calls are in sight
     open_tab(MODEL)
 
 
@@ -148,7 +149,7 @@ def _next_question(sizes: ModelSpec) -> None:
 
 def _two_families() -> None:
     """Toy data whose series 1-2 and 3-4 each follow a signal of their own, then Compare."""
-    st.session_state["data_source"] = "toy"
+    session.data_source = "toy"
     st.session_state[FAMILIES.key] = 2
     st.session_state[RELATEDNESS.key] = 1.0
     open_tab(COMPARE)

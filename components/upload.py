@@ -12,6 +12,7 @@ import streamlit as st
 from components.model.graph import render_graph, render_toggles
 from components.model.overview import figure, render_metrics, total_figure
 from components.model.tables import render_tables
+from components.shell.session import Session, session
 from models.uploads.examples import EXAMPLE_FILE_NAME, example_model_file
 from models.uploads.isolated import run_isolated
 from models.uploads.limits import LIMITS_TEXT, MAX_MODEL_MB
@@ -31,8 +32,8 @@ def _example_bytes() -> bytes:
 
 def _current_file() -> tuple[str, bytes] | None:
     """(cache key, bytes) of the last thing chosen: the uploaded file or the example."""
-    uploaded = st.session_state.get("upload_file")
-    if st.session_state.get("upload_source") == "example":
+    uploaded = session.upload_file
+    if session.upload_source == "example":
         try:
             return "example", _example_bytes()
         except Exception as error:  # its process could not build it: say so, keep the page
@@ -45,17 +46,17 @@ def _current_file() -> tuple[str, bytes] | None:
 
 def _analysed(key: str, data: bytes) -> AnalysedFile:
     """The outcome for this file, worked out once per file in this session."""
-    memo: AnalysedFile | None = st.session_state.get("upload_outcome")
+    memo: AnalysedFile | None = session.upload_outcome
     if memo is None or memo.key != key:
         with st.spinner("Loading and analysing the model in a process of its own…"):
             memo = AnalysedFile.of(key, analysis_outcome(run_isolated, data))
-        st.session_state["upload_outcome"] = memo
+        session.upload_outcome = memo
     return memo
 
 
 def _choose(source: str):
     def choose() -> None:
-        st.session_state["upload_source"] = source
+        session.upload_source = source
 
     return choose
 
@@ -72,7 +73,7 @@ def render_upload() -> None:
     upload.file_uploader(
         "Your `.keras` file",
         type=["keras"],
-        key="upload_file",
+        key=Session.upload_file.key,
         max_upload_size=MAX_MODEL_MB,
         on_change=_choose("file"),
     )
@@ -139,8 +140,8 @@ def _render_analysis(analysed: AnalysedFile) -> None:
         _render_single_output_metrics(analysed.analysis)
     else:
         render_metrics(analysed.analysis)
-    st.session_state.setdefault("upload_view", "layers")
-    st.session_state.setdefault("upload_layout", "TB")
+    Session.upload_view.ensure()
+    Session.upload_layout.ensure()
     render_toggles("upload_view", "upload_layout")
     fold = st.toggle(
         "Fold repeated blocks",
@@ -148,7 +149,7 @@ def _render_analysis(analysed: AnalysedFile) -> None:
         key=f"upload_fold_{analysed.key}",
         help="Draw each run of identical blocks once, in a box marked '× r identical blocks'.",
     )
-    view, layout = st.session_state["upload_view"], st.session_state["upload_layout"]
+    view, layout = session.upload_view, session.upload_layout
     render_graph(analysed.dot(view, layout, fold), analysed.analysis)
     st.subheader("Parameters per layer")
     render_tables(analysed.analysis, key="upload_layer_table")

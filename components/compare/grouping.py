@@ -12,10 +12,11 @@ import streamlit as st
 
 from components.compare.charts import ranking_figure
 from components.compare.grouping_reading import READINGS
+from components.data.source import training_data
 from components.shell import runs as batches
 from components.shell.boundary import guarded
-from components.shell.data_source import training_data
 from components.shell.navigation import COMPARE, open_tab
+from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import CHART
 from models.architectures.groups import describe
@@ -29,16 +30,14 @@ from models.experiments.sweep import sweep_seeds
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 
-GROUPS = "cmp_groups"  # the batch
-ABOUT = "cmp_groups_about"  # what the batch tests: {"kind", "text", "marked"}
-LAST_AFFINITY = "last_affinity"  # the Train tab's last measured affinity matrix
+GROUPS = Session.cmp_groups  # the batch's slot
 ANCHOR = "grouping"
 POLL_SECONDS = 1.0  # a grouping's figure moves only when one of its runs ends
 ORACLE_BUTTON = "Train every grouping"
 
 
 def _batch() -> Batch | None:
-    return batches.batch_under(GROUPS)
+    return session.cmp_groups
 
 
 def _running() -> bool:
@@ -46,7 +45,7 @@ def _running() -> bool:
 
 
 def _start(runs: list, about: dict) -> None:
-    st.session_state[ABOUT] = about
+    session.cmp_groups_about = about
     batches.start_batch(GROUPS, runs, [r.job for r in runs])
 
 
@@ -82,7 +81,7 @@ def _open_compare() -> None:
 
 def render_trial_pointer() -> None:
     """At the top of the Compare tab: where the Train tab's proposed tree is being tested."""
-    if st.session_state.get(ABOUT, {}).get("kind") == "trial" and _batch() is not None:
+    if session.cmp_groups_about.get("kind") == "trial" and _batch() is not None:
         word = "is training" if _running() else "was tested"
         st.info(
             f"The proposed tree {word} beside its model: [see it below](#{ANCHOR}).",
@@ -93,7 +92,7 @@ def render_trial_pointer() -> None:
 def _oracle_plan(spec: ModelSpec) -> tuple[list, str, str | None]:
     """(runs, how the groupings were chosen, a problem that stops the oracle or None)."""
     source, problem = training_data(spec)
-    stored = st.session_state.get(LAST_AFFINITY)
+    stored = session.last_affinity
     groupings, how = grouping.oracle_groupings(spec.n_tasks, stored)
     if problem is not None or not groupings:
         return [], how, problem or how
@@ -115,7 +114,7 @@ def _ranked(batch: Batch) -> tuple[pd.DataFrame, str | None]:
 def _marked(batch: Batch, histories: list) -> str | None:
     """A trial's proposed tree, PCGrad beside the sum, or the oracle's prediction once its
     one-trunk run has measured the affinity."""
-    about = st.session_state.get(ABOUT, {})
+    about = session.cmp_groups_about
     if about.get("kind") in ("trial", "methods"):
         return about["marked"]
     n_tasks = batch.items[0].job.spec.n_tasks
@@ -146,7 +145,7 @@ def _results() -> None:
     problems = [s.status for s in batch.statuses() if not s.finished]
     if problems:
         st.warning(f"{len(problems)} run(s) did not finish: {problems[0]}", icon="⚠️")
-    about = st.session_state.get(ABOUT, {})
+    about = session.cmp_groups_about
     table, marked = _ranked(batch)
     if about.get("kind") == "trial":
         st.markdown(f"**The proposed tree, tested.** {about['text']}")
@@ -241,4 +240,4 @@ def _methods(spec: ModelSpec) -> None:
 
 def remember_affinity(matrix: np.ndarray) -> None:
     """Keep the Train tab's last affinity: with many tasks the oracle picks candidates by it."""
-    st.session_state[LAST_AFFINITY] = matrix
+    session.last_affinity = matrix

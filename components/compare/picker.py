@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.shell.resources import analysis_for
+from components.shell.session import Session, session
 from models.architectures.presets import PRESETS
 from models.architectures.variants import VARIANTS
 from models.experiments import configurations as compare
@@ -13,27 +14,24 @@ from models.spec import ModelSpec, SpecError
 
 
 def _add(config: Configuration) -> None:
-    state = st.session_state
-    state["cmp_configs"], state["cmp_message"] = compare.add(state["cmp_configs"], config)
+    session.cmp_configs, session.cmp_message = compare.add(session.cmp_configs, config)
 
 
 def _add_chosen(sizes: ModelSpec) -> None:
-    state = st.session_state
     try:
-        _add(compare.configuration(state["cmp_variant"], int(state["cmp_k"]), sizes))
+        _add(compare.configuration(session.cmp_variant, int(session.cmp_k), sizes))
     except SpecError as error:
-        state["cmp_message"] = f"Cannot add this configuration: {error}"
+        session.cmp_message = f"Cannot add this configuration: {error}"
 
 
 def _remove(index: int) -> None:
-    configs = st.session_state["cmp_configs"]
-    st.session_state["cmp_configs"] = configs[:index] + configs[index + 1 :]
+    configs = session.cmp_configs
+    session.cmp_configs = configs[:index] + configs[index + 1 :]
 
 
 def planned_specs(spec: ModelSpec) -> list[ModelSpec]:
     """The specs Train all would train now (no messages: for compiling ahead of the click)."""
-    state = st.session_state
-    configs = state.get("cmp_configs") or compare.default_configurations(spec)
+    configs = session.cmp_configs or compare.default_configurations(spec)
     return [c.spec for c in compare.resize(configs, spec)[0]]
 
 
@@ -45,19 +43,16 @@ def offered_specs(spec: ModelSpec) -> list[ModelSpec]:
 
 def current_configs(spec: ModelSpec) -> list[Configuration]:
     """The session's configurations on the sidebar's current sizes (defaults on first visit)."""
-    state = st.session_state
-    if "cmp_configs" not in state:  # first visit: the link's list, or the defaults
-        linked, messages = compare.from_pairs(state.get("cmp_link", ()), spec)
+    if not Session.cmp_configs.is_set():  # first visit: the link's list, or the defaults
+        linked, messages = compare.from_pairs(session.cmp_link, spec)
         for message in messages:
             st.warning(message, icon="⚠️")
-        state["cmp_configs"] = linked or compare.default_configurations(spec)
-    configs, messages = compare.resize(state["cmp_configs"], spec)
+        session.cmp_configs = linked or compare.default_configurations(spec)
+    configs, messages = compare.resize(session.cmp_configs, spec)
     for message in messages:
         st.warning(message, icon="⚠️")
-    state["cmp_configs"] = configs
-    state["cmp_colours"] = compare.colours_for(
-        [c.spec for c in configs], state.get("cmp_colours", {})
-    )
+    session.cmp_configs = configs
+    session.cmp_colours = compare.colours_for([c.spec for c in configs], session.cmp_colours)
     return configs
 
 
@@ -83,19 +78,21 @@ def _quick_picks(spec: ModelSpec, configs: list[Configuration], full: bool) -> N
 
 
 def _any_pick(spec: ModelSpec, full: bool) -> None:
-    state = st.session_state
     left, middle, right = st.columns([4, 2, 1], vertical_alignment="bottom")
     variant = left.selectbox(
-        "Variant", list(VARIANTS), key="cmp_variant", format_func=lambda v: VARIANTS[v].label
+        "Variant",
+        list(VARIANTS),
+        key=Session.cmp_variant.key,
+        format_func=lambda v: VARIANTS[v].label,
     )
     try:
-        probe = compare.on_sizes(variant, int(state.get("cmp_k", 99)), spec)  # clamps k
+        probe = compare.on_sizes(variant, int(session.cmp_k), spec)  # clamps k
     except SpecError as error:
         middle.caption(f"Not available on these sizes: {error}")
         return
-    state["cmp_k"] = probe.shared_layers
+    session.cmp_k = probe.shared_layers
     low, high = VARIANTS[variant].shared_range(probe)
-    middle.number_input("Shared layers k", low, high, key="cmp_k")
+    middle.number_input("Shared layers k", low, high, key=Session.cmp_k.key)
     right.button("Add", key="cmp_add", disabled=full, on_click=_add_chosen, args=(spec,))
 
 
@@ -115,13 +112,12 @@ def _listing(configs: list[Configuration], colours: dict) -> None:
 
 
 def render_picker(spec: ModelSpec, configs: list[Configuration]) -> None:
-    state = st.session_state
     full = len(configs) >= MAX_CONFIGURATIONS
     st.markdown("**Configurations** — each is built on the layer sizes set in the sidebar.")
     _quick_picks(spec, configs, full)
     _any_pick(spec, full)
-    if state.get("cmp_message"):
-        st.info(state.pop("cmp_message"), icon="ℹ️")
+    if session.cmp_message:
+        st.info(Session.cmp_message.take(), icon="ℹ️")
     elif full:
         st.info(f"{MAX_CONFIGURATIONS} configurations is the most: remove one to add another.")
-    _listing(configs, state["cmp_colours"])
+    _listing(configs, session.cmp_colours)

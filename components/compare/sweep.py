@@ -6,16 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from components.compare.charts import sweep_figure
+from components.data.source import using_csv
 from components.shell.boundary import guarded
-from components.shell.data_source import using_csv
 from components.shell.runs import (
-    batch_under,
     refusal_before_click,
     render_refusal,
     running,
     start_batch,
     stop_batch,
 )
+from components.shell.session import Session
 from components.shell.state import training_settings
 from components.train.charts import CHART
 from models.analysis.palette import LINE_COLOURS
@@ -32,7 +32,7 @@ from models.experiments.sweep import (
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 
-SWEEP = "cmp_sweep"
+SWEEP = Session.cmp_sweep  # the batch's slot
 POLL_SECONDS = 1.0  # a point appears only when a run ends
 SWEEP_BUTTON = "Sweep relatedness 0 → 1: model 1 vs nothing shared"
 HOW_TO_READ = (
@@ -51,7 +51,7 @@ HOW_TO_READ = (
 
 
 def _batch() -> Batch | None:
-    return batch_under(SWEEP)
+    return SWEEP.get()
 
 
 def _running() -> bool:

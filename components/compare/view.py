@@ -8,6 +8,7 @@ from components.compare.charts import curves_figure, scatter_figure
 from components.compare.grouping import render_grouping, render_trial_pointer
 from components.compare.picker import current_configs, render_picker
 from components.compare.sweep import render_sweep
+from components.data.source import training_data
 from components.live.chart import template
 from components.live.view import (
     SERVER_POLL_SECONDS,
@@ -16,10 +17,16 @@ from components.live.view import (
     render_live,
 )
 from components.shell.boundary import guarded
-from components.shell.data_source import training_data
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, training_service
-from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.runs import (
+    refusal_before_click,
+    render_refusal,
+    running,
+    start_batch,
+    stop_batch,
+)
+from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import CHART
 from models.data.csv_write import safe_csv
@@ -36,25 +43,23 @@ from models.experiments.results import (
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 
-BATCH = "cmp_batch"
-
 
 def _batch() -> Batch | None:
-    return st.session_state.get(BATCH)
+    return session.cmp_batch
 
 
 def _running() -> bool:
-    return _batch() is not None and _batch().running
+    return running(Session.cmp_batch)
 
 
 def _train_all(configs: list[Configuration], source, config, colours: dict) -> None:
     """Stop this session's comparison if one is going, then queue one job per configuration."""
     jobs = compare.build_jobs(configs, source, config)
-    start_batch(BATCH, configs, jobs, colours, tuple(c.label for c in configs))
+    start_batch(Session.cmp_batch, configs, jobs, colours, tuple(c.label for c in configs))
 
 
 def _stop_all() -> None:
-    stop_batch(BATCH)
+    stop_batch(Session.cmp_batch)
 
 
 def _lines(batch: Batch, histories: list) -> list:
@@ -72,21 +77,17 @@ def _live_chart(columns, runs: tuple, n_tasks: int, per_task: bool, log_scale: b
 @guarded("live comparison")
 def _live() -> None:
     """Polled while the batch runs: a progress bar per run and the growing curves."""
-    state = st.session_state
     if not _running():
         return
     batch = _batch()
     reports = batch.progress(training_service(), [c.label for c in batch.items])
     runs = tuple((c.label, batch.colours[c.spec]) for c in batch.items)
     n_tasks = batch.items[0].spec.n_tasks
-    chart = _live_chart(
-        drawn_columns(batch), runs, n_tasks, state["cmp_per_task"], state["cmp_log"]
-    )
+    chart = _live_chart(drawn_columns(batch), runs, n_tasks, session.cmp_per_task, session.cmp_log)
     render_live(batch, reports, [("", chart)], key="cmp_live")
 
 
 def _results() -> None:
-    state = st.session_state
     batch = _batch()
     if batch is None or batch.running:
         return
@@ -102,9 +103,9 @@ def _results() -> None:
     ]
     n_tasks = configs[0].spec.n_tasks
     table = results_table(records, n_tasks)
-    per_task = state["cmp_per_task"]
+    per_task = session.cmp_per_task
     st.plotly_chart(
-        curves_figure(_lines(batch, histories), n_tasks, per_task, state["cmp_log"]),
+        curves_figure(_lines(batch, histories), n_tasks, per_task, session.cmp_log),
         key="cmp_curves",
         config=CHART,
     )
@@ -134,7 +135,6 @@ def _results() -> None:
 
 
 def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
-    state = st.session_state
     source, problem = training_data(spec)  # the toy series or the uploaded CSV, as in Train
     config = training_settings()[1]
     try:
@@ -152,7 +152,7 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
         width="stretch",
         disabled=problem is not None or too_big is not None or not configs,
         on_click=_train_all,
-        args=(configs, source, config, state["cmp_colours"]),
+        args=(configs, source, config, session.cmp_colours),
     )
     stop.button(
         "Stop all",
@@ -160,13 +160,15 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
         disabled=not _running(),
         on_click=_stop_all,
     )
-    per_task.toggle("Per task", key="cmp_per_task", help="A panel per task's validation loss.")
-    log.toggle("Log scale", key="cmp_log")
+    per_task.toggle(
+        "Per task", key=Session.cmp_per_task.key, help="A panel per task's validation loss."
+    )
+    log.toggle("Log scale", key=Session.cmp_log.key)
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
     elif too_big:
         st.error(too_big, icon="⏱️")
-    render_refusal(BATCH)
+    render_refusal(Session.cmp_batch)
     if source is not None:
         st.caption(
             f"Every configuration trains on the same data and seed: {source.describe()}, "
@@ -177,9 +179,8 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
 
 def render_compare(spec: ModelSpec) -> None:
     """The Compare tab: configurations on the sidebar's sizes, their runs and results."""
-    state = st.session_state
-    state.setdefault("cmp_per_task", False)
-    state.setdefault("cmp_log", True)
+    Session.cmp_per_task.ensure()
+    Session.cmp_log.ensure()
     configs = current_configs(spec)
     render_trial_pointer()
     if presenting() and _batch() is not None:  # the room watches the curves, not the list:
@@ -190,11 +191,11 @@ def render_compare(spec: ModelSpec) -> None:
     else:
         render_picker(spec, configs)
     _controls(spec, configs)
-    running = _running()
+    going = _running()
     # In its own container, so a poll still in flight when the run ends cannot touch
     # the elements drawn after it (the outcome message was seen to vanish otherwise).
     with st.container():
-        st.fragment(_live, run_every=SERVER_POLL_SECONDS if running else None)()
+        st.fragment(_live, run_every=SERVER_POLL_SECONDS if going else None)()
     _results()
     st.divider()
     render_sweep(spec)

@@ -8,11 +8,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from components.shell.data_source import training_data
+from components.data.source import training_data
 from components.shell.resources import KerasUnavailable, from_keras, keras_lane
+from components.shell.session import session
 from components.shell.state import training_settings
 from components.train.charts import CHART, chart_layout
-from components.train.view import BATCH
 from models.analysis.palette import CONFLICT_SCALE
 from models.analysis.records import Analysis
 from models.data.csv_data import task_names
@@ -34,7 +34,7 @@ def inspectable(analysis: Analysis) -> list[str]:
 
 def _last_run(spec: ModelSpec):
     """(job, weights) of this session's finished Train run of exactly `spec`, else None."""
-    batch = st.session_state.get(BATCH)
+    batch = session.train_batch
     if batch is None or batch.running or batch.handles[0].job.spec != spec:
         return None
     result = batch.results()[0]

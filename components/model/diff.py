@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.model.graph import render_graph
 from components.shell.resources import analysis_for, dot_for
+from components.shell.session import Session, session
 from models.analysis.diff import layer_changes, totals_change
 from models.architectures.presets import MODEL_1, MODEL_2
 from models.architectures.variants import VARIANTS
@@ -27,22 +28,24 @@ def _other_default(spec: ModelSpec) -> ModelSpec:
 
 def _pick_other(spec: ModelSpec) -> ModelSpec | None:
     """The second configuration: any variant and k, on the same sizes (None if impossible)."""
-    state = st.session_state
-    if "diff_variant" not in state:
+    if not Session.diff_variant.is_set():
         default = _other_default(spec)
-        state["diff_variant"], state["diff_k"] = default.variant, default.shared_layers
+        session.diff_variant, session.diff_k = default.variant, default.shared_layers
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     variant = left.selectbox(
-        "Compare with", list(VARIANTS), key="diff_variant", format_func=lambda v: VARIANTS[v].label
+        "Compare with",
+        list(VARIANTS),
+        key=Session.diff_variant.key,
+        format_func=lambda v: VARIANTS[v].label,
     )
     try:
-        other = on_sizes(variant, int(state["diff_k"]), spec)  # k clamped to this variant
+        other = on_sizes(variant, int(session.diff_k), spec)  # k clamped to this variant
     except SpecError as error:
         st.info(f"Not available on these sizes: {error}", icon="ℹ️")
         return None
-    state["diff_k"] = other.shared_layers
+    session.diff_k = other.shared_layers
     low, high = VARIANTS[variant].shared_range(other)
-    right.number_input("its shared layers k", low, high, key="diff_k")
+    right.number_input("its shared layers k", low, high, key=Session.diff_k.key)
     return other
 
 

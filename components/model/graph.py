@@ -7,6 +7,7 @@ import html
 
 import streamlit as st
 
+from components.shell.session import session
 from models.analysis.palette import CONFLICT_RANGE, CONFLICT_SCALE, legend
 from models.analysis.records import Analysis
 
@@ -79,10 +80,10 @@ def render_graph(
     # outline). The chart's id in the browser comes from its place on the page, so each new
     # graph moves it by one place (an empty slot before it, or none): a fresh chart is mounted.
     digest = hashlib.blake2b(dot.encode(), digest_size=8).hexdigest()
-    seen, moved = st.session_state.get(f"graph_place_{name}", ("", False))
+    seen, moved = session.graph_places.get(name, ("", False))
     if digest != seen:
         moved = not moved
-        st.session_state[f"graph_place_{name}"] = (digest, moved)
+        session.graph_places = session.graph_places | {name: (digest, moved)}
     with st.container(border=True, key=f"{name}-{digest}"):
         if moved:
             st.empty()

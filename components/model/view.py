@@ -12,6 +12,7 @@ from components.model.overview import render_explanation
 from components.model.tables import render_tables
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, dot_for
+from components.shell.session import Session, session
 from components.shell.sidebar import render_stage_picks
 from components.train.conflict import colours_for
 from models.lab.frozen import frozen_sentence
@@ -34,7 +35,7 @@ def _freeze_picker(analysis) -> None:
 
 
 def _diff_switch() -> None:
-    st.toggle("Compare with another configuration", key="diff_on", width="content")
+    st.toggle("Compare with another configuration", key=Session.diff_on.key, width="content")
 
 
 def render_model_tab(spec: ModelSpec) -> None:
@@ -42,7 +43,6 @@ def render_model_tab(spec: ModelSpec) -> None:
     the sentences and tables fold away: the picture must fit the projector's first screen."""
     analysis = analysis_for(spec)
     presenter = presenting()
-    state = st.session_state
     if presenter:  # one wrapping row above the graph: presets, k, view, layout, "Compare with"
         with st.container(horizontal=True, wrap=True, gap="small", key="stage"):
             render_stage_picks(spec)
@@ -54,18 +54,18 @@ def render_model_tab(spec: ModelSpec) -> None:
         _diff_switch()
         _freeze_picker(analysis)
     # "Compare with…": the graph beside another configuration's, and what changes.
-    if state.get("diff_on"):
-        render_diff(spec, state["layout"])
+    if session.diff_on:
+        render_diff(spec, session.layout)
     else:
         last_run = colours_for(spec)
-        cosines = last_run if state.get("conflict_colouring", True) else ()
-        dot = dot_for(spec, state["view"], state["layout"], compact=presenter, cosines=cosines)
+        cosines = last_run if session.conflict_colouring else ()
+        dot = dot_for(spec, session.view, session.layout, compact=presenter, cosines=cosines)
         render_graph(dot, analysis, coloured=bool(cosines))
         if last_run:
             st.toggle(
                 "Colour shared layers by the last run's conflict",
                 value=True,
-                key="conflict_colouring",
+                key=Session.conflict_colouring.key,
                 help="From this session's last Train of exactly this model (Train tab).",
             )
     # Computed only while open: it runs the model in Keras (the lane), call by call.
@@ -91,4 +91,4 @@ def render_model_tab(spec: ModelSpec) -> None:
         st.subheader("Parameters per layer")
         render_tables(analysis)
     with code_slot:
-        render_code(spec, analysis, dot_for(spec, state["view"], state["layout"]))
+        render_code(spec, analysis, dot_for(spec, session.view, session.layout))

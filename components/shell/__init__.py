@@ -1,2 +1,2 @@
-"""The page's frame: one run of the page, the sidebar and its data source, the session and the
+"""The page's frame: one run of the page, the sidebar, the session and the
 link, the error boundary, styles, the cached resources, and the batches of runs the tabs start."""

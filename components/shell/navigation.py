@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from components.shell.session import Session, session
 
-TAB_KEY = "tab"
+TAB_KEY = Session.tab.key  # the tab switch's widget key, and the link's parameter
 QUESTION, MODEL, TRAIN, COMPARE, LAB, UPLOAD = (
     "Question",
     "Model",
@@ -28,4 +28,4 @@ SLUG_OF = {label: slug for slug, label in TAB_SLUGS.items()}
 
 def open_tab(label: str) -> None:
     """Switch to the tab `label` (use as a widget callback: it runs before the next rerun)."""
-    st.session_state[TAB_KEY] = label
+    session.tab = label

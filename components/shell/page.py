@@ -20,6 +20,7 @@ from components.shell.present import (
 )
 from components.shell.resources import analysis_for, keras_lane, training_service
 from components.shell.runs import refusal_before_click, visitor
+from components.shell.session import session
 from components.shell.sidebar import render_sidebar
 from components.shell.state import (
     init_from_url,
@@ -33,6 +34,7 @@ from components.upload import render_upload
 from models.architectures.variants import validate
 from models.inspect import with_known_frozen
 from models.lab.common import lab_sizes
+from models.settings import FROZEN
 from models.spec import ModelSpec, SpecError
 from models.workers.ahead import compiles_ahead
 
@@ -47,7 +49,7 @@ SPEC_TABS = {
 
 def prepare_workers(spec: ModelSpec) -> None:
     """Idle workers compile what a click may train next (`models.workers.ahead`)."""
-    on_compare = st.session_state.get(TAB_KEY) == COMPARE
+    on_compare = session.tab == COMPARE
     compare_specs = planned_specs(spec) + offered_specs(spec) if on_compare else []
     data, config = training_settings()
     wanted = compiles_ahead(
@@ -70,7 +72,7 @@ def main() -> None:
     render_guarded("sidebar", render_sidebar)
     spec, problems = spec_from_widgets()
     link_slot = render_header()
-    url_warnings = st.session_state["url_warnings"] if spec == st.session_state["url_spec"] else []
+    url_warnings = session.url_warnings if spec == session.url_spec else []
     for warning in url_warnings + problems:
         st.warning(warning, icon="⚠️")
     try:
@@ -80,18 +82,18 @@ def main() -> None:
     except SpecError as error:
         build_error, unfrozen = f"This model cannot be built: {error}", ()
     if unfrozen:  # another variant or k renamed them: the widget keeps what still exists
-        st.session_state["frozen"] = list(spec.frozen)
+        st.session_state[FROZEN.key] = list(spec.frozen)
         names = ", ".join(unfrozen)
         st.info(f"No longer frozen: {names} (not a layer with weights in this model).", icon="🧊")
     if build_error:
         st.error(build_error, icon="🚫")
     else:
-        st.session_state["last_good_spec"] = spec
+        session.last_good_spec = spec
         write_url(spec)
         render_guarded("training workers", prepare_workers, spec)
         # The model's code and the Lab's checks are built in Keras while the person reads.
         render_guarded("Keras lane", keras_lane().ahead, spec, lab_sizes(spec))
-        if st.session_state.get(TAB_KEY) != UPLOAD:  # that tab shows its own model's figures
+        if session.tab != UPLOAD:  # that tab shows its own model's figures
             render_guarded("headline figures", lambda: render_metrics(analysis_for(spec)))
     with link_slot.container():
         render_share_link()

@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from components.shell.session import Session, session
+
 # rem-based type scales with the root size; the main column takes the whole screen width.
 # Every view: a graph is drawn at its own size (text about 15 px), never blown up (a small
 # model's nodes stay small) nor shrunk past reading: a graph wider than the column scrolls
@@ -70,7 +72,7 @@ html { font-size: clamp(16px, 0.6vw + 11px, 21px); }
 
 def presenting() -> bool:
     """Whether the page is in presenter mode."""
-    return bool(st.session_state.get("present"))
+    return bool(session.present)
 
 
 def sidebar_state() -> str:
@@ -89,7 +91,7 @@ def render_presenter_toggle() -> None:
     """The switch in and out of presenter mode (it is in the link as `present=1`)."""
     st.toggle(
         "Presenter mode",
-        key="present",
+        key=Session.present.key,
         help="Larger type, controls tucked away, graph and charts given the room. "
         "The link keeps it: share it before a meeting.",
     )

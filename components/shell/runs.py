@@ -13,75 +13,69 @@ import uuid
 import streamlit as st
 
 from components.shell.resources import host_budget, training_service
+from components.shell.session import Slot, session
 from models.costs.runs import deadline_seconds, refused
 from models.spec import SpecError
 from models.workers.batch import Batch
 from models.workers.jobs import Busy
 
-VISITOR = "visitor_id"
-
 
 def visitor() -> str:
     """This browser session's visitor id (made on first use)."""
-    return st.session_state.setdefault(VISITOR, uuid.uuid4().hex)
+    if not session.visitor_id:
+        session.visitor_id = uuid.uuid4().hex
+    return session.visitor_id
 
 
-def _refused_key(key: str) -> str:
-    return f"{key}_refused"
-
-
-def batch_under(key: str) -> Batch | None:
-    """This visitor's batch under `key`, if one was started."""
-    return st.session_state.get(key)
-
-
-def running(key: str) -> bool:
-    """A batch under `key` was started and its outcomes are not collected yet."""
-    batch = batch_under(key)
+def running(slot: Slot) -> bool:
+    """A batch in `slot` (Session.train_batch, Session.cmp_batch) was started and its outcomes
+    are not collected yet."""
+    batch = slot.get()
     return batch is not None and batch.running
 
 
-def refuse(key: str, why: str) -> None:
-    """Keep `why` to be shown where the batch under `key` is drawn (`render_refusal`)."""
-    st.session_state[_refused_key(key)] = why
+def refuse(slot: Slot, why: str) -> None:
+    """Keep `why` to be shown where the batch in `slot` is drawn (`render_refusal`)."""
+    session.refusals = session.refusals | {slot.key: why}
 
 
 def start_batch(
-    key: str, items: list, jobs: list, colours: dict | None = None, labels: tuple = ()
+    slot: Slot, items: list, jobs: list, colours: dict | None = None, labels: tuple = ()
 ) -> None:
-    """Stop this visitor's batch under `key` if one is going, then queue one run per item
+    """Stop this visitor's batch in `slot` if one is going, then queue one run per item
     (a callback): a refusal (over the host's budget, the queue full, runs going elsewhere) is
     kept to be shown and nothing starts."""
-    state = st.session_state
-    state.pop(_refused_key(key), None)
-    if (old := state.get(key)) is not None:
+    session.refusals = {k: v for k, v in session.refusals.items() if k != slot.key}
+    if (old := slot.get()) is not None:
         old.stop()
     budget = host_budget()
     if (why := refused(jobs, budget, labels)) is not None:  # the page said so before the click
-        state[_refused_key(key)] = why
+        refuse(slot, why)
         return
     try:
-        state[key] = Batch.start(
-            training_service(),
-            items,
-            jobs,
-            colours,
-            owner=visitor(),
-            deadline_seconds=deadline_seconds(budget),
+        slot.set(
+            Batch.start(
+                training_service(),
+                items,
+                jobs,
+                colours,
+                owner=visitor(),
+                deadline_seconds=deadline_seconds(budget),
+            )
         )
     except Busy as busy:
-        state[_refused_key(key)] = str(busy)
+        refuse(slot, str(busy))
 
 
-def stop_batch(key: str) -> None:
-    if (batch := st.session_state.get(key)) is not None:
+def stop_batch(slot: Slot) -> None:
+    if (batch := slot.get()) is not None:
         batch.stop()
 
 
-def render_refusal(key: str) -> None:
-    """Say why the last click under `key` started nothing, if it did not."""
-    if refused := st.session_state.get(_refused_key(key)):
-        st.warning(refused, icon="⏳")
+def render_refusal(slot: Slot) -> None:
+    """Say why the last click for the batch in `slot` started nothing, if it did not."""
+    if why := session.refusals.get(slot.key):
+        st.warning(why, icon="⏳")
 
 
 def refusal_before_click(jobs: list, labels: tuple = ()) -> str | None:

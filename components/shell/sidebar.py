@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shell.data_source import render_data_settings, sync_features, using_csv
+from components.data.source import render_data_settings, sync_features, using_csv
+from components.shell.session import Session, session
 from components.shell.state import load_spec_into_widgets, read_list_text, spec_from_widgets
 from models import settings as table
 from models.architectures.groups import default_groups, labels_of
@@ -46,7 +47,7 @@ STAGE_LABELS = ("Model 1", "Model 2", "All conv shared", "Nothing shared")
 
 
 def _set_k_from_stage() -> None:
-    st.session_state[table.SHARED_LAYERS.key] = st.session_state["stage_k"]
+    st.session_state[table.SHARED_LAYERS.key] = session.stage_k
 
 
 def render_stage_picks(spec: ModelSpec) -> None:
@@ -65,11 +66,11 @@ def render_stage_picks(spec: ModelSpec) -> None:
         )
     low, high = VARIANTS[spec.variant].shared_range(spec)
     if high > low:
-        st.session_state["stage_k"] = spec.shared_layers  # follows the sidebar and presets
+        session.stage_k = spec.shared_layers  # follows the sidebar and presets
         st.segmented_control(
             "k",
             list(range(low, high + 1)),
-            key="stage_k",
+            key=Session.stage_k.key,
             format_func=lambda k: f"k = {k}" if k == low else str(k),
             required=True,
             on_change=_set_k_from_stage,
@@ -150,11 +151,11 @@ def _training() -> None:
 
 
 def _shared_slider(variant: str) -> None:
-    state = st.session_state
+    state, key = st.session_state, table.SHARED_LAYERS.key
     probe = spec_from_widgets()[0].replace(variant=variant)
     low, high = VARIANTS[variant].shared_range(probe)
     # The range follows the variant (and the sizes): the one clamp the registry defines.
-    state["k"] = clamp_k(probe.replace(shared_layers=int(state["k"]))).shared_layers
+    state[key] = clamp_k(probe.replace(shared_layers=int(state[key]))).shared_layers
     if high == low:
         st.caption(f"Shared layers: {low} (this variant has nothing else to share).")
         return

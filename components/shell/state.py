@@ -7,6 +7,7 @@ from dataclasses import fields
 import streamlit as st
 
 from components.shell.navigation import QUESTION, SLUG_OF, TAB_KEY, TAB_SLUGS
+from components.shell.session import session
 from models.analysis.graph import LAYOUTS, VIEWS
 from models.architectures.variants import settled
 from models.data.toy_data import DataSpec
@@ -52,10 +53,9 @@ PAGE_DEFAULTS = {"view": "layers", "layout": "TB", "present": False, TAB_KEY: QU
 PAGE_DEFAULTS[COMPARE.field] = COMPARE.default
 
 # Each widget's session-state key is its URL parameter's key; lists are edited as comma text,
-# read once when typed (`read_list_text`) and kept as lists under LIST_VALUES by field.
+# read once when typed (`read_list_text`) and kept as lists in `session.list_values` by field.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
 TRAIN_KEYS = {p.field: p.key for p in TRAIN_PARAMS}
-LIST_VALUES, LIST_PROBLEMS = "list_values", "list_problems"
 
 
 def load_spec_into_widgets(spec: ModelSpec) -> None:
@@ -68,24 +68,23 @@ def load_spec_into_widgets(spec: ModelSpec) -> None:
         elif field in PICKED_FIELDS:
             value = list(value)
         state[key] = value
-    state[LIST_VALUES] = {field: getattr(spec, field) for field in LIST_FIELDS}
-    state[LIST_PROBLEMS] = {}
+    session.list_values = {field: getattr(spec, field) for field in LIST_FIELDS}
+    session.list_problems = {}
 
 
 def read_list_text(field: str) -> None:
     """A list's text box changed: read it once; text that does not parse keeps the last list
     and leaves a problem on the page until the text parses (or a preset replaces it)."""
-    state = st.session_state
-    kept = state[LIST_VALUES][field]
-    value, problem = list_from_text(field, state[SPEC_KEYS[field]], kept)
-    state[LIST_VALUES] = state[LIST_VALUES] | {field: value}
-    problems = {f: p for f, p in state[LIST_PROBLEMS].items() if f != field}
-    state[LIST_PROBLEMS] = problems | ({field: problem} if problem else {})
+    kept = session.list_values[field]
+    value, problem = list_from_text(field, st.session_state[SPEC_KEYS[field]], kept)
+    session.list_values = session.list_values | {field: value}
+    problems = {f: p for f, p in session.list_problems.items() if f != field}
+    session.list_problems = problems | ({field: problem} if problem else {})
 
 
 def init_from_url() -> None:
     """On a session's first run, seed every widget from the query string; note bad values."""
-    if st.session_state.get("initialised"):
+    if session.initialised:
         return
     params = {key: st.query_params[key] for key in st.query_params}
     spec, warnings = spec_from_query(params)
@@ -97,9 +96,9 @@ def init_from_url() -> None:
     st.session_state.update({field: page[field] for field in chosen})
     st.session_state.update({key: training[field] for field, key in TRAIN_KEYS.items()})
     # The link's warnings stay on the page until the settings change.
-    st.session_state["url_warnings"] = warnings + page_warnings + train_warnings
-    st.session_state["url_spec"] = spec
-    st.session_state["initialised"] = True
+    session.url_warnings = warnings + page_warnings + train_warnings
+    session.url_spec = spec
+    session.initialised = True
 
 
 def keep_url_widgets() -> None:
@@ -116,15 +115,15 @@ def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     state = st.session_state
     values = {f: state[key] for f, key in SPEC_KEYS.items() if f not in LIST_FIELDS}
     values |= {field: tuple(values[field]) for field in PICKED_FIELDS}
-    spec = settled(ModelSpec(**values, **state[LIST_VALUES]))  # groups only where they count
-    return spec, list(state[LIST_PROBLEMS].values())
+    spec = settled(ModelSpec(**values, **session.list_values))  # groups only where they count
+    return spec, list(session.list_problems.values())
 
 
 def write_url(spec: ModelSpec) -> None:
     """Mirror the current settings into the query string, so a copied link reproduces them."""
     query = spec_to_query(spec) | encode(st.session_state, PAGE_PARAMS)
     query |= training_to_query(training_values())
-    configs = st.session_state.get("cmp_configs")
+    configs = session.cmp_configs
     if configs is not None:  # the comparison this session is looking at, as it stands
         query["compare"] = compare_text(pairs_of(configs))
     usual_list = compare_text(pairs_of(default_configurations(spec)))

@@ -10,6 +10,7 @@ from components.compare.grouping import remember_affinity, start_trial
 from components.model.graph import render_graph
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, dot_for
+from components.shell.session import session
 from components.shell.state import load_spec_into_widgets
 from components.train.charts import CHART
 from components.train.conflict_charts import affinity_figure, layer_conflict_figure
@@ -20,10 +21,6 @@ from models.experiments.grouping import GROUPING_SEEDS
 from models.spec import ModelSpec, SpecError
 from models.training import conflict_report as report
 from models.training import history as losses
-
-# Session key: (spec, ((layer, mean cosine), ...)) of this session's last finished run, so the
-# Model tab can colour the same model's graph by it.
-COLOURS = "conflict_colours"
 
 LAYERS_EXPLAINED = (
     "Each layer whose weights serve several tasks, measured on {n} epochs: the cosine between "
@@ -41,7 +38,7 @@ AFFINITY_EXPLAINED = (
 
 def colours_for(spec: ModelSpec) -> tuple:
     """The last run's per-layer cosines if it trained `spec`, else ()."""
-    stored = st.session_state.get(COLOURS)
+    stored = session.conflict_colours
     return stored[1] if stored and stored[0] == spec else ()
 
 
@@ -75,9 +72,8 @@ def render_where_tasks_conflict(
             cosines = _per_layer(spec, history, layers, key, names)
     if not layers:
         return
-    state = st.session_state
     with st.expander("The graph, coloured by this run's conflict"):
-        dot = dot_for(spec, state["view"], state["layout"], presenting(), cosines)
+        dot = dot_for(spec, session.view, session.layout, presenting(), cosines)
         render_graph(dot, analysis_for(spec), coloured=True)
 
 
@@ -85,7 +81,7 @@ def _per_layer(spec: ModelSpec, history: pd.DataFrame, layers, key: str, names) 
     table = _layer_table(spec, history)
     n = len(report.measured(history))
     cosines = tuple(zip(table["Layer"], table["Mean cosine"], strict=True))
-    st.session_state[COLOURS] = (spec, cosines)
+    session.conflict_colours = (spec, cosines)
     st.markdown("**Conflict per shared layer**")
     st.caption(LAYERS_EXPLAINED.format(n=n))
     st.dataframe(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.shell.session import Session, session
 from components.train.charts import (
     CHART,
     conflict_figure,
@@ -35,14 +36,14 @@ def conflict_options(container) -> bool:
         track = st.toggle(
             "Measure it",
             value=True,
-            key="track_conflict",
+            key=Session.track_conflict.key,
             help=f"On up to {MAX_CONFLICT_POINTS} epochs of a run, evenly spread, and its last: "
             "a smooth curve for a small share of the run's time. Applies to the next run.",
         )
         st.toggle(
             "Show every task pair",
             value=False,
-            key="conflict_pairs",
+            key=Session.conflict_pairs.key,
             help="Draw each task pair's gradient cosine, not only their mean.",
         )
     return track
@@ -152,7 +153,7 @@ def render_partial(history: pd.DataFrame, n_tasks: int, names=()) -> None:
     if not len(history):
         return
     st.caption(f"The {len(history):,} epochs it reached before it ended:")
-    chart = loss_figure(history, n_tasks, st.session_state["log_scale"], names)
+    chart = loss_figure(history, n_tasks, session.log_scale, names)
     st.plotly_chart(chart, key="final_loss", config=CHART)
     render_final_table(history, n_tasks, names)
 

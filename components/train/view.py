@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
+from components.data.source import training_data
 from components.live.chart import template
 from components.live.view import (
     SERVER_POLL_SECONDS,
@@ -14,10 +15,11 @@ from components.live.view import (
     probes,
     render_live,
 )
+from components.shell import runs
 from components.shell.boundary import guarded
-from components.shell.data_source import training_data
 from components.shell.resources import dataset, training_service
 from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import (
     CHART,
@@ -46,8 +48,6 @@ from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 from models.workers.jobs import TrainJob
 
-BATCH = "train_batch"  # session key of this tab's batch of one
-RUNS = "train_runs"  # how many runs this session started: run numbers are per session
 # The tab is a fragment of this key: a click on Train, and a run's end, redraw the tab alone,
 # not the sidebar and header too (~0.1 s sooner to "Finished", measured in the browser).
 TAB_FRAGMENT = "train_tab"
@@ -55,24 +55,17 @@ FINAL_CHART_DRAWN = ".st-key-final_loss .main-svg"  # the finished loss chart, d
 
 
 def _batch() -> Batch | None:
-    return st.session_state.get(BATCH)
-
-
-def _running() -> bool:
-    """A run was started in this session and its outcome has not been collected yet."""
-    batch = _batch()
-    return batch is not None and batch.running
+    return session.train_batch
 
 
 def _start(job: TrainJob) -> None:
     """Stop this session's run if one is going, then start `job` (callback of Train)."""
-    state = st.session_state
-    state[RUNS] = state.get(RUNS, 0) + 1
-    start_batch(BATCH, [state[RUNS]], [job])
+    session.train_runs += 1  # run numbers are per session
+    start_batch(Session.train_batch, [session.train_runs], [job])
 
 
 def _stop() -> None:
-    stop_batch(BATCH)
+    stop_batch(Session.train_batch)
 
 
 def _describe(job: TrainJob) -> str:
@@ -87,7 +80,6 @@ def _describe(job: TrainJob) -> str:
 @guarded("live training")
 def _live_panel(n_tasks: int) -> None:
     """Polled while a job runs: progress, the growing chart, and a full rerun at the end."""
-    state = st.session_state
     batch = _batch()
     if batch is None:
         st.info(
@@ -99,8 +91,8 @@ def _live_panel(n_tasks: int) -> None:
     charts = _live_charts(
         drawn_columns(batch),
         n_tasks,
-        state["log_scale"],
-        state["conflict_pairs"],
+        session.log_scale,
+        session.conflict_pairs,
         job.config.track_conflict,
         names,
     )
@@ -126,7 +118,6 @@ def _live_charts(
 
 
 def _outcome(n_tasks: int) -> None:
-    state = st.session_state
     batch = _batch()
     if batch is None or batch.running:
         return
@@ -147,12 +138,12 @@ def _outcome(n_tasks: int) -> None:
         st.error(result.message, icon="🚫")
     if len(result.history):
         render_plain_reading(job.spec, result.history, names)
-        render_loss_chart(result.history, n_tasks, state["log_scale"], names)
+        render_loss_chart(result.history, n_tasks, session.log_scale, names)
         render_final_table(result.history, n_tasks, names)
         render_downloads(handle, result)
 
         def mean_conflict() -> None:
-            pairs = state["conflict_pairs"]
+            pairs = session.conflict_pairs
             render_conflict(result.history, job.config, n_tasks, pairs, "final_conflict", names)
 
         render_where_tasks_conflict(job.spec, result.history, "final", names, mean_conflict)
@@ -196,7 +187,7 @@ def _train_tab(spec: ModelSpec) -> None:
     except SpecError as error:
         problem = problem or str(error)
     batch, current = _batch(), TrainJob(spec, source, config)
-    running = _running()
+    running = runs.running(Session.train_batch)
     too_big = None if problem else refusal_before_click([current])
     left.button(
         "Train",
@@ -207,7 +198,7 @@ def _train_tab(spec: ModelSpec) -> None:
         args=(current,),
     )
     middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
-    right.toggle("Log scale", value=True, key="log_scale")
+    right.toggle("Log scale", value=True, key=Session.log_scale.key)
     if problem:
         st.error(f"Cannot train with these settings: {problem}", icon="🚫")
     elif too_big:
@@ -215,7 +206,7 @@ def _train_tab(spec: ModelSpec) -> None:
     else:
         compiled = bool(training_service().compiled_in(spec))
         st.caption(f"Expected time: {describe(cost_of(current), compiled)}.")
-    render_refusal(BATCH)
+    render_refusal(Session.train_batch)
     if batch is not None:
         job = batch.handles[0].job
         changed = "" if job == current else " — settings changed since; press Train to run them"

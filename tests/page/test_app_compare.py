@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.compare.picker import offered_specs
 from components.shell import page
-from components.shell.runs import VISITOR
+from components.shell.session import Session
 from models.experiments.configurations import default_configurations
 from models.experiments.sweep import sweep_configurations
 from models.spec import ModelSpec
@@ -115,7 +115,7 @@ def test_the_compare_tab_compiles_its_list_then_the_quick_picks_and_so_the_sweep
     at = _app({"k": "2"})
     assert not at.exception
     wanted = list(service.prepared[-1])  # most wanted first
-    assert service.owners[-1] == at.session_state[VISITOR]  # this visitor's wishes
+    assert service.owners[-1] == at.session_state[Session.visitor_id.key]  # this visitor's wishes
     spec = ModelSpec(shared_layers=2)
     listed = [c.spec for c in default_configurations(spec)]
     assert wanted == list(dict.fromkeys([spec, *listed, *offered_specs(spec)]))

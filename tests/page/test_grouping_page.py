@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.compare.grouping import GROUPS
 from components.shell.navigation import COMPARE, MODEL, TAB_KEY, TRAIN
+from components.shell.session import Session
 from support.page import TINY, click, finish, run_app, train_tab
 
 # Tasks 1-2 and 3-4 each follow a signal of their own: a grouping worth finding.
@@ -21,7 +21,7 @@ def _texts(at) -> str:
 def test_the_oracle_ranks_every_grouping_over_seeds_and_marks_the_affinitys_pick():
     at = run_app({**TWO_FAMILIES, "features": "3"}, tab=COMPARE)  # 5 groupings of 3 tasks
     click(at, "Train every grouping (15 runs)")
-    finish(at, 300.0, GROUPS)
+    finish(at, 300.0, Session.cmp_groups.key)
     assert not at.exception
     ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
     assert len(ranking) == 5 and set(ranking["Seeds"]) == {3}
@@ -41,7 +41,7 @@ def test_a_runs_proposed_tree_is_trained_beside_its_model_and_nothing_shared():
     test.click().run()
     assert at.session_state[TAB_KEY] == COMPARE
     assert any("see it below" in i.value for i in at.info)
-    finish(at, 300.0, GROUPS)
+    finish(at, 300.0, Session.cmp_groups.key)
     assert not at.exception
     assert "**The proposed tree, tested.**" in _texts(at)
     ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
@@ -68,7 +68,7 @@ def test_the_question_tab_leads_to_a_tree_and_to_the_oracle_on_two_families():
 def test_pcgrad_and_uncertainty_weighting_are_trained_beside_the_plain_sum_over_seeds():
     at = run_app({**TINY, "relatedness": "0"}, tab=COMPARE)
     click(at, "Sum vs PCGrad vs uncertainty weighting on this model (9 runs)")
-    finish(at, 300.0, GROUPS)
+    finish(at, 300.0, Session.cmp_groups.key)
     assert not at.exception
     ranking = next(d.value for d in at.dataframe if "Against the best" in d.value.columns)
     assert set(ranking["Configuration"]) == {

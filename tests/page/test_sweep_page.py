@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from components.compare.sweep import SWEEP, SWEEP_BUTTON
+from components.compare.sweep import SWEEP_BUTTON
+from components.shell.session import Session
 from models.experiments import sweep
 from support.page import button, run_app
 
@@ -17,7 +18,7 @@ def test_the_compare_tab_runs_the_sweep_and_reads_it():
     assert any(c.value.startswith("18 runs: both models at relatedness") for c in at.caption)
     button(at, SWEEP_BUTTON).click().run()
     deadline = time.time() + 240
-    while at.session_state[SWEEP].running:
+    while at.session_state[Session.cmp_sweep.key].running:
         assert time.time() < deadline, "the sweep did not end"
         time.sleep(0.5)
         at.run()

@@ -6,6 +6,7 @@ README ("Layout of the code") says what each part does; these tests keep it true
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -214,6 +215,17 @@ def test_components_are_grouped_by_tab_and_job():
     for folder in [ROOT / "components", *(ROOT / "components").glob("*/")]:
         files = [p for p in folder.iterdir() if p.suffix in (".py", ".js")]
         assert len(files) <= 10, (folder.name, sorted(p.name for p in files))
+
+
+def test_views_name_session_keys_through_the_typed_session():
+    """No view writes a session key as a bare string: the page's own keys are slots of
+    `components.shell.session.Session`, the settings' widgets keep theirs under `Setting.key`."""
+    bare = re.compile(r"""session_state\s*(\[|\.(get|pop|setdefault)\()\s*f?["']""")
+    for path in [ROOT / "app.py", *(ROOT / "components").rglob("*.py")]:
+        if path.name == "session.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not bare.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
 
 
 def test_tests_are_kept_by_kind():

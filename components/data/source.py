@@ -9,10 +9,11 @@ import hashlib
 
 import streamlit as st
 
+from components.shell.session import Session, session
 from components.shell.state import training_settings
 from models.data.csv_data import OwnData, clean_missing, inputs_only, make_windows
 from models.data.csv_read import LIMITS_TEXT, Table, UploadError, check_size, read_csv
-from models.settings import FAMILIES, FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
+from models.settings import EXTRA_INPUTS, FAMILIES, FEATURES, NOISE, RELATEDNESS, SAMPLES, Setting
 from models.spec import SpecError
 
 SOURCES = {"toy": "Toy series", "csv": "My CSV"}
@@ -21,25 +22,22 @@ MISSING = {"drop": "Drop rows with gaps", "fill": "Fill gaps (interpolate)"}
 
 def using_csv() -> bool:
     """Whether the person chose their own file (and one is loaded)."""
-    state = st.session_state
-    return state.get("data_source") == "csv" and state.get("csv_table") is not None
+    return session.data_source == "csv" and session.csv_table is not None
 
 
 def sync_features() -> None:
     """With a CSV, the model reads every picked column and forecasts the series picked to
     forecast (one task each); the extra input series come last. Call before drawing."""
-    state = st.session_state
-    if using_csv() and state.get("csv_columns"):
-        extras = inputs_only(state["csv_columns"], state.get("csv_extra") or [])
-        state["csv_extra"] = extras
-        state["features"] = len(state["csv_columns"]) + len(extras)
-        state["extra"] = len(extras)
+    if using_csv() and session.csv_columns:
+        extras = inputs_only(session.csv_columns, session.csv_extra or [])
+        session.csv_extra = extras
+        st.session_state[FEATURES.key] = len(session.csv_columns) + len(extras)
+        st.session_state[EXTRA_INPUTS.key] = len(extras)
 
 
 def _load_file() -> None:
     """Upload callback: parse the new file; keep the last good one if it is refused."""
-    state = st.session_state
-    upload = state.get("csv_upload")
+    upload = session.csv_upload
     if upload is None:
         return
     try:
@@ -47,18 +45,13 @@ def _load_file() -> None:
         data = upload.getvalue()
         table = read_csv(data)
     except UploadError as error:
-        state["csv_error"] = f"{upload.name}: {error}"
+        session.csv_error = f"{upload.name}: {error}"
         return
     columns = list(table.values.columns)
-    state.update(
-        csv_table=table,
-        csv_name=upload.name,
-        csv_digest=hashlib.sha256(data).hexdigest(),
-        csv_error=None,
-        csv_columns=columns[: min(4, FEATURES.high)],
-        csv_extra=[],
-        csv_missing="fill",
-    )
+    session.csv_table, session.csv_name = table, upload.name
+    session.csv_digest, session.csv_error = hashlib.sha256(data).hexdigest(), ""
+    session.csv_columns, session.csv_extra = columns[: min(4, FEATURES.high)], []
+    session.csv_missing = "fill"
     sync_features()
 
 
@@ -97,13 +90,14 @@ def _toy_settings() -> None:
 
 
 def _csv_settings() -> None:
-    state = st.session_state
-    st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="csv_upload", on_change=_load_file)
+    st.file_uploader(
+        "CSV file", type=["csv", "txt", "tsv"], key=Session.csv_upload.key, on_change=_load_file
+    )
     st.caption(LIMITS_TEXT)
-    if state.get("csv_error"):
-        keeping = f" Still using {state['csv_name']}." if state.get("csv_table") else ""
-        st.error(state["csv_error"] + keeping, icon="🚫")
-    table: Table | None = state.get("csv_table")
+    if session.csv_error:
+        keeping = f" Still using {session.csv_name}." if session.csv_table else ""
+        st.error(session.csv_error + keeping, icon="🚫")
+    table: Table | None = session.csv_table
     if table is None:
         st.info("Upload a CSV: one column per series, rows in time order.", icon="📄")
         return
@@ -117,25 +111,25 @@ def _csv_settings() -> None:
         st.radio(
             "Missing values",
             list(MISSING),
-            key="csv_missing",
+            key=Session.csv_missing.key,
             format_func=MISSING.get,
             help=f"Gaps found: {gaps}.",
         )
     st.multiselect(
         "Series to forecast",
         list(table.values.columns),
-        key="csv_columns",
+        key=Session.csv_columns.key,
         max_selections=FEATURES.high,
         on_change=sync_features,
         help="Each picked column is an input feature and a forecasting task, as in the "
         "question. The model's feature count follows.",
     )
-    targets = state.get("csv_columns") or []
+    targets = session.csv_columns or []
     room = FEATURES.high - len(targets)
     st.multiselect(
         "Extra input series",
         [c for c in table.values.columns if c not in targets],
-        key="csv_extra",
+        key=Session.csv_extra.key,
         max_selections=max(room, 1),
         disabled=room < 1 or not targets,
         on_change=sync_features,
@@ -146,12 +140,11 @@ def _csv_settings() -> None:
 
 def render_data_settings() -> None:
     """The data choice and its settings (inside the sidebar's training section)."""
-    state = st.session_state
-    state.setdefault("data_source", "toy")
+    Session.data_source.ensure()
     st.segmented_control(
-        "Data", list(SOURCES), key="data_source", format_func=SOURCES.get, required=True
+        "Data", list(SOURCES), key=Session.data_source.key, format_func=SOURCES.get, required=True
     )
-    if st.session_state["data_source"] == "csv":
+    if session.data_source == "csv":
         _csv_settings()
     else:
         _toy_settings()
@@ -176,19 +169,18 @@ def _windows(
 
 def own_data(spec) -> tuple[OwnData | None, str | None]:
     """The uploaded series windowed for `spec`, or the reason it cannot be (for the page)."""
-    state = st.session_state
-    columns = tuple(state.get("csv_columns") or ())
-    extras = tuple(state.get("csv_extra") or ())
+    columns = tuple(session.csv_columns or ())
+    extras = tuple(session.csv_extra or ())
     try:
         data = _windows(
-            state["csv_digest"],
+            session.csv_digest,
             columns,
             extras,
-            state.get("csv_missing", "fill"),
+            session.csv_missing,
             spec.timesteps,
             spec.horizon,
-            state["csv_table"],
-            state["csv_name"],
+            session.csv_table,
+            session.csv_name,
         )
     except UploadError as error:
         return None, str(error)
@@ -203,12 +195,12 @@ def own_data(spec) -> tuple[OwnData | None, str | None]:
 
 def training_data(spec) -> tuple[object | None, str | None]:
     """The data source a run of `spec` would use (toy spec or own windows), or why none."""
-    if st.session_state.get("data_source") != "csv":
+    if session.data_source != "csv":
         data_spec = training_settings()[0]
         try:
             return data_spec.validate(), None
         except SpecError as error:
             return None, str(error)
-    if st.session_state.get("csv_table") is None:
+    if session.csv_table is None:
         return None, "Upload a CSV in the sidebar (Data: My CSV), or switch back to the toy series."
     return own_data(spec)
