@@ -148,53 +148,6 @@ def data_figure(x: np.ndarray, y: np.ndarray, windows: int = 3, names=()) -> go.
     return chart_layout(fig, 240, titled=True)
 
 
-CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on both themes
-PAIR_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-
-
-def conflict_figure(history: pd.DataFrame, show_pairs: bool = False, names=()) -> go.Figure:
-    """Mean gradient cosine per epoch (and each task pair), with the negative region shaded."""
-    fig = go.Figure()
-    n_tasks = 1 + max((j for _, j in losses.pairs_in(history)), default=0)
-    tasks = labels(names, n_tasks)
-    fig.add_hrect(
-        y0=-1,
-        y1=0,
-        fillcolor=CONFLICT_FILL,
-        opacity=0.12,
-        line_width=0,
-        annotation_text="conflict",
-        annotation_position="bottom left",
-        annotation_font_color=CONFLICT_FILL,
-    )
-    fig.add_hline(y=0, line=dict(color=TOTAL_COLOUR, width=1, dash="dash"))
-    epochs = history[losses.EPOCH]
-    if show_pairs:
-        for i, j in losses.pairs_in(history):
-            fig.add_trace(
-                go.Scatter(
-                    x=epochs,
-                    y=history[losses.pair(i, j)],
-                    name=f"{tasks[i]} & {tasks[j]}" if names else f"tasks {i + 1} & {j + 1}",
-                    connectgaps=True,  # measured on a schedule: the epochs between are NaN
-                    # Task i's colour; the dash tells its partners apart.
-                    line=dict(color=line_colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
-                )
-            )
-    fig.add_trace(
-        go.Scatter(
-            x=epochs,
-            y=history[losses.CONFLICT_MEAN],
-            name="mean",
-            connectgaps=True,
-            line=dict(color=TOTAL_COLOUR, width=3),
-        )
-    )
-    fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="gradient cosine", range=[-1.05, 1.05], zeroline=False)
-    return chart_layout(fig, 320)
-
-
 def mixing_figure(matrices: dict[str, np.ndarray], names=()) -> go.Figure:
     """One annotated heatmap per cross-stitch unit: row i = to task i, column j = from task j."""
     names = list(matrices)

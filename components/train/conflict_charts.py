@@ -1,4 +1,5 @@
-"""Plotly figures for where tasks pull apart: per-layer cosine curves and task affinity."""
+"""Plotly figures for where tasks pull apart: the cosine curves (all shared weights, and per
+layer) and task affinity."""
 
 from __future__ import annotations
 
@@ -6,10 +7,71 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.train.charts import CONFLICT_FILL, PAIR_DASHES, TOTAL_COLOUR, chart_layout
+from components.train.charts import TOTAL_COLOUR, chart_layout, labels
 from models.analysis.palette import CONFLICT_SCALE, LINE_COLOURS, line_colour
 from models.training import conflict_report as report
 from models.training import history as losses
+
+CONFLICT_FILL = "#D55E00"  # Okabe-Ito vermillion, faint: the conflict region on both themes
+PAIR_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+PROJECTED_COLOUR = "#009E73"  # Okabe-Ito bluish green: the conflict left after PCGrad
+
+
+def conflict_figure(
+    history: pd.DataFrame, show_pairs: bool = False, names=(), projected: bool = False
+) -> go.Figure:
+    """Mean gradient cosine per epoch (and each task pair), with the negative region shaded;
+    `projected`: also, dashed, the mean after PCGrad's projection (what a PCGrad step sums)."""
+    fig = go.Figure()
+    n_tasks = 1 + max((j for _, j in losses.pairs_in(history)), default=0)
+    tasks = labels(names, n_tasks)
+    fig.add_hrect(
+        y0=-1,
+        y1=0,
+        fillcolor=CONFLICT_FILL,
+        opacity=0.12,
+        line_width=0,
+        annotation_text="conflict",
+        annotation_position="bottom left",
+        annotation_font_color=CONFLICT_FILL,
+    )
+    fig.add_hline(y=0, line=dict(color=TOTAL_COLOUR, width=1, dash="dash"))
+    epochs = history[losses.EPOCH]
+    if show_pairs:
+        for i, j in losses.pairs_in(history):
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=history[losses.pair(i, j)],
+                    name=f"{tasks[i]} & {tasks[j]}" if names else f"tasks {i + 1} & {j + 1}",
+                    connectgaps=True,  # measured on a schedule: the epochs between are NaN
+                    # Task i's colour; the dash tells its partners apart.
+                    line=dict(color=line_colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=epochs,
+            y=history[losses.CONFLICT_MEAN],
+            name="mean",
+            connectgaps=True,
+            line=dict(color=TOTAL_COLOUR, width=3),
+        )
+    )
+    if projected and losses.PROJECTED_MEAN in history.columns:
+        fig.add_trace(
+            go.Scatter(
+                x=epochs,
+                y=history[losses.PROJECTED_MEAN],
+                name="mean after PCGrad's projection",
+                connectgaps=True,
+                line=dict(color=PROJECTED_COLOUR, width=3, dash="dash"),
+            )
+        )
+    fig.update_xaxes(title="epoch")
+    fig.update_yaxes(title="gradient cosine", range=[-1.05, 1.05], zeroline=False)
+    return chart_layout(fig, 320)
+
 
 # The graph's diverging scale as a Plotly colour scale: the heatmap reads like the graph.
 DIVERGING = [[i / (len(CONFLICT_SCALE) - 1), c] for i, c in enumerate(CONFLICT_SCALE)]

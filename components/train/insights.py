@@ -8,12 +8,12 @@ import streamlit as st
 from components.shell.session import Session, session
 from components.train.charts import (
     CHART,
-    conflict_figure,
     gates_figure,
     labels,
     loss_figure,
     mixing_figure,
 )
+from components.train.conflict_charts import conflict_figure
 from models.training import history as losses
 from models.training.compiled import PROBE_SAMPLES
 from models.training.engine import MAX_CONFLICT_POINTS, TrainResult
@@ -27,6 +27,15 @@ CONFLICT_EXPLAINED = (
     "every two tasks' loss gradients on the weights they share: near 1 a pair pulls those "
     "weights the same way, below 0 against each other (conflict). The thick line is the mean "
     "over all {pairs} pairs; *Show every task pair* draws each one."
+)
+
+
+PROJECTED_EXPLAINED = (
+    "This run stepped with **PCGrad**: the dashed line is the same gradients' mean cosine after "
+    "its projection (each task's gradient stripped of the part that opposes another's), which is "
+    "what each step summed. The thick line is the conflict PCGrad found; the dashed one, what "
+    "it left. PCGrad changes the step, not the tasks: the conflict it removes comes back on "
+    "the next batch."
 )
 
 
@@ -57,7 +66,11 @@ def render_conflict(history, config, n_tasks: int, show_pairs: bool, key: str, n
     st.markdown("**Gradient conflict between tasks**")
     pairs = n_tasks * (n_tasks - 1) // 2
     st.caption(CONFLICT_EXPLAINED.format(n=PROBE_SAMPLES, pairs=pairs, points=MAX_CONFLICT_POINTS))
-    st.plotly_chart(conflict_figure(history, show_pairs, names), key=key, config=CHART)
+    projected = getattr(config, "method", "sum") == "pcgrad"
+    if projected:
+        st.caption(PROJECTED_EXPLAINED)
+    chart = conflict_figure(history, show_pairs, names, projected)
+    st.plotly_chart(chart, key=key, config=CHART)
 
 
 def _why_no_conflict(config, n_tasks: int) -> str:

@@ -23,12 +23,12 @@ from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import (
     CHART,
-    conflict_figure,
     data_figure,
     forecast_figure,
     loss_figure,
 )
 from components.train.conflict import render_plain_reading, render_where_tasks_conflict
+from components.train.conflict_charts import conflict_figure
 from components.train.head_losses import render_loss_chart
 from components.train.insights import (
     conflict_options,
@@ -95,6 +95,7 @@ def _live_panel(n_tasks: int) -> None:
         session.conflict_pairs,
         job.config.track_conflict,
         names,
+        job.config.method == "pcgrad",
     )
     if batch.running:
         reports = batch.progress(training_service(), [""])
@@ -105,14 +106,20 @@ def _live_panel(n_tasks: int) -> None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _live_charts(
-    columns, n_tasks: int, log_scale: bool, pairs: bool, track: bool, names: tuple = ()
+    columns,
+    n_tasks: int,
+    log_scale: bool,
+    pairs: bool,
+    track: bool,
+    names: tuple = (),
+    projected: bool = False,
 ) -> list:
     """The growing loss chart and, if the run measures it, the conflict chart: described
     once per setting, not on every server poll. `names`: the tasks' names (a CSV's columns)."""
     (probe,) = probes(columns)
     charts = [("", template(loss_figure(probe, n_tasks, log_scale, names), columns))]
     if track:  # drawn once the run's file has the cosines
-        conflict = conflict_figure(probe, pairs, names)
+        conflict = conflict_figure(probe, pairs, names, projected)
         charts.append(("Gradient conflict between tasks", template(conflict, columns)))
     return charts
 

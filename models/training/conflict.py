@@ -7,7 +7,9 @@ On a probe batch, for the weights that serve several tasks, one measurement give
   (1: equally strong pulls; near 0: one task's pull dwarfs the other's);
 - the lookahead task affinity of Fifty et al. (2021, "Efficiently Identifying Task
   Groupings"): Z[i, j] = 1 - L_j(theta_s - lr * g_i) / L_j(theta_s), on the same batch. Above 0,
-  a step on task i's gradient alone lowers task j's loss: task i helps task j.
+  a step on task i's gradient alone lowers task j's loss: task i helps task j;
+- the cosine between every two tasks' gradients after PCGrad's projection (Yu et al., 2020):
+  what gradient surgery leaves of the conflict, worked out on the Gram matrix alone.
 
 Everything comes from one Jacobian (a row per task, one backward pass each) and, for the
 affinity, one forward pass per task with the shared weights moved and then restored exactly.
@@ -23,6 +25,7 @@ import numpy as np
 
 from models.analysis.sharing import analyse
 from models.training.history import task_pairs
+from models.training.surgery import projection
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,9 @@ def task_shared_layers(model) -> SharedLayers:
 
 
 def row_width(n_tasks: int, n_layers: int) -> int:
-    """Values per measurement: pair cosines, each layer's cosine and Phi, the affinity matrix."""
-    return len(task_pairs(n_tasks)) + 2 * n_layers + n_tasks * n_tasks
+    """Values per measurement: pair cosines, each layer's cosine and Phi, the affinity matrix,
+    and the pair cosines after PCGrad's projection."""
+    return 2 * len(task_pairs(n_tasks)) + 2 * n_layers + n_tasks * n_tasks
 
 
 def on_schedule(measure_now, width: int, epoch, every, last_epoch):
@@ -91,11 +95,17 @@ def measure(part_losses, in_parts, shared: SharedLayers, n_tasks: int, learning_
     layer_of = [index for index, (a, b) in enumerate(shared.spans) for _ in range(a, b)]
     grams = tf.math.segment_sum(per_variable, layer_of)
     cosines, phis = _pair_measures(grams, n_tasks)  # (layers, pairs) each
-    overall = _pair_measures(tf.reduce_sum(grams, axis=0, keepdims=True), n_tasks)[0][0]
+    total = tf.reduce_sum(grams, axis=0)
+    overall = _pair_measures(total[None], n_tasks)[0][0]
+    # What PCGrad's projection (models.training.surgery) leaves of it: gᵢ' = Σₘ A[i, m] gₘ,
+    # so the projected gradients' Gram matrix is A G Aᵀ; measured whichever way the run steps.
+    a = projection(total, n_tasks)
+    after = _pair_measures(tf.matmul(tf.matmul(a, total), a, transpose_b=True)[None], n_tasks)
     affinity = _lookahead_affinity(
         part_losses, in_parts, shared.variables, jacobians, losses, learning_rate
     )
-    return tf.concat([overall, _nanmean(cosines), _nanmean(phis), affinity], axis=0)
+    rows = [overall, _nanmean(cosines), _nanmean(phis), affinity, after[0][0]]
+    return tf.concat(rows, axis=0)
 
 
 def _task_jacobians(part_losses, in_parts, variables, n_tasks: int):

@@ -8,7 +8,9 @@ it was not measured, or where a gradient is 0):
 - `lcos:<layer>` and `lphi:<layer>` per task-shared layer: the mean over task pairs of the
   cosine and of the gradient magnitude similarity on that layer's weights alone;
 - `aff_<i>_<j>` per ordered task pair: the lookahead affinity of task i on task j
-  (see `models.training.conflict`).
+  (see `models.training.conflict`);
+- `pcos_mean` and `pcos_<i>_<j>` per task pair: the cosines after PCGrad's projection of the
+  same gradients (`models.training.surgery`), whether or not the run stepped with it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from models.data.csv_write import safe_csv
 EPOCH = "epoch"
 SPLITS = ("train", "val")
 CONFLICT_MEAN = "gcos_mean"
-_PAIR_PREFIX = "gcos_"
+PROJECTED_MEAN = "pcos_mean"  # the mean pair cosine after PCGrad's projection
+_PAIR_PREFIX, _PROJECTED_PREFIX = "gcos_", "pcos_"
 _LAYER_COSINE, _LAYER_PHI, _AFFINITY = "lcos:", "lphi:", "aff_"
 
 
@@ -40,6 +43,11 @@ def task(split: str, t: int) -> str:
 def pair(i: int, j: int) -> str:
     """The gradient cosine of tasks `i` and `j` (0-based)."""
     return f"{_PAIR_PREFIX}{i + 1}_{j + 1}"
+
+
+def projected_pair(i: int, j: int) -> str:
+    """The cosine of tasks `i` and `j` (0-based) after PCGrad's projection."""
+    return f"{_PROJECTED_PREFIX}{i + 1}_{j + 1}"
 
 
 def layer_cosine(layer: str) -> str:
@@ -82,7 +90,8 @@ def drawn_live(n_tasks: int) -> list[str]:
     them (the page draws whichever of these a run's file has)."""
     names = [EPOCH, total("train"), total("val")]
     names += [task(split, t) for split in SPLITS for t in range(n_tasks)]
-    return names + [CONFLICT_MEAN] + [pair(i, j) for i, j in task_pairs(n_tasks)]
+    names += [CONFLICT_MEAN, PROJECTED_MEAN]
+    return names + [pair(i, j) for i, j in task_pairs(n_tasks)]
 
 
 def empty(history: pd.DataFrame) -> pd.DataFrame:
@@ -92,8 +101,8 @@ def empty(history: pd.DataFrame) -> pd.DataFrame:
 
 def frame(rows: np.ndarray, n_tasks: int, layers: Sequence[str] = ()) -> pd.DataFrame:
     """Rows [train loss per task, val loss per task, then, if measured, cosine per task pair,
-    cosine and Phi per task-shared layer (`layers`), affinity per ordered task pair] as the
-    history."""
+    cosine and Phi per task-shared layer (`layers`), affinity per ordered task pair, cosine per
+    task pair after PCGrad's projection] as the history."""
     rows = rows.astype(float)
     train, val = rows[:, :n_tasks], rows[:, n_tasks : 2 * n_tasks]
     columns = {
@@ -110,8 +119,10 @@ def frame(rows: np.ndarray, n_tasks: int, layers: Sequence[str] = ()) -> pd.Data
     pairs = [pair(i, j) for i, j in task_pairs(n_tasks)]
     names = pairs + [layer_cosine(name) for name in layers] + [layer_phi(name) for name in layers]
     names += [affinity(i, j) for i in range(n_tasks) for j in range(n_tasks)]
-    table = pd.DataFrame(measures, columns=names)
+    projected = [projected_pair(i, j) for i, j in task_pairs(n_tasks)]
+    table = pd.DataFrame(measures, columns=names + projected)
     history[CONFLICT_MEAN] = table[pairs].mean(axis=1)  # skips a NaN pair
+    history[PROJECTED_MEAN] = table[projected].mean(axis=1)
     return pd.concat([history, table], axis=1)
 
 

@@ -54,9 +54,17 @@ def pcgrad(task_gradients, variables, shared: set[int]) -> list:
 
 
 def projected_weights(gram, n_tasks: int):
-    """w with Σᵢ gᵢ' = Σₘ wₘ gₘ: task i's projected gradient is Σₘ a[i, m] gₘ, starting at gᵢ;
-    off each j in turn, gᵢ'·gⱼ = a[i]·G[:, j], and a projection lowers a[i, j] by that over
-    G[j, j]."""
+    """w with Σᵢ gᵢ' = Σₘ wₘ gₘ: the sum of `projection(gram, n_tasks)`'s rows."""
+    import tensorflow as tf
+
+    return tf.add_n(tf.unstack(projection(gram, n_tasks)))
+
+
+def projection(gram, n_tasks: int):
+    """A (T, T) with gᵢ' = Σₘ A[i, m] gₘ, each task's projected gradient as a weighted sum of
+    the tasks' own: row i starts at gᵢ; off each j in turn, gᵢ'·gⱼ = A[i]·G[:, j], and a
+    projection lowers A[i, j] by that over G[j, j]. The projected gradients' Gram matrix is
+    then A G Aᵀ (what `models.training.conflict` reports as the conflict left after it)."""
     import tensorflow as tf
 
     rows = []
@@ -69,7 +77,7 @@ def projected_weights(gram, n_tasks: int):
             step = tf.where(dot < 0, dot / (gram[j, j] + EPSILON), 0.0)
             a = a - step * tf.one_hot(j, n_tasks)
         rows.append(a)
-    return tf.add_n(rows)
+    return tf.stack(rows)
 
 
 def pcgrad_step(task_losses, variables, optimizer, shared: set[int], x, y):

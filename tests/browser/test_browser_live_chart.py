@@ -14,7 +14,8 @@ import pytest
 
 from components.live.chart import probe, template
 from components.live.view import LIVE_JS
-from components.train.charts import conflict_figure, loss_figure
+from components.train.charts import loss_figure
+from components.train.conflict_charts import conflict_figure
 from models.training import history as losses
 from models.workers.worker import END_LINE
 from support.browser import browser_page

@@ -3,14 +3,16 @@ tree the Train tab proposes from a run's affinity, tested beside its model (AppT
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from components.shell.navigation import COMPARE, MODEL, TAB_KEY, TRAIN
 from components.shell.session import Session
-from support.page import TINY, click, finish, run_app, train_tab
+from support.page import TINY, chart_traces, click, finish, plotly_values, run_app, train_tab
 
 # Tasks 1-2 and 3-4 each follow a signal of their own: a grouping worth finding.
 TWO_FAMILIES = {**TINY, "families": "2", "relatedness": "1"}
+MEANS = ("mean", "mean after PCGrad's projection")  # the conflict chart's two thick lines
 
 
 def _texts(at) -> str:
@@ -95,3 +97,26 @@ def test_a_run_with_uncertainty_weighting_shows_the_weights_it_learned():
     (caption,) = [c.value for c in at.caption if c.value.startswith("Learned loss weights")]
     weights = [float(part.split()[-1]) for part in caption.split(": ")[1].split(". ")[0].split(",")]
     assert len(weights) == 4 and all(0 < w < 10 for w in weights)
+
+
+def test_a_pcgrad_run_draws_the_conflict_its_projection_left_beside_the_conflict_it_found():
+    at = train_tab({**TINY, "method": "pcgrad"})
+    click(at, "Train")
+    finish(at)
+    assert not at.exception
+    assert any(c.value.startswith("This run stepped with **PCGrad**") for c in at.caption)
+    final = at.get("plotly_chart")
+    traces = next(
+        chart_traces(c) for c in final if any(t.get("name") == "mean" for t in chart_traces(c))
+    )
+    found, left = (next(t for t in traces if t["name"] == n) for n in MEANS)
+    found, left = plotly_values(found["y"]), plotly_values(left["y"])
+    measured = ~np.isnan(found)
+    assert measured.any() and np.isfinite(left[measured]).all()
+    assert (np.abs(left[measured]) <= 1 + 1e-6).all()
+    assert (left[measured] != found[measured]).any()  # not the found conflict drawn twice
+    sum_run = train_tab(TINY)  # the plain sum: its chart has the found conflict alone
+    click(sum_run, "Train")
+    finish(sum_run)
+    names = {t.get("name") for c in sum_run.get("plotly_chart") for t in chart_traces(c)}
+    assert "mean" in names and MEANS[1] not in names

@@ -1,4 +1,5 @@
-"""Per-layer gradient conflict and task affinity, checked against a direct GradientTape."""
+"""Per-layer gradient conflict, task affinity and the conflict left after PCGrad's projection,
+checked against a direct GradientTape."""
 
 from __future__ import annotations
 
@@ -64,6 +65,18 @@ def _direct(spec: ModelSpec, weights, x, y, learning_rate: float) -> dict[str, f
         found[losses.layer_phi(name)] = np.mean(
             [phi(flat(i, [name]), flat(j, [name])) for i, j in pairs]
         )
+    # PCGrad's projection on the flat gradients, as the paper writes it (j in task order),
+    # then the cosines between the projected gradients.
+    projected = []
+    for i in range(spec.n_tasks):
+        g = flat(i, layers)
+        for j in range(spec.n_tasks):
+            other = flat(j, layers)
+            if j != i and (dot := g @ other) < 0:
+                g = g - dot / (other @ other) * other
+        projected.append(g)
+    for i, j in pairs:
+        found[losses.projected_pair(i, j)] = cos(projected[i], projected[j])
     before = [float(task_loss(t)) for t in range(spec.n_tasks)]
     start = [v.numpy() for v in everything]
     for i in range(spec.n_tasks):

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 
 from components.compare.charts import curves_figure
 from components.live.chart import probe, template
-from components.train.charts import conflict_figure, loss_figure
+from components.train.charts import loss_figure
+from components.train.conflict_charts import conflict_figure
 from models.training import history as losses
 
 N_TASKS = 4

@@ -153,7 +153,8 @@ def test_cross_stitch_matrices_are_returned(data, monkeypatch):
 
 
 def test_conflict_and_mixing_figures():
-    from components.train.charts import conflict_figure, mixing_figure
+    from components.train.charts import mixing_figure
+    from components.train.conflict_charts import conflict_figure
 
     history = pd.DataFrame(
         {
