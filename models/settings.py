@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # fmt: off
-# The kinds of value: a whole number, a number, comma lists (of whole numbers, `variant.k`
-# items or names), a name.
-INT, FLOAT, INT_LIST, PAIR_LIST, NAME_LIST = "int", "float", "int list", "pair list", "name list"
-CHOICE = "choice"
+# The kinds of value: a whole number, a number, comma lists (of whole numbers, numbers,
+# `variant.k` items or names), a name.
+INT, FLOAT, INT_LIST, FLOAT_LIST = "int", "float", "int list", "float list"
+PAIR_LIST, NAME_LIST, CHOICE = "pair list", "name list", "choice"
 # fmt: on
 # The classes whose field a setting fills.
 SPEC, TRAIN, DATA = "ModelSpec", "TrainConfig", "DataSpec"
@@ -56,7 +56,7 @@ class Setting:
         names = choices or self.choices
         if self.kind == CHOICE:
             words = ", ".join(f"`{name}`" for name in names)
-        elif self.kind in (INT_LIST, PAIR_LIST, NAME_LIST):
+        elif self.kind in (INT_LIST, FLOAT_LIST, PAIR_LIST, NAME_LIST):
             words = f"{self.min_len}–{self.max_len} {self.items}"
             if self.low is not None:
                 words += f", {show(self.low)}–{show(self.high)} each"
@@ -85,7 +85,7 @@ def problem(setting: Setting, value, name: str | None = None) -> str | None:
             return f"{name} takes at most {setting.max_len} {setting.items}; got {len(value)}"
         odd = [item for item in value if not (item and item.replace("_", "").isalnum())]
         return f"{odd[0]!r} is not a layer name" if odd else None
-    if setting.kind in (INT_LIST, PAIR_LIST):
+    if setting.kind in (INT_LIST, FLOAT_LIST, PAIR_LIST):
         if not setting.min_len <= len(value) <= setting.max_len:
             return (
                 f"{name} needs {setting.min_len} to {setting.max_len} {setting.items}; "
@@ -110,14 +110,10 @@ def first_problem(holder, settings) -> str | None:
 
 # fmt: off
 # --- The model (ModelSpec): one browser session must not ask for an unreasonable model. ---
-VARIANT = Setting(
-    "variant", "variant", (SPEC,), CHOICE, "hard", "Variant",
-    "how layers are shared (see *Variants and `shared_layers`*)",
-)
-SHARED_LAYERS = Setting(
-    "k", "shared_layers", (SPEC,), INT, 5, "Shared layers", "shared layers",
-    note="the variant's range",
-)
+VARIANT = Setting("variant", "variant", (SPEC,), CHOICE, "hard", "Variant",
+                  "how layers are shared (see *Variants and `shared_layers`*)")
+SHARED_LAYERS = Setting("k", "shared_layers", (SPEC,), INT, 5, "Shared layers", "shared layers",
+                        note="the variant's range")
 FEATURES = Setting(
     "features", "n_features", (SPEC,), INT, 4, "Features (input series)",
     "features (input series)",
@@ -130,14 +126,10 @@ EXTRA_INPUTS = Setting(
     help="The last features are read but not forecast: tasks = features − inputs only.",
     low=0, high=FEATURES.high - 1, note="fewer than `features`",
 )
-TIMESTEPS = Setting(
-    "timesteps", "timesteps", (SPEC,), INT, 10, "Time steps in", "input window length",
-    low=2, high=512,
-)
-HORIZON = Setting(
-    "horizon", "horizon", (SPEC,), INT, 10, "Forecast horizon", "forecast length",
-    low=1, high=128,
-)
+TIMESTEPS = Setting("timesteps", "timesteps", (SPEC,), INT, 10, "Time steps in",
+                    "input window length", low=2, high=512)
+HORIZON = Setting("horizon", "horizon", (SPEC,), INT, 10, "Forecast horizon", "forecast length",
+                  low=1, high=128)
 CONV_FILTERS = Setting(
     "filters", "conv_filters", (SPEC,), INT_LIST, (8, 16, 32), "Conv filters (comma list)",
     "conv filters, comma list (one per conv layer)",
@@ -195,6 +187,13 @@ BATCH_SIZE = Setting(
     "batch", "batch_size", (TRAIN,), INT, 32, "Batch size", "batch size",
     low=1, high=SAMPLES.high,  # as many as the most toy training windows
 )
+TASK_WEIGHTS = Setting(
+    "weights", "task_weights", (TRAIN,), FLOAT_LIST, (), "Task loss weights (comma list)",
+    "each task's loss weight in every step, one per task", low=0.0, high=100.0, min_len=0,
+    max_len=FEATURES.high, items="weights", note="one per task, not all 0", default_text="all 1",
+    help="How much each task's loss counts in a step: 1, 1, 2, 1 makes task 3 pull twice as hard "
+    "on the shared weights. Empty: all 1. The losses shown stay unweighted, so runs compare.",
+)
 METHOD = Setting(
     "method", "method", (TRAIN,), CHOICE, "sum", "Combine the tasks' gradients by",
     "how a step combines the tasks' gradients", choices=("sum", "pcgrad", "uncertainty"),
@@ -240,7 +239,7 @@ COMPARE = Setting(
 SETTINGS = (
     VARIANT, SHARED_LAYERS, FEATURES, EXTRA_INPUTS, TIMESTEPS, HORIZON, CONV_FILTERS,
     KERNEL_SIZE, DENSE_UNITS, ACTIVATION, TASK_GROUPS, FROZEN, EPOCHS, LEARNING_RATE, BATCH_SIZE,
-    METHOD, SEED, SAMPLES, RELATEDNESS, FAMILIES, NOISE, COMPARE,
+    TASK_WEIGHTS, METHOD, SEED, SAMPLES, RELATEDNESS, FAMILIES, NOISE, COMPARE,
 )
 # fmt: on
 SPEC_SETTINGS = tuple(s for s in SETTINGS if SPEC in s.sets)

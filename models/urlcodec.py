@@ -59,16 +59,24 @@ def number(
 
 def integer_list(low: int, high: int, min_len: int, max_len: int) -> Callable[[str], tuple]:
     """Parser for a comma list like '8,16,32' of whole numbers in [low, high]."""
-    item = integer(low, high)
+    return _list_of(integer(low, high), "whole numbers", low, high, min_len, max_len)
 
-    def parse(text: str) -> tuple[int, ...]:
+
+def number_list(low: float, high: float, min_len: int, max_len: int, show=str) -> Callable:
+    """Parser for a comma list like '1,1,2.5,1' of finite numbers in [low, high]."""
+    item = number(low, high, show)
+    return _list_of(item, "numbers", show(low), show(high), min_len, max_len)
+
+
+def _list_of(item, kind: str, low, high, min_len: int, max_len: int) -> Callable[[str], tuple]:
+    def parse(text: str) -> tuple:
         parts = [p for p in text.split(",") if p.strip()]
         if not min_len <= len(parts) <= max_len:
-            raise BadValue(f"needs {min_len} to {max_len} comma-separated whole numbers")
+            raise BadValue(f"needs {min_len} to {max_len} comma-separated {kind}")
         try:
             return tuple(item(p) for p in parts)
         except BadValue:
-            raise BadValue(f"{text!r} is not a list of whole numbers in {low}–{high}") from None
+            raise BadValue(f"{text!r} is not a list of {kind} in {low}–{high}") from None
 
     return parse
 

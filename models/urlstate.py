@@ -14,6 +14,7 @@ from models.settings import (
     CHOICE,
     COMPARE,
     FLOAT,
+    FLOAT_LIST,
     INT_LIST,
     NAME_LIST,
     RUN_SETTINGS,
@@ -33,6 +34,7 @@ from models.urlcodec import (
     integer_list,
     join,
     number,
+    number_list,
 )
 
 # The registry, not the table, names the variants; `k` takes any whole number here, its range
@@ -62,6 +64,9 @@ def param_of(setting: Setting) -> Param:
         return Param(key, field, integer_list(low, high, setting.min_len, setting.max_len), join)
     if setting.kind == NAME_LIST:
         return Param(key, field, name_list(setting), join)
+    if setting.kind == FLOAT_LIST:
+        parse = number_list(low, high, setting.min_len, setting.max_len, show)
+        return Param(key, field, parse, lambda values: ",".join(map(show, values)))
     if setting.kind == FLOAT:
         return Param(key, field, number(low, high, show), show)
     return Param(key, field, integer(*((low, high) if low is not None else ANY_WHOLE_NUMBER)))
@@ -102,12 +107,15 @@ def spec_from_query(params: Mapping[str, str]) -> tuple[ModelSpec, list[str]]:
 # multiselect holds a list; a spec holds a hashable tuple), the rest as they are.
 LIST_FIELDS = tuple(s.field for s in SPEC_SETTINGS if s.kind == INT_LIST)
 PICKED_FIELDS = tuple(s.field for s in SPEC_SETTINGS if s.kind == NAME_LIST)
-_LIST_PARAMS = {p.field: p for p in SPEC_PARAMS if p.field in LIST_FIELDS}
+TRAIN_LIST_FIELDS = tuple(s.field for s in RUN_SETTINGS if s.kind == FLOAT_LIST)
+_LIST_PARAMS = {
+    p.field: p for p in (*SPEC_PARAMS, *TRAIN_PARAMS) if p.field in LIST_FIELDS + TRAIN_LIST_FIELDS
+}
 
 
 def list_text(values) -> str:
-    """A list setting as its text box shows it: "8, 16, 32"."""
-    return ", ".join(str(v) for v in values)
+    """A list setting as its text box shows it: "8, 16, 32", "1, 2.5"."""
+    return ", ".join(show(v) for v in values)
 
 
 def list_from_text(
@@ -119,7 +127,8 @@ def list_from_text(
     try:
         return param.parse(text), None
     except BadValue as error:
-        return kept, f"{param.key.capitalize()}: {error}; keeping {join(kept)}."
+        keeping = param.format(kept) or "none"
+        return kept, f"{param.key.capitalize()}: {error}; keeping {keeping}."
 
 
 def training_from_query(params: Mapping[str, str]) -> tuple[dict, list[str]]:

@@ -97,7 +97,7 @@ def _oracle_plan(spec: ModelSpec) -> tuple[list, str, str | None]:
     if problem is not None or not groupings:
         return [], how, problem or how
     try:
-        config = training_settings()[1].validate()
+        config = training_settings()[1].validate(spec.n_tasks)
         configs = grouping.oracle_configurations(spec, groupings)
     except SpecError as error:
         return [], how, str(error)

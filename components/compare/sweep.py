@@ -133,7 +133,7 @@ def render_sweep(spec: ModelSpec) -> None:
         st.caption("The sweep varies how related the toy series are, so it always runs on them.")
     config = training_settings()[1]
     try:
-        plan = sweep.sweep_plan(spec, config.validate())
+        plan = sweep.sweep_plan(spec, config.validate(spec.n_tasks))
         problem = None
     except SpecError as error:
         plan, problem = [], str(error)

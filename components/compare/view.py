@@ -138,7 +138,7 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
     source, problem = training_data(spec)  # the toy series or the uploaded CSV, as in Train
     config = training_settings()[1]
     try:
-        config.validate()
+        config.validate(spec.n_tasks)
     except SpecError as error:
         problem = problem or str(error)
     too_big = None

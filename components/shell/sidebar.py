@@ -148,6 +148,7 @@ def _training() -> None:
         _number(table.SEED)
         method = table.METHOD
         st.selectbox(method.label, method.choices, key=method.key, help=method.help)
+        _list_text(table.TASK_WEIGHTS, placeholder="all 1")
 
 
 def _shared_slider(variant: str) -> None:

@@ -20,6 +20,7 @@ from models.urlstate import (
     LIST_FIELDS,
     PICKED_FIELDS,
     SPEC_PARAMS,
+    TRAIN_LIST_FIELDS,
     TRAIN_PARAMS,
     compare_list,
     compare_text,
@@ -68,15 +69,16 @@ def load_spec_into_widgets(spec: ModelSpec) -> None:
         elif field in PICKED_FIELDS:
             value = list(value)
         state[key] = value
-    session.list_values = {field: getattr(spec, field) for field in LIST_FIELDS}
-    session.list_problems = {}
+    spec_lists = {field: getattr(spec, field) for field in LIST_FIELDS}
+    session.list_values = session.list_values | spec_lists
+    session.list_problems = {f: p for f, p in session.list_problems.items() if f not in spec_lists}
 
 
 def read_list_text(field: str) -> None:
     """A list's text box changed: read it once; text that does not parse keeps the last list
     and leaves a problem on the page until the text parses (or a preset replaces it)."""
     kept = session.list_values[field]
-    value, problem = list_from_text(field, st.session_state[SPEC_KEYS[field]], kept)
+    value, problem = list_from_text(field, st.session_state[(SPEC_KEYS | TRAIN_KEYS)[field]], kept)
     session.list_values = session.list_values | {field: value}
     problems = {f: p for f, p in session.list_problems.items() if f != field}
     session.list_problems = problems | ({field: problem} if problem else {})
@@ -95,6 +97,9 @@ def init_from_url() -> None:
     chosen = {p.field for p in PAGE_PARAMS if p.key in params or p.field not in st.session_state}
     st.session_state.update({field: page[field] for field in chosen})
     st.session_state.update({key: training[field] for field, key in TRAIN_KEYS.items()})
+    for field in TRAIN_LIST_FIELDS:  # edited as comma text, kept parsed as the spec's lists
+        st.session_state[TRAIN_KEYS[field]] = list_text(training[field])
+        session.list_values = session.list_values | {field: training[field]}
     # The link's warnings stay on the page until the settings change.
     session.url_warnings = warnings + page_warnings + train_warnings
     session.url_spec = spec
@@ -115,7 +120,8 @@ def spec_from_widgets() -> tuple[ModelSpec, list[str]]:
     state = st.session_state
     values = {f: state[key] for f, key in SPEC_KEYS.items() if f not in LIST_FIELDS}
     values |= {field: tuple(values[field]) for field in PICKED_FIELDS}
-    spec = settled(ModelSpec(**values, **session.list_values))  # groups only where they count
+    lists = {field: session.list_values[field] for field in LIST_FIELDS}
+    spec = settled(ModelSpec(**values, **lists))  # groups only where they count
     return spec, list(session.list_problems.values())
 
 
@@ -134,6 +140,7 @@ def write_url(spec: ModelSpec) -> None:
         "extra": "0",
         "frozen": "",
         "groups": "",
+        "weights": "",
         "tab": SLUG_OF[QUESTION],
         "compare": usual_list,
     }
@@ -143,8 +150,9 @@ def write_url(spec: ModelSpec) -> None:
 
 
 def training_values() -> dict[str, object]:
-    """Training and data settings from their widgets, by field name."""
-    return {field: st.session_state[key] for field, key in TRAIN_KEYS.items()}
+    """Training and data settings from their widgets, by field name (lists as last read)."""
+    values = {field: st.session_state[key] for field, key in TRAIN_KEYS.items()}
+    return values | {field: session.list_values.get(field, ()) for field in TRAIN_LIST_FIELDS}
 
 
 def training_settings() -> tuple[DataSpec, TrainConfig]:

@@ -44,6 +44,7 @@ from models.costs.runs import cost_of
 from models.data.csv_data import series_names, task_names
 from models.experiments.configurations import short_name
 from models.lab.frozen import frozen_proof
+from models.settings import show
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 from models.workers.jobs import TrainJob
@@ -73,6 +74,7 @@ def _describe(job: TrainJob) -> str:
     return (
         f"{short_name(s)} · {c.epochs} epochs, lr {c.learning_rate:g}, "
         f"batch {c.batch_size}, seed {c.seed} · {d.describe()}"
+        + (f" · task loss weights {', '.join(map(show, c.task_weights))}" if c.task_weights else "")
         + ("" if c.track_conflict else " · gradient conflict not measured")
     )
 
@@ -190,7 +192,7 @@ def _train_tab(spec: ModelSpec) -> None:
     left, middle, right, far_right = st.columns([1, 1, 1.4, 1.6])
     config = dataclasses.replace(training_settings()[1], track_conflict=conflict_options(far_right))
     try:
-        config.validate()
+        config.validate(spec.n_tasks)
     except SpecError as error:
         problem = problem or str(error)
     batch, current = _batch(), TrainJob(spec, source, config)

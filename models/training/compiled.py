@@ -50,6 +50,8 @@ class CompiledModel:
         self._initial = (0, self.model.get_weights())
         self.optimizer = FusedAdam(self.model.trainable_variables)
         self.weighting = UncertaintyWeights(spec.n_tasks)  # used by method "uncertainty" only
+        # Each task's hand-set loss weight (TrainConfig.task_weights), set per run: no retrace.
+        self.loss_weights = tf.Variable(tf.ones([spec.n_tasks]), trainable=False)
         self._split = VARIANTS[spec.variant].split_inputs
         self.shared = task_shared_layers(self.model)
         measured = self.shared and spec.n_tasks > 1  # one task alone conflicts with nothing
@@ -68,11 +70,11 @@ class CompiledModel:
         if method not in self._chunks:
             shared = {id(v) for v in self.shared.variables}  # none: nothing to project
             step = self._step
-            variables = self.model.trainable_variables
+            common = (self._task_losses, self.model.trainable_variables, self.optimizer)
             if method == "pcgrad" and shared:
-                step = partial(pcgrad_step, self._task_losses, variables, self.optimizer, shared)
+                step = partial(pcgrad_step, *common, shared, self.loss_weights)
             elif method == "uncertainty":
-                step = partial(self.weighting.step, self._task_losses, variables, self.optimizer)
+                step = partial(self.weighting.step, *common, self.loss_weights)
             chunk = partial(self._chunk, step)
             self._chunks[method] = tf.function(chunk, input_signature=self._signature)
         return self._chunks[method]
@@ -135,14 +137,17 @@ class CompiledModel:
 
         return in_parts(tf.shape(x)[0], eval_batch, add, parts).concat()
 
-    def reset(self, weights: list[np.ndarray], learning_rate: float) -> None:
-        """Load `weights`, zero the optimizer's moments and step count, set the learning rate."""
+    def reset(self, weights: list[np.ndarray], learning_rate: float, loss_weights=None) -> None:
+        """Load `weights`, zero the optimizer's moments and step count, set the learning rate
+        and each task's loss weight (None: 1 each)."""
         # Eager assignment takes ~3 ms for model 1; a tf.function would save little and cost
         # ~0.3 s of tracing on a spec's first run.
         for variable, value in zip(self.model.weights, weights, strict=True):
             variable.assign(value)
         self.optimizer.reset(learning_rate)
         self.weighting.reset(learning_rate)
+        ones = np.ones(self.spec.n_tasks, np.float32)
+        self.loss_weights.assign(ones if loss_weights is None else np.float32(loss_weights))
 
     def _step(self, x, y):
         import tensorflow as tf
@@ -150,7 +155,7 @@ class CompiledModel:
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
             losses = self._task_losses(x, y)
-            total = tf.reduce_sum(losses)
+            total = tf.reduce_sum(losses * self.loss_weights)
         self.optimizer.apply(tape.gradient(total, variables))
         return losses
 

@@ -72,12 +72,24 @@ class TrainConfig:
     # How a step combines the tasks' gradients: their sum, or PCGrad (models.training.surgery).
     method: str = table.METHOD.default
     track_conflict: bool = True  # measure gradient conflict on a schedule (see conflict_every)
+    task_weights: tuple[float, ...] = table.TASK_WEIGHTS.default  # each task's loss; (): all 1
 
-    def validate(self) -> TrainConfig:
-        """Raise `SpecError` naming what to change if a setting is outside its bounds."""
-        if found := first_problem(self, TRAIN_SETTINGS):
+    def validate(self, n_tasks: int | None = None) -> TrainConfig:
+        """Raise `SpecError` naming what to change if a setting is outside its bounds (and,
+        given the model's `n_tasks`, if the task weights are not one per task)."""
+        found = first_problem(self, TRAIN_SETTINGS)
+        weights, label = self.task_weights, table.TASK_WEIGHTS.label.split(" (")[0]
+        if not found and weights and not any(w > 0 for w in weights):
+            found = f"{label}: at least one must be above 0, or no task trains."
+        if not found and weights and n_tasks is not None and len(weights) != n_tasks:
+            found = f"{label}: {len(weights)} given for {n_tasks} tasks; give one per task."
+        if found:
             raise SpecError(found)
         return self
+
+    def loss_weights(self, n_tasks: int) -> tuple[float, ...]:
+        """Each task's weight in a step: the given ones, else 1 each."""
+        return self.task_weights or (1.0,) * n_tasks
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +142,7 @@ def train(
     import tensorflow as tf
 
     start = time.perf_counter()
-    config.validate()
+    config.validate(spec.n_tasks)
     _check_data(spec, data)
     # Capped by the largest set evaluated at once, never by a smaller one: a set that fits one
     # pass then takes one (the probe's 64 windows too, when there are only 20 for validation).
@@ -139,7 +151,11 @@ def train(
     entry = compiled_model(spec)
     with entry.lock:
         traces = entry.trace_count
-        entry.reset(entry.initial_weights(config.seed), config.learning_rate)
+        entry.reset(
+            entry.initial_weights(config.seed),
+            config.learning_rate,
+            config.loss_weights(spec.n_tasks),
+        )
         names = ("x_train", "y_train", "x_val", "y_val")
         arrays = [tf.constant(getattr(data, name), tf.float32) for name in names]
         every = conflict_every(config.epochs) if config.track_conflict else 0

@@ -80,14 +80,14 @@ def projection(gram, n_tasks: int):
     return tf.stack(rows)
 
 
-def pcgrad_step(task_losses, variables, optimizer, shared: set[int], x, y):
-    """One PCGrad training step on batch (x, y); returns each task's loss (n_tasks,), as
-    `task_losses(x, y)` computes them."""
+def pcgrad_step(task_losses, variables, optimizer, shared: set[int], weights, x, y):
+    """One PCGrad training step on batch (x, y), each task's loss times its `weights` entry;
+    returns each task's (unweighted) loss (n_tasks,), as `task_losses(x, y)` computes them."""
     import tensorflow as tf
 
     with tf.GradientTape(persistent=True) as tape:
         losses = task_losses(x, y)
-        per_task = [losses[t] for t in range(y.shape[1])]
+        per_task = [losses[t] * weights[t] for t in range(y.shape[1])]
     gradients = [tape.gradient(loss, variables) for loss in per_task]
     del tape
     optimizer.apply(pcgrad(gradients, variables, shared))

@@ -28,15 +28,15 @@ class UncertaintyWeights:
         self.log_variances.assign(np.zeros(self.log_variances.shape, np.float32))
         self.optimizer.reset(learning_rate)
 
-    def step(self, task_losses, variables, optimizer, x, y):
-        """One training step on batch (x, y); returns each task's (unweighted) loss, as
-        `task_losses(x, y)` computes them."""
+    def step(self, task_losses, variables, optimizer, weights, x, y):
+        """One training step on batch (x, y), each task's loss first times its hand-set
+        `weights` entry; returns each task's (unweighted) loss, as `task_losses(x, y)` does."""
         import tensorflow as tf
 
         s = self.log_variances
         with tf.GradientTape() as tape:
             losses = task_losses(x, y)
-            total = tf.reduce_sum(0.5 * tf.exp(-s) * losses + 0.5 * s)
+            total = tf.reduce_sum(0.5 * tf.exp(-s) * (weights * losses) + 0.5 * s)
         *gradients, on_s = tape.gradient(total, [*variables, s])
         optimizer.apply(gradients)
         self.optimizer.apply([on_s])

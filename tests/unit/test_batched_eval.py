@@ -49,7 +49,7 @@ def test_batches_give_what_one_pass_gives(spec):
     assert list(parts.history.columns) == columns
     trained = [c for c in columns if c.startswith(("epoch", "train_"))]
     val = [c for c in columns if c.startswith("val_")]
-    measured = [c for c in columns if c.startswith(("gcos_", "lcos:", "lphi:", "aff_"))]
+    measured = [c for c in columns if c.startswith(("gcos_", "lcos:", "lphi:", "aff_", "pcos_"))]
     assert len(trained) + len(val) + len(measured) == len(columns)
     assert measured or spec.variant == "cross_stitch"  # a network per task: nothing shared
     # Training never depends on how evaluation is split, nor on the probe (weights restored).

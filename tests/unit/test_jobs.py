@@ -46,7 +46,9 @@ def test_job_streams_every_epoch_and_matches_the_result(service):
     assert error is None and result.status == "finished"
     rows = handle.rows()
     tasks, layers = SMALL.n_tasks, len(losses.layers_in(result.history))
-    measures = 1 + tasks * (tasks - 1) // 2 + 2 * layers + tasks * tasks  # see history.frame
+    pairs = tasks * (tasks - 1) // 2
+    # Both means, the pairs before and after PCGrad's projection, the layers, the affinity.
+    measures = 2 + 2 * pairs + 2 * layers + tasks * tasks  # see history.frame
     assert layers > 0 and rows.shape == (60, 3 + 2 * tasks + measures)
     assert rows[:, 0].tolist() == list(range(1, 61))
     assert rows[-1, 2] == pytest.approx(result.history["val_total"].iloc[-1], rel=1e-6)

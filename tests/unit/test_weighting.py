@@ -27,7 +27,7 @@ def test_one_step_moves_each_log_variance_towards_its_tasks_loss():
     def task_losses(x, y):  # each task's mean squared error, as the compiled model's
         return tf.reduce_mean(tf.square(y - w * x), axis=[0, 2])
 
-    losses = weights.step(task_losses, [w], FusedAdam([w]), x, y)
+    losses = weights.step(task_losses, [w], FusedAdam([w]), tf.ones([2]), x, y)
     np.testing.assert_allclose(losses.numpy(), [4.0, 0.25])  # reported unweighted
     # d/ds [½ e^-s L + ½ s] at s = 0 is ½ (1 − L); Adam's first step is lr against its sign.
     np.testing.assert_allclose(weights.log_variances.numpy(), [0.01, -0.01], atol=1e-6)
