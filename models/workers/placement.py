@@ -107,7 +107,9 @@ def held(job, workers: list, now: float | None) -> bool:
     knowing = [w for w in workers if w.ready and not w.retiring and job.key in w.keys]
     if any(w.task is None for w in knowing):
         return False
-    running = [w for w in workers if w.task is not None and w.task.key == job.key]
+    running = [
+        w for w in workers if w.task is not None and w.task.key == job.key and not w.retiring
+    ]
     ends = [w.free_at - now for w in [*knowing, *running] if w.free_at is not None]
     return any(-compiling < left < compiling for left in ends)
 

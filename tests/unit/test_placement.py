@@ -165,6 +165,7 @@ def test_a_waiting_job_goes_after_overtakes_passes_or_when_an_idle_worker_knows_
     assert not held(k3, [a, b], now=100.0)
     a.retiring, b.keys = True, {}  # a retiring worker is replaced after its task: never wait
     assert not held(Job("k1", compile_seconds=2.6), [a, b], now=100.0)
+    assert not held(Job("k0", compile_seconds=2.6), [a, b], now=100.0)  # nor for its run's spec
 
 
 def test_compiles_ahead_wait_while_a_run_goes_and_keep_a_worker_for_a_click():
