@@ -108,8 +108,8 @@ def flag_text(value: object) -> str:
     return "1" if value else "0"
 
 
-def join(values) -> str:
-    return ",".join(str(v) for v in values)
+def join(values, show: Callable[[object], str] = str) -> str:
+    return ",".join(show(v) for v in values)
 
 
 def parse_each(raw: Mapping, schema, name_of) -> list[tuple[Param, object, BadValue | None]]:

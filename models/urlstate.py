@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import fields
+from functools import partial
 
 from models.architectures.variants import VARIANTS, clamp_k
 from models.settings import (
@@ -66,7 +67,7 @@ def param_of(setting: Setting) -> Param:
         return Param(key, field, name_list(setting), join)
     if setting.kind == FLOAT_LIST:
         parse = number_list(low, high, setting.min_len, setting.max_len, show)
-        return Param(key, field, parse, lambda values: ",".join(map(show, values)))
+        return Param(key, field, parse, partial(join, show=show))
     if setting.kind == FLOAT:
         return Param(key, field, number(low, high, show), show)
     return Param(key, field, integer(*((low, high) if low is not None else ANY_WHOLE_NUMBER)))

@@ -57,6 +57,7 @@ PAGE_DEFAULTS[COMPARE.field] = COMPARE.default
 # read once when typed (`read_list_text`) and kept as lists in `session.list_values` by field.
 SPEC_KEYS = {p.field: p.key for p in SPEC_PARAMS}
 TRAIN_KEYS = {p.field: p.key for p in TRAIN_PARAMS}
+SETTING_KEYS = SPEC_KEYS | TRAIN_KEYS  # a list's text box, whichever class its field is on
 
 
 def load_spec_into_widgets(spec: ModelSpec) -> None:
@@ -78,7 +79,7 @@ def read_list_text(field: str) -> None:
     """A list's text box changed: read it once; text that does not parse keeps the last list
     and leaves a problem on the page until the text parses (or a preset replaces it)."""
     kept = session.list_values[field]
-    value, problem = list_from_text(field, st.session_state[(SPEC_KEYS | TRAIN_KEYS)[field]], kept)
+    value, problem = list_from_text(field, st.session_state[SETTING_KEYS[field]], kept)
     session.list_values = session.list_values | {field: value}
     problems = {f: p for f, p in session.list_problems.items() if f != field}
     session.list_problems = problems | ({field: problem} if problem else {})

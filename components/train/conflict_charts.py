@@ -49,24 +49,15 @@ def conflict_figure(
                     line=dict(color=line_colour(i), width=1.5, dash=PAIR_DASHES[(j - i - 1) % 6]),
                 )
             )
-    fig.add_trace(
-        go.Scatter(
-            x=epochs,
-            y=history[losses.CONFLICT_MEAN],
-            name="mean",
-            connectgaps=True,
-            line=dict(color=TOTAL_COLOUR, width=3),
-        )
-    )
+    means = [(losses.CONFLICT_MEAN, "mean", TOTAL_COLOUR, "solid")]
     if projected and losses.PROJECTED_MEAN in history.columns:
+        means.append(
+            (losses.PROJECTED_MEAN, "mean after PCGrad's projection", PROJECTED_COLOUR, "dash")
+        )
+    for column, name, colour, dash in means:
+        line = dict(color=colour, width=3, dash=dash)
         fig.add_trace(
-            go.Scatter(
-                x=epochs,
-                y=history[losses.PROJECTED_MEAN],
-                name="mean after PCGrad's projection",
-                connectgaps=True,
-                line=dict(color=PROJECTED_COLOUR, width=3, dash="dash"),
-            )
+            go.Scatter(x=epochs, y=history[column], name=name, connectgaps=True, line=line)
         )
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(title="gradient cosine", range=[-1.05, 1.05], zeroline=False)

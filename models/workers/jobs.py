@@ -156,7 +156,9 @@ class TrainingService:
         progress.touch()  # there from the start: the browser may fetch it at once
         future = self._pool.submit(
             run_job,
-            *(job, str(folder), str(progress)),
+            job,
+            str(folder),
+            str(progress),
             key=job.spec,
             owner=owner,
             seconds=self.estimate(job) if self.estimate else None,
