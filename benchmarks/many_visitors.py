@@ -11,6 +11,8 @@ one browser context per visitor, lets every page draw, then:
   hostile  two visitors open a link with the largest sizes the page accepts, press Train and
            close the tab; a third with the defaults presses Train: seconds to "Finished"
            (goal < 20 s), and what the two were told
+The clicks come once the app is quiet (the pages' specs compiled ahead, as while a class
+reads the page before pressing), or with `--click-on-load` as soon as every page has drawn.
 Each visitor's "Finished" line is printed as their page words it (waiting for a worker,
 compiling, training). `--browsers-niced` puts the browsers below the app for the CPU (a cgroup of
 the least weight where the host allows it), as if they ran on the visitors' own machines
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +53,9 @@ FINISHED_TEXT = """() => [...document.querySelectorAll('[data-testid="stElementC
 
 
 BROWSERS_NICED = False
+SETTLE = True  # --click-on-load: press Train as soon as the pages have drawn
+QUIET_CPU = 0.15  # CPU seconds per second below which the app counts as quiet
+SETTLE_MAX_SECONDS = 60.0
 
 
 def _open(browser, url: str, query: str):
@@ -118,9 +124,26 @@ def _press_all_and_wait(pages, memory: TreeMemory | None) -> dict:
     }
 
 
+def _settle(memory: TreeMemory) -> float:
+    """Wait until the app is quiet (its processes used under QUIET_CPU s of CPU in the last
+    second: the pages' specs compiled ahead), as a class reads the page before the teacher
+    says "press Train"; seconds waited (at most SETTLE_MAX_SECONDS)."""
+    start = time.perf_counter()
+    used = sum(memory.cpu_seconds())
+    while time.perf_counter() - start < SETTLE_MAX_SECONDS:
+        time.sleep(1.0)
+        now = sum(memory.cpu_seconds())
+        if now - used < QUIET_CPU:
+            break
+        used = now
+    return time.perf_counter() - start
+
+
 def run_crowd(browser, url: str, queries: list[str], memory: TreeMemory | None = None) -> dict:
     pages = [_open(browser, url, q) for q in queries]
     try:
+        if memory and SETTLE:
+            print(f"    the app was quiet {_settle(memory):.1f} s after the pages had loaded")
         return _press_all_and_wait(pages, memory)
     finally:
         for page in pages:
@@ -149,9 +172,14 @@ def main() -> None:
         action="store_true",
         help="run the browsers at the lowest CPU priority, as if on the visitors' own machines",
     )
+    parser.add_argument(
+        "--click-on-load",
+        action="store_true",
+        help="press Train as soon as every page has drawn, while specs may still compile ahead",
+    )
     args = parser.parse_args()
-    global BROWSERS_NICED
-    BROWSERS_NICED = args.browsers_niced
+    global BROWSERS_NICED, SETTLE
+    BROWSERS_NICED, SETTLE = args.browsers_niced, not args.click_on_load
     chosen = [s for s in args.scenarios.split(",") if s]
     figures: dict = {}
     with running_app() as url, browser_page() as first:
@@ -181,6 +209,7 @@ def main() -> None:
             figures["idle_pss_mb"] = round(memory.now())
     figures["goals_s"] = {name: GOALS[name] for name in chosen}
     figures["browsers_niced"] = BROWSERS_NICED
+    figures["clicked_when_quiet"] = SETTLE
     print(json.dumps(figures))
 
 

@@ -13,9 +13,9 @@ import streamlit as st
 from components.compare.charts import ranking_figure
 from components.compare.grouping_reading import READINGS
 from components.data.source import training_data
-from components.shell import runs as batches
 from components.shell.boundary import guarded
 from components.shell.navigation import COMPARE, open_tab
+from components.shell.runs import BatchPanel, refuse
 from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import CHART
@@ -30,23 +30,15 @@ from models.experiments.sweep import sweep_seeds
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 
-GROUPS = Session.cmp_groups  # the batch's slot
 ANCHOR = "grouping"
 POLL_SECONDS = 1.0  # a grouping's figure moves only when one of its runs ends
 ORACLE_BUTTON = "Train every grouping"
-
-
-def _batch() -> Batch | None:
-    return session.cmp_groups
-
-
-def _running() -> bool:
-    return batches.running(GROUPS)
+PANEL = BatchPanel(Session.cmp_groups, POLL_SECONDS, stop_key="groups_stop")
 
 
 def _start(runs: list, about: dict) -> None:
     session.cmp_groups_about = about
-    batches.start_batch(GROUPS, runs, [r.job for r in runs])
+    PANEL.start(runs, [r.job for r in runs])
 
 
 def start_trial(spec: ModelSpec, proposal: Proposal, label: str) -> None:
@@ -54,7 +46,7 @@ def start_trial(spec: ModelSpec, proposal: Proposal, label: str) -> None:
     nothing shared, on each seed, and open the Compare tab to watch."""
     source, problem = training_data(spec)
     if problem is not None:
-        batches.refuse(GROUPS, f"Cannot test the tree: {problem}")
+        refuse(PANEL.slot, f"Cannot test the tree: {problem}")
         _open_compare()
     candidates = [
         Configuration(f"This model: {label}", spec),
@@ -81,8 +73,8 @@ def _open_compare() -> None:
 
 def render_trial_pointer() -> None:
     """At the top of the Compare tab: where the Train tab's proposed tree is being tested."""
-    if session.cmp_groups_about.get("kind") == "trial" and _batch() is not None:
-        word = "is training" if _running() else "was tested"
+    if session.cmp_groups_about.get("kind") == "trial" and PANEL.batch() is not None:
+        word = "is training" if PANEL.running() else "was tested"
         st.info(
             f"The proposed tree {word} beside its model: [see it below](#{ANCHOR}).",
             icon=":material/account_tree:",
@@ -125,21 +117,16 @@ def _marked(batch: Batch, histories: list) -> str | None:
 @guarded("live grouping test")
 def _live() -> None:
     """Polled while the runs go: overall progress and the ranking so far."""
-    if not _running():
+    if not PANEL.running():
         return
-    batch = _batch()
-    batch.touch()  # this visitor still looks: the runs are not left alone
-    done = sum(h.done() for h in batch.handles)
-    st.progress(done / len(batch.handles), text=f"{done} of {len(batch.handles)} runs done")
-    table, marked = _ranked(batch)
+    table, marked = _ranked(PANEL.render_runs_done())
     if not table.empty:
         st.plotly_chart(ranking_figure(table, marked), key="groups_live", config=CHART)
-    if batch.collect_if_done():
-        st.rerun(scope="app")
+    PANEL.collect_when_done()
 
 
 def _results() -> None:
-    batch = _batch()
+    batch = PANEL.batch()
     if batch is None or batch.running:
         return
     problems = [s.status for s in batch.statuses() if not s.finished]
@@ -173,29 +160,17 @@ def render_grouping(spec: ModelSpec) -> None:
     """The grouping oracle on the sidebar's sizes, data and learning rate."""
     st.subheader("Which tasks should share? The grouping oracle", anchor=ANCHOR)
     runs, how, problem = _oracle_plan(spec)
-    too_big = batches.refusal_before_click([r.job for r in runs]) if runs else None
-    start, stop = st.columns([3, 1])
-    start.button(
+    PANEL.render_controls(
+        st.columns([3, 1]),
         f"{ORACLE_BUTTON} ({len(runs)} runs)" if runs else ORACLE_BUTTON,
+        [r.job for r in runs],
+        _start,
+        (runs, {"kind": "oracle"}),
         key="groups_start",
-        disabled=problem is not None or too_big is not None,
-        on_click=_start,
-        args=(runs, {"kind": "oracle"}),
-        width="stretch",
+        primary=False,
     )
-    stop.button(
-        "Stop",
-        key="groups_stop",
-        disabled=not _running(),
-        on_click=batches.stop_batch,
-        args=(GROUPS,),
-        width="stretch",
-    )
-    if problem:
+    if problem:  # no runs: the oracle has nothing to rank on these settings
         st.info(problem, icon="🧮")
-    elif too_big:
-        st.error(too_big, icon="⏱️")
-    batches.render_refusal(GROUPS)
     seeds = ", ".join(str(s) for s in sweep_seeds(training_settings()[1].seed, GROUPING_SEEDS))
     st.caption(
         f"{how.capitalize()}, each on seeds {seeds} (from the sidebar's seed), "
@@ -206,8 +181,7 @@ def render_grouping(spec: ModelSpec) -> None:
     )
     st.markdown(READINGS["oracle"])
     _methods(spec)
-    with st.container():  # a poll in flight at the end cannot touch what follows
-        st.fragment(_live, run_every=POLL_SECONDS if _running() else None)()
+    PANEL.render_live(_live)
     _results()
 
 
@@ -227,12 +201,12 @@ def _methods(spec: ModelSpec) -> None:
             runs = grouping.method_runs(spec, source, training_settings()[1].validate())
         except SpecError as error:
             problem = str(error)
-    too_big = batches.refusal_before_click([r.job for r in runs]) if runs else None
+    why_not = problem or PANEL.too_big([r.job for r in runs])
     st.button(
         f"Sum vs PCGrad vs uncertainty weighting on this model ({len(runs)} runs)",
         key="methods_start",
-        disabled=problem is not None or too_big is not None,
-        help=problem or too_big,
+        disabled=why_not is not None,
+        help=why_not,
         on_click=_start,
         args=(runs, {"kind": "methods", "marked": grouping.METHOD_LABELS["pcgrad"]}),
     )

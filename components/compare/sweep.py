@@ -8,13 +8,7 @@ import streamlit as st
 from components.compare.charts import sweep_figure
 from components.data.source import using_csv
 from components.shell.boundary import guarded
-from components.shell.runs import (
-    refusal_before_click,
-    render_refusal,
-    running,
-    start_batch,
-    stop_batch,
-)
+from components.shell.runs import BatchPanel
 from components.shell.session import Session
 from components.shell.state import training_settings
 from components.train.charts import CHART
@@ -30,10 +24,9 @@ from models.experiments.sweep import (
     SWEEP_SEEDS,
 )
 from models.spec import ModelSpec, SpecError
-from models.workers.batch import Batch
 
-SWEEP = Session.cmp_sweep  # the batch's slot
 POLL_SECONDS = 1.0  # a point appears only when a run ends
+PANEL = BatchPanel(Session.cmp_sweep, POLL_SECONDS, "Stop sweep", stop_key="sweep_stop")
 SWEEP_BUTTON = "Sweep relatedness 0 → 1: model 1 vs nothing shared"
 HOW_TO_READ = (
     f"**How to read it.** Each point is the mean of {SWEEP_SEEDS} fresh runs, one per seed, on "
@@ -50,25 +43,13 @@ HOW_TO_READ = (
 )
 
 
-def _batch() -> Batch | None:
-    return SWEEP.get()
-
-
-def _running() -> bool:
-    return running(SWEEP)
-
-
 def _start(plan: list) -> None:
     """Stop this session's sweep if one is going, then queue all of its runs."""
-    start_batch(SWEEP, plan, [p.job for p in plan])
-
-
-def _stop() -> None:
-    stop_batch(SWEEP)
+    PANEL.start(plan, [p.job for p in plan])
 
 
 def _summary() -> pd.DataFrame:
-    batch = _batch()  # only finished runs count: no half-trained points
+    batch = PANEL.batch()  # only finished runs count: no half-trained points
     table = sweep.sweep_table(batch.items, batch.histories(finished_only=True))
     return sweep.sweep_summary(table)
 
@@ -84,19 +65,15 @@ def _figure(summary: pd.DataFrame, key: str) -> None:
 @guarded("live sweep")
 def _live() -> None:
     """Polled while the sweep runs: overall progress and the points finished so far."""
-    if not _running():
+    if not PANEL.running():
         return
-    _batch().touch()  # this visitor still looks: the sweep's runs are not left alone
-    handles = _batch().handles
-    done = sum(h.done() for h in handles)
-    st.progress(done / len(handles), text=f"Sweep: {done} of {len(handles)} runs done")
+    PANEL.render_runs_done("Sweep: ")
     _figure(_summary(), "sweep_live")
-    if _batch().collect_if_done():
-        st.rerun(scope="app")
+    PANEL.collect_when_done()
 
 
 def _results() -> None:
-    batch = _batch()
+    batch = PANEL.batch()
     if batch is None or batch.running:
         return
     problems = [s.status for s in batch.statuses() if not s.finished]
@@ -137,29 +114,17 @@ def render_sweep(spec: ModelSpec) -> None:
         problem = None
     except SpecError as error:
         plan, problem = [], str(error)
-    running = _running()
-    too_big = refusal_before_click([p.job for p in plan]) if plan else None
-    start, stop = st.columns([3, 1])
-    start.button(
+    PANEL.render_controls(
+        st.columns([3, 1]),
         SWEEP_BUTTON,
+        [p.job for p in plan],
+        _start,
+        (plan,),
+        problem,
+        cannot="Cannot run the sweep with these settings",
         key="sweep_start",
-        disabled=problem is not None or too_big is not None,
-        on_click=_start,
-        args=(plan,),
-        width="stretch",
+        primary=False,
     )
-    stop.button(
-        "Stop sweep",
-        key="sweep_stop",
-        disabled=not running,
-        on_click=_stop,
-        width="stretch",
-    )
-    if problem:
-        st.error(f"Cannot run the sweep with these settings: {problem}", icon="🚫")
-    elif too_big:
-        st.error(too_big, icon="⏱️")
-    render_refusal(SWEEP)
     values = ", ".join(f"{r:g}" for r in SWEEP_RELATEDNESS)
     seeds = ", ".join(str(s) for s in sweep.sweep_seeds(config.seed))
     st.caption(
@@ -170,8 +135,5 @@ def render_sweep(spec: ModelSpec) -> None:
         "learning rate come from the sidebar."
     )
     st.markdown(HOW_TO_READ)
-    # In its own container, so a poll still in flight when the run ends cannot touch
-    # the elements drawn after it (the outcome message was seen to vanish otherwise).
-    with st.container():
-        st.fragment(_live, run_every=POLL_SECONDS if running else None)()
+    PANEL.render_live(_live)
     _results()

@@ -19,13 +19,7 @@ from components.live.view import (
 from components.shell.boundary import guarded
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, training_service
-from components.shell.runs import (
-    refusal_before_click,
-    render_refusal,
-    running,
-    start_batch,
-    stop_batch,
-)
+from components.shell.runs import BatchPanel
 from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import CHART
@@ -43,23 +37,12 @@ from models.experiments.results import (
 from models.spec import ModelSpec, SpecError
 from models.workers.batch import Batch
 
-
-def _batch() -> Batch | None:
-    return session.cmp_batch
+PANEL = BatchPanel(Session.cmp_batch, SERVER_POLL_SECONDS, stop_label="Stop all")
 
 
-def _running() -> bool:
-    return running(Session.cmp_batch)
-
-
-def _train_all(configs: list[Configuration], source, config, colours: dict) -> None:
+def _train_all(configs: list[Configuration], jobs: list, colours: dict) -> None:
     """Stop this session's comparison if one is going, then queue one job per configuration."""
-    jobs = compare.build_jobs(configs, source, config)
-    start_batch(Session.cmp_batch, configs, jobs, colours, tuple(c.label for c in configs))
-
-
-def _stop_all() -> None:
-    stop_batch(Session.cmp_batch)
+    PANEL.start(configs, jobs, colours, [c.label for c in configs])
 
 
 def _lines(batch: Batch, histories: list) -> list:
@@ -77,9 +60,9 @@ def _live_chart(columns, runs: tuple, n_tasks: int, per_task: bool, log_scale: b
 @guarded("live comparison")
 def _live() -> None:
     """Polled while the batch runs: a progress bar per run and the growing curves."""
-    if not _running():
+    if not PANEL.running():
         return
-    batch = _batch()
+    batch = PANEL.batch()
     reports = batch.progress(training_service(), [c.label for c in batch.items])
     runs = tuple((c.label, batch.colours[c.spec]) for c in batch.items)
     n_tasks = batch.items[0].spec.n_tasks
@@ -88,7 +71,7 @@ def _live() -> None:
 
 
 def _results() -> None:
-    batch = _batch()
+    batch = PANEL.batch()
     if batch is None or batch.running:
         return
     configs, histories = batch.items, batch.histories()
@@ -141,34 +124,21 @@ def _controls(spec: ModelSpec, configs: list[Configuration]) -> None:
         config.validate(spec.n_tasks)
     except SpecError as error:
         problem = problem or str(error)
-    too_big = None
-    if problem is None and configs:
-        jobs = compare.build_jobs(configs, source, config)
-        too_big = refusal_before_click(jobs, tuple(c.label for c in configs))
+    jobs = compare.build_jobs(configs, source, config) if problem is None else []
     train, stop, per_task, log = st.columns([1, 1, 1, 1], vertical_alignment="center")
-    train.button(
-        "Train all",
-        type="primary",
-        width="stretch",
-        disabled=problem is not None or too_big is not None or not configs,
-        on_click=_train_all,
-        args=(configs, source, config, session.cmp_colours),
-    )
-    stop.button(
-        "Stop all",
-        width="stretch",
-        disabled=not _running(),
-        on_click=_stop_all,
-    )
     per_task.toggle(
         "Per task", key=Session.cmp_per_task.key, help="A panel per task's validation loss."
     )
     log.toggle("Log scale", key=Session.cmp_log.key)
-    if problem:
-        st.error(f"Cannot train with these settings: {problem}", icon="🚫")
-    elif too_big:
-        st.error(too_big, icon="⏱️")
-    render_refusal(Session.cmp_batch)
+    PANEL.render_controls(
+        (train, stop),
+        "Train all",
+        jobs,
+        _train_all,
+        (configs, jobs, session.cmp_colours),
+        problem,
+        labels=[c.label for c in configs],
+    )
     if source is not None:
         st.caption(
             f"Every configuration trains on the same data and seed: {source.describe()}, "
@@ -183,7 +153,7 @@ def render_compare(spec: ModelSpec) -> None:
     Session.cmp_log.ensure()
     configs = current_configs(spec)
     render_trial_pointer()
-    if presenting() and _batch() is not None:  # the room watches the curves, not the list:
+    if presenting() and PANEL.batch() is not None:  # the room watches the curves, not the list:
         # folded, the chart after Train all starts on a 1024x768 projector's first screen
         names = ", ".join(c.label for c in configs)
         with st.expander(f"Configurations ({len(configs)}): {names}"):
@@ -191,11 +161,7 @@ def render_compare(spec: ModelSpec) -> None:
     else:
         render_picker(spec, configs)
     _controls(spec, configs)
-    going = _running()
-    # In its own container, so a poll still in flight when the run ends cannot touch
-    # the elements drawn after it (the outcome message was seen to vanish otherwise).
-    with st.container():
-        st.fragment(_live, run_every=SERVER_POLL_SECONDS if going else None)()
+    PANEL.render_live(_live)
     _results()
     st.divider()
     render_sweep(spec)

@@ -45,7 +45,8 @@ async function poll(feed, url, endLine) {
   return true;
 }
 
-// Milliseconds per epoch at the speed seen since the first epochs came (0: not known yet).
+// Milliseconds per epoch at the speed seen since the first epochs came (0: not known yet),
+// for when to look next (the time left a bar shows is the server's estimate).
 function msPerEpoch(feed, now) {
   if (!feed || !feed.first || feed.rows.length <= feed.first[1]) return 0;
   return (now - feed.first[0]) / (feed.rows.length - feed.first[1]);
@@ -55,27 +56,16 @@ function msPerEpoch(feed, now) {
 
 const count = (n) => n.toLocaleString("en-US");
 
-// A time read at a glance, as components/train/progress.py's duration writes it.
-export function duration(seconds) {
-  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
-  const whole = Math.round(seconds);
-  if (whole < 60) return `${whole} s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
-}
-
-// The server's text until the run's epochs arrive, then the epoch and an estimate of the
-// time left at the speed seen so far (the server's components/train/progress.py words the rest).
-function barText(bar, feed, total) {
+// What a bar says. The words for what only the server knows (a job queued, a worker starting,
+// compiling) and the time left at the speed it has seen come with the bar
+// (components/live/view.py); the browser adds what it reads from the file: the epochs.
+export function barText(bar, feed, total) {
   const done = feed ? feed.rows.length : 0;
   let text;
-  if (feed && feed.ended) text = `ended after ${count(done)} of ${count(total)} epochs`;
-  else if (!done) return bar.status;
-  else {
-    const ms = msPerEpoch(feed, performance.now());
-    const left = ms ? ` · about ${duration((ms * (total - done)) / 1000)} left` : "";
-    text = `epoch ${count(done)} / ${count(total)}${left}`;
-  }
+  if ((feed && feed.ended) || bar.stage === "ended") {
+    text = `ended after ${count(done)} of ${count(total)} epochs`;
+  } else if (done || !bar.waiting) text = `epoch ${count(done)} / ${count(total)}${bar.left}`;
+  else text = bar.waiting;
   return bar.label ? `${bar.label}: ${text}` : text[0].toUpperCase() + text.slice(1);
 }
 

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from components.live.chart import probe
-from components.train.progress import text_of
+from models.costs.budget import duration
 from models.training import history as losses
 from models.workers.batch import Batch, Progress
 from models.workers.handle import JobHandle
@@ -80,6 +80,39 @@ def probes(columns: Sequence[Sequence[str]]) -> list[pd.DataFrame]:
     return [probe(names, feed) for feed, names in enumerate(columns)]
 
 
+def waiting_text(report: Progress) -> str:
+    """A job's bar before its first epoch, in the server's words for what only the server
+    knows: its place in the queue (and the wait it expects), a worker starting, compiling.
+    ("" for a running or ended job: the browser words those from the file it reads.)"""
+    if report.stage == "queued":
+        wait = f", about {duration(report.seconds_left)}" if report.seconds_left else ""
+        return f"queued: waiting for a free worker ({report.ahead} ahead{wait})"
+    if report.stage == "starting":
+        return "waiting for a training worker (the first after the app starts takes ~4 s)…"
+    if report.stage == "compiling":
+        return "building and compiling the model…"
+    return ""
+
+
+def left_text(report: Progress) -> str:
+    """ " · about 42 s left" after a running job's epoch count: the server's estimate at the
+    speed seen so far (`JobHandle.seconds_left`), renewed at each of its polls."""
+    if report.stage != "running" or not report.seconds_left:
+        return ""
+    return f" · about {duration(report.seconds_left)} left"
+
+
+def _bar(feed: int, report: Progress) -> dict:
+    """One progress bar's words, for `feed.js`'s barText."""
+    return {
+        "feed": feed,
+        "label": report.label,
+        "stage": report.stage,
+        "waiting": waiting_text(report),
+        "left": left_text(report),
+    }
+
+
 def _told_ended(batch: Batch, scope: str) -> None:
     """The browser's "every job has all its epochs or has ended" (a callback): the outcomes are
     collected here and `scope` redrawn at once, without first rerunning the polled view."""
@@ -110,9 +143,7 @@ def render_live(
         "totals": [h.job.config.epochs for h in batch.handles],
         "end": END_LINE,
         "every_ms": FETCH_MS,
-        "bars": [
-            {"feed": i, "label": r.label, "status": text_of(r)} for i, r in enumerate(reports)
-        ],
+        "bars": [_bar(i, report) for i, report in enumerate(reports)],
         "charts": [{"title": title, "chart": chart} for title, chart in charts],
         "replaced_by": replaced_by,
     }

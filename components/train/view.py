@@ -15,10 +15,9 @@ from components.live.view import (
     probes,
     render_live,
 )
-from components.shell import runs
 from components.shell.boundary import guarded
 from components.shell.resources import dataset, training_service
-from components.shell.runs import refusal_before_click, render_refusal, start_batch, stop_batch
+from components.shell.runs import BatchPanel
 from components.shell.session import Session, session
 from components.shell.state import training_settings
 from components.train.charts import (
@@ -46,27 +45,19 @@ from models.experiments.configurations import short_name
 from models.lab.frozen import frozen_proof
 from models.settings import show
 from models.spec import ModelSpec, SpecError
-from models.workers.batch import Batch
 from models.workers.jobs import TrainJob
 
 # The tab is a fragment of this key: a click on Train, and a run's end, redraw the tab alone,
 # not the sidebar and header too (~0.1 s sooner to "Finished", measured in the browser).
 TAB_FRAGMENT = "train_tab"
 FINAL_CHART_DRAWN = ".st-key-final_loss .main-svg"  # the finished loss chart, drawn by Plotly
-
-
-def _batch() -> Batch | None:
-    return session.train_batch
+PANEL = BatchPanel(Session.train_batch, SERVER_POLL_SECONDS)
 
 
 def _start(job: TrainJob) -> None:
     """Stop this session's run if one is going, then start `job` (callback of Train)."""
     session.train_runs += 1  # run numbers are per session
-    start_batch(Session.train_batch, [session.train_runs], [job])
-
-
-def _stop() -> None:
-    stop_batch(Session.train_batch)
+    PANEL.start([session.train_runs], [job])
 
 
 def _describe(job: TrainJob) -> str:
@@ -82,7 +73,7 @@ def _describe(job: TrainJob) -> str:
 @guarded("live training")
 def _live_panel(n_tasks: int) -> None:
     """Polled while a job runs: progress, the growing chart, and a full rerun at the end."""
-    batch = _batch()
+    batch = PANEL.batch()
     if batch is None:
         st.info(
             "Press **Train** to fit this model on the sidebar's data; its loss curves grow here."
@@ -127,7 +118,7 @@ def _live_charts(
 
 
 def _outcome(n_tasks: int) -> None:
-    batch = _batch()
+    batch = PANEL.batch()
     if batch is None or batch.running:
         return
     handle, (result, error) = batch.handles[0], batch.outcomes[0]
@@ -195,36 +186,16 @@ def _train_tab(spec: ModelSpec) -> None:
         config.validate(spec.n_tasks)
     except SpecError as error:
         problem = problem or str(error)
-    batch, current = _batch(), TrainJob(spec, source, config)
-    running = runs.running(Session.train_batch)
-    too_big = None if problem else refusal_before_click([current])
-    left.button(
-        "Train",
-        type="primary",
-        width="stretch",
-        disabled=problem is not None or too_big is not None,
-        on_click=_start,
-        args=(current,),
-    )
-    middle.button("Stop", width="stretch", disabled=not running, on_click=_stop)
+    batch, current = PANEL.batch(), TrainJob(spec, source, config)
     right.toggle("Log scale", value=True, key=Session.log_scale.key)
-    if problem:
-        st.error(f"Cannot train with these settings: {problem}", icon="🚫")
-    elif too_big:
-        st.error(too_big, icon="⏱️")
-    else:
+    if PANEL.render_controls((left, middle), "Train", [current], _start, (current,), problem):
         compiled = bool(training_service().compiled_in(spec))
         st.caption(f"Expected time: {describe(cost_of(current), compiled)}.")
-    render_refusal(Session.train_batch)
     if batch is not None:
         job = batch.handles[0].job
         changed = "" if job == current else " — settings changed since; press Train to run them"
         st.caption(f"Run {batch.items[0]}: {_describe(job)}{changed}")
-    # In its own container, so a poll still in flight when the run ends cannot touch
-    # the elements drawn after it (the outcome message was seen to vanish otherwise).
-    with st.container():
-        poll = SERVER_POLL_SECONDS if running else None
-        st.fragment(_live_panel, run_every=poll)(spec.n_tasks)
+    PANEL.render_live(_live_panel, spec.n_tasks)
     _outcome(spec.n_tasks)
     if source is None:
         return

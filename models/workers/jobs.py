@@ -38,7 +38,7 @@ from models.workers.housekeeping import Answers
 from models.workers.live_files import live_folder
 from models.workers.logs import LOGGER, show_worker_logs
 from models.workers.pool import WorkerPool
-from models.workers.queueing import runs_ahead, wait_estimate
+from models.workers.queueing import place_of, runs_ahead, wait_estimate
 from models.workers.sizing import GROWTH_CAP_MB, WORKERS_VARIABLE, default_workers
 from models.workers.worker import TrainJob, init_worker, run_job, warm_up
 
@@ -141,7 +141,7 @@ class TrainingService:
 
     def _queue(self, job: TrainJob, owner: object, deadline_seconds: float) -> Run:
         # Other visitors' waiting runs: a visitor's own batch (the sweep's 18) is one request.
-        waiting = [o for o in self._pool.waiting() if o is None or o != owner]
+        waiting = [o for o, _ in self._pool.waiting() if o is None or o != owner]
         if len(waiting) >= WAITING_PER_WORKER * self.workers:
             raise Busy(
                 f"The app is busy: {len(waiting)} runs are waiting for its {self.workers} "
@@ -198,8 +198,9 @@ class TrainingService:
         """About how many runs start before `handle`'s (0 when it is running or done)."""
         if handle.started() or handle.done():
             return 0
-        busy = self.running() >= self.workers
-        return runs_ahead(self._pool.waiting(), handle.owner, busy)
+        busy, waiting = self.running() >= self.workers, self._pool.waiting()
+        owner, place = place_of(waiting, handle.run.future, handle.owner)
+        return runs_ahead([o for o, _ in waiting], owner, busy, place)
 
     def wait_seconds(self, ahead: int) -> float | None:
         """About how long a run `ahead` places back (`queue_position`) waits before it starts

@@ -120,10 +120,10 @@ class WorkerPool(WorkerUpkeep):
         self._wake()
         return True
 
-    def waiting(self) -> list:
-        """The owners of the jobs that wait for a worker, in queue order."""
+    def waiting(self) -> list[tuple]:
+        """(owner, future) of each job that waits for a worker, in queue order."""
         with self._lock:
-            return [task.owner for task in self._jobs]
+            return [(task.owner, task.future) for task in self._jobs]
 
     def prepare(self, key, fn, *args, owner=None, compile_seconds=None) -> None:
         """Run `fn(*args)` ahead of need on an idle worker, unless a worker knows `key`; asked

@@ -133,8 +133,13 @@ def test_progress_bars_say_the_servers_stage_then_the_epoch(page):
         """([file, ended]) => {
           const live = window.live;
           const data = {urls: ['a' + Math.random(), 'b' + Math.random()], totals: [60, 60],
-            bars: [{feed: 0, label: 'Model 1', status: 'Model 1: queued'},
-                   {feed: 1, label: 'Model 2', status: 'Model 2: next to start…'}]};
+            bars: [{feed: 0, label: 'Model 1', stage: 'running', waiting: '',
+                    left: ' · about 4.2 s left'},
+                   {feed: 1, label: 'Model 2', stage: 'queued',
+                    waiting: 'queued: waiting for a free worker (1 ahead)', left: ''},
+                   {feed: 2, label: '', stage: 'compiling', waiting: 'building…', left: ''}]};
+          data.urls.push('c' + Math.random());
+          data.totals.push(60);
           live.readLines(live.feedFor(data.urls[0]), file, 'end');
           const before = live.barsHtml(data);
           live.readLines(live.feedFor(data.urls[1]), ended, 'end');
@@ -144,7 +149,9 @@ def test_progress_bars_say_the_servers_stage_then_the_epoch(page):
         [_file(_history(30)), _file(_history(60), ended=True)],
     )
     before, after = says
-    assert "Model 1: epoch 30 / 60" in before and "Model 2: next to start…" in before
+    assert "Model 1: epoch 30 / 60 · about 4.2 s left" in before
+    assert "Model 2: queued: waiting for a free worker (1 ahead)" in before
+    assert "Building…" in before  # a lone job's bar has no label: its words start capitalised
     assert "Model 2: ended after 60 of 60 epochs" in after
 
 

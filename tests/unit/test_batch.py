@@ -128,19 +128,28 @@ def test_jobs_of_one_size_are_queued_in_their_order():
     assert [h.job.data.seed for h in service.submitted] == [0, 1, 2]
 
 
-def test_times_read_in_minutes_and_the_finish_splits_a_long_wait():
-    from components.train.progress import duration, finished_text
+def test_the_finish_splits_a_long_wait():
+    from components.train.progress import finished_text
     from models.workers.batch import Waited
 
-    assert [duration(s) for s in (4.24, 42.4, 1182.4, 7500)] == [
-        "4.2 s",
-        "42 s",
-        "19 min 42 s",
-        "2 h 5 min",
-    ]
     assert finished_text(60, 1.26, None) == "Finished 60 epochs in 1.3 s"
     assert finished_text(60, 1.26, Waited(1.4, 0.1, 1.26, False)) == "Finished 60 epochs in 1.3 s"
     cold = finished_text(60, 1.3, Waited(6.6, 5.2, 1.3, False))
     assert (
         cold == "Finished 60 epochs in 6.6 s: 5.2 s waiting for a training worker, 1.3 s training"
     )
+
+
+def test_a_bar_words_what_only_the_server_knows_and_the_time_left():
+    from components.live.view import left_text, waiting_text
+    from models.workers.batch import Progress
+
+    queued = Progress("Model 2", "queued", 0, 60, ahead=3, seconds_left=42.4)
+    assert waiting_text(queued) == "queued: waiting for a free worker (3 ahead, about 42 s)"
+    unknown = Progress("", "queued", 0, 60, ahead=1)
+    assert waiting_text(unknown) == "queued: waiting for a free worker (1 ahead)"
+    assert waiting_text(Progress("", "compiling", 0, 60)) == "building and compiling the model…"
+    running = Progress("", "running", 30, 60, seconds_left=200)
+    assert waiting_text(running) == "" and left_text(running) == " · about 3 min 20 s left"
+    assert left_text(Progress("", "running", 3, 60)) == ""  # no speed seen yet
+    assert left_text(queued) == ""  # a queue's wait is not time left
