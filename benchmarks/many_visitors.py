@@ -19,6 +19,7 @@ the least weight where the host allows it), as if they ran on the visitors' own 
 rather than on the app's two cores.
 Throughout, a thread samples the PSS of the app's whole process tree (server, fork server,
 workers) every 0.2 s: `peak_pss_mb` per scenario (budget: under 2,500 MB). Last line: JSON.
+With LSE_KEEP_APP_LOG=<file> the app's log is kept there (worker starts, joined runs, kills).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ Kept apart from `models.jobs` (the server side) so a worker imports only what it
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,10 @@ def init_worker(warm_specs: tuple[ModelSpec, ...] = ()) -> list[ModelSpec]:
     """Runs once per worker, before its first job: threads, quiet logs, a warm compile.
     Returns the specs it compiled."""
     set_thread_environment()  # already done where the worker was forked from a preload
+    # Each spec's compiled model traces its own forecast function once; TensorFlow counts
+    # those traces across models as "retracing" and, from the fifth spec a worker compiles,
+    # warns of a waste that is not one. The host's log keeps the workers' own records.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     # The lowest CPU priority, below the page's server and a visitor's browser: the first page
     # after a cold start draws while every worker compiles its warm specs. The Keras lane's
     # worker sits as low (`lane_work.LANE_NICENESS`): neither starves the other.

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Set to a file name, `running_app` writes the app's whole log there as it stops (worker
+# starts, replacements, kills: what a benchmark's figures came from).
+KEEP_LOG_VARIABLE = "LSE_KEEP_APP_LOG"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -182,6 +185,8 @@ def running_app(
             yield base_url
         finally:
             _stop_process_tree(proc)
+            if keep := os.environ.get(KEEP_LOG_VARIABLE):  # a benchmark's server log, to read
+                Path(keep).write_text(_read_log(log), encoding="utf-8")
 
 
 @contextlib.contextmanager

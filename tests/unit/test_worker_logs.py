@@ -42,3 +42,15 @@ def test_the_level_is_read_from_the_environment(fresh_logger, monkeypatch):
 def test_an_unknown_level_keeps_info(fresh_logger, monkeypatch):
     monkeypatch.setenv("LSE_LOG_LEVEL", "chatty")
     assert show_worker_logs(io.StringIO()).level == logging.INFO
+
+
+def test_records_go_to_the_stderr_of_the_moment(fresh_logger, monkeypatch):
+    """A test runner closes the stderr it captured; the pool's threads log on after that."""
+    first = io.StringIO()
+    monkeypatch.setattr("sys.stderr", first)
+    logger = show_worker_logs()
+    first.close()
+    later = io.StringIO()
+    monkeypatch.setattr("sys.stderr", later)
+    logger.info("worker 7 started")
+    assert later.getvalue().endswith("lse.workers INFO: worker 7 started\n")
