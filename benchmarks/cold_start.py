@@ -43,7 +43,7 @@ TIMEOUT_MS = 120_000
 # workers go (`models.workers.pool.IDLE_SECONDS`), with time for them to end.
 IDLE_SECONDS = IDLE_AFTER + 15
 # The graph is drawn (an SVG in the page) with one node per call of conv1: four of them.
-GRAPH_DRAWN = """() => [...document.querySelectorAll('[data-testid="stGraphVizChart"] svg g.node')]
+GRAPH_DRAWN = """() => [...document.querySelectorAll('.lse-graph > svg g.node')]
   .filter(n => /conv1/.test(n.textContent) && !/feature\\d_conv1/.test(n.textContent))
   .length >= 4"""
 CODE_SHOWN = """() => [...document.querySelectorAll('[data-testid="stExpander"] summary')]

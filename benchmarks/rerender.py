@@ -25,7 +25,7 @@ from support.browser import browser_page, running_app, wait_for_app_idle  # noqa
 SPEC = ModelSpec(variant="hard", shared_layers=0)
 STEPS = ["ArrowRight"] * 5 + ["ArrowLeft"] * 5  # k: 0 → 5 → 0
 
-GRAPH_TEXT = "document.querySelector('[data-testid=\"stGraphVizChart\"] svg')?.textContent || ''"
+GRAPH_TEXT = "document.querySelector('.lse-graph > svg')?.textContent || ''"
 TOTAL_TEXT = """[...document.querySelectorAll('[data-testid="stMetric"]')]
     .find(m => m.innerText.includes('Total parameters'))
     ?.querySelector('[data-testid="stMetricValue"]')?.innerText"""

@@ -15,12 +15,13 @@ from components.shell.session import Session, session
 PAGE_CSS = """<style>
 :root { --lse-bg: #ffffff; }
 @media (prefers-color-scheme: dark) { :root { --lse-bg: #0e1117; } }
-[data-testid="stGraphVizChart"] { overflow-x: auto; }
-[data-testid="stGraphVizChart"] svg { max-width: none; height: auto; }
+/* A graph: laid out by the server (.lse-graph), or by the browser where it cannot be. */
+:is([data-testid="stGraphVizChart"], .lse-graph) { overflow-x: auto; }
+:is([data-testid="stGraphVizChart"] svg, .lse-graph > svg) { max-width: none; height: auto; }
 /* The full-screen button sits in a margin of its own at the graph's right, over no node. */
-[data-testid="stGraphVizChart"] { padding-right: 2.6rem; }
+:is([data-testid="stGraphVizChart"], .lse-graph) { padding-right: 2.6rem; }
 /* A graph wider than the column scrolls: a shadow at the cut edge says there is more. */
-[data-testid="stGraphVizChart"] {
+:is([data-testid="stGraphVizChart"], .lse-graph) {
   background:
     linear-gradient(to right, var(--lse-bg, #fff) 30%, transparent) left / 2rem 100% local,
     linear-gradient(to left, var(--lse-bg, #fff) 30%, transparent) right / 2rem 100% local,
@@ -28,6 +29,21 @@ PAGE_CSS = """<style>
     radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.28), transparent) right / 0.9rem 100%;
   background-repeat: no-repeat;
   scrollbar-width: auto; scrollbar-color: #888 transparent;
+}
+.lse-graph { position: relative; }
+.lse-graph > svg { display: block; }
+/* Full screen: the box lies over the whole window while the URL points at it (a link, no
+   script); its close link points elsewhere. The switches' place is in their own style. */
+.lse-graph :is(.lse-graph-open, .lse-graph-close):hover { opacity: 1 !important; }
+.lse-graph:target {
+  position: fixed; inset: 0; z-index: 1000001; margin: 0; padding: 2.5rem 2rem 1.5rem;
+  background: var(--lse-bg, #fff); overflow: auto;
+}
+.lse-graph:target > svg { width: 100%; height: 100%; max-width: none; max-height: none; }
+.lse-graph:target .lse-graph-open { display: none !important; }
+.lse-graph:target .lse-graph-close {
+  display: block !important; position: fixed !important; top: 0.8rem !important;
+  right: 1.2rem !important;
 }
 /* The headline figures share a row: four fit from 1200 px up, fewer wrap, none is cut. */
 [data-testid="stMetric"] { min-width: 10.5rem; max-width: 17rem; }
@@ -56,7 +72,7 @@ html { font-size: clamp(16px, 0.6vw + 11px, 21px); }
 /* The graph fits the height left below the header, figures, tabs and its switches. It is
    never shrunk to the width: a wide (left-right) graph scrolls sideways rather than shrink
    past reading. */
-[data-testid="stGraphVizChart"] svg {
+:is([data-testid="stGraphVizChart"] svg, .lse-graph:not(:target) > svg) {
   max-width: none; max-height: calc(100vh - 18rem); width: auto; height: auto;
 }
 [data-testid="stTabs"] [role="tabpanel"] { padding-top: 0.3rem; }

@@ -1,8 +1,9 @@
 """Everything the page caches across reruns, in one place: views import these, not each other.
 
 Only plain data is cached per spec (analyses, DOT text, toy windows); the resource objects are
-the server's training service and its Keras lane (which keeps the code and Lab results it
-computed, for every visitor, within a bound in bytes). The server itself never imports Keras.
+the server's training service, its Keras lane (which keeps the code and Lab results it
+computed, for every visitor, within a bound in bytes) and the graphs' SVG renderer (which
+keeps what it drew, within a bound in bytes). The server itself never imports Keras.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from components.live.view import LIVE_ROOT, served
 from models.analysis.graph import to_dot
 from models.analysis.palette import conflict_fill
 from models.analysis.records import Analysis
+from models.analysis.svg import SvgRenderer
 from models.costs.budget import Budget, budget_from_environment
 from models.costs.estimate import compile_seconds
 from models.costs.runs import seconds_of
@@ -50,6 +52,12 @@ def training_service() -> TrainingService:
         task_memory_mb=host_budget().max_run_mb,
         tree_mb=host_budget().max_tree_mb,
     )
+
+
+@st.cache_resource(show_spinner=False)
+def svg_renderer() -> SvgRenderer:
+    """The one renderer of graphs for every visitor (it keeps what it drew)."""
+    return SvgRenderer()
 
 
 @st.cache_resource(show_spinner=False)

@@ -30,7 +30,7 @@ def test_a_frozen_shared_layer_is_marked_on_each_call_in_the_graph(app_url, page
     page.goto(f"{app_url}/?variant=towers&k=1&view=calls&frozen=conv1")
     wait_for_app_idle(page)
     open_tab(page, "Model")
-    graph = page.locator('[data-testid="stGraphVizChart"] svg').first
+    graph = page.locator(".lse-graph > svg").first
     graph.locator("g.node").first.wait_for(timeout=30_000)
     labels = graph.locator("g.node text").all_text_contents()
     assert sum("32 params · frozen" in label for label in labels) == 4

@@ -12,7 +12,7 @@ from support.browser import open_tab, wait_for_app_idle
 pytestmark = pytest.mark.browser
 
 # Per drawn graph: how many nodes, and its smallest text line box (px).
-GRAPHS_JS = """() => [...document.querySelectorAll('[data-testid="stGraphVizChart"] svg')]
+GRAPHS_JS = """() => [...document.querySelectorAll('.lse-graph > svg')]
   .map(svg => ({nodes: svg.querySelectorAll('g.node').length,
     smallest_text: Math.min(...[...svg.querySelectorAll('text')]
       .map(t => t.getBoundingClientRect().height))}))"""
@@ -28,7 +28,7 @@ def test_both_graphs_of_the_diff_are_drawn_at_reading_size(app_url, page, scheme
     page.get_by_text("Compare with another configuration", exact=True).click()
     wait_for_app_idle(page)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg')]"
+        "() => [...document.querySelectorAll('.lse-graph > svg')]"
         ".filter(s => s.querySelectorAll('g.node').length > 5).length >= 2",
         timeout=30_000,
     )

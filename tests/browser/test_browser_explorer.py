@@ -17,8 +17,8 @@ def _metric(page, label: str) -> str:
 
 
 def _graph_text(page) -> str:
-    page.wait_for_selector('[data-testid="stGraphVizChart"] svg g.node', timeout=30_000)
-    return page.locator('[data-testid="stGraphVizChart"] svg').text_content() or ""
+    page.wait_for_selector(".lse-graph > svg g.node", timeout=30_000)
+    return page.locator(".lse-graph > svg").text_content() or ""
 
 
 def test_slider_changes_graph_and_totals(app_url, page):
@@ -36,7 +36,7 @@ def test_slider_changes_graph_and_totals(app_url, page):
     thumb.press("ArrowRight")
     wait_for_app_idle(page)
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stGraphVizChart\"] svg')"
+        "() => document.querySelector('.lse-graph > svg')"
         ".textContent.includes('432')"  # conv1 + conv2 now one tied pair: 32 + 400
         " || document.body.innerText.includes('133,444')",
         timeout=30_000,
@@ -52,8 +52,7 @@ def test_calls_view_shows_every_call_and_survives_reload(app_url, page):
     page.get_by_text("One node per call", exact=True).click()
     wait_for_app_idle(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stGraphVizChart\"] svg g.node')"
-        ".length > 20",
+        "() => document.querySelectorAll('.lse-graph > svg g.node').length > 20",
         timeout=30_000,
     )
     text = _graph_text(page)
@@ -62,6 +61,27 @@ def test_calls_view_shows_every_call_and_survives_reload(app_url, page):
     page.reload()
     wait_for_app_idle(page)
     assert "call 3/4" in _graph_text(page)
+
+
+def test_full_screen_shows_the_whole_graph_over_the_page_and_closes(app_url, page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{app_url}/?variant=towers&k=1&view=calls&tab=model")
+    wait_for_app_idle(page)
+    _graph_text(page)
+    graph, box = page.locator(".lse-graph > svg").first, page.locator(".lse-graph").first
+    assert box.bounding_box()["width"] < 1024 - 300  # in the column, beside the sidebar
+    page.locator(".lse-graph-open").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('.lse-graph:target > svg')"
+        "?.getBoundingClientRect().width > 900"
+    )
+    whole = graph.bounding_box()
+    assert whole["x"] >= 0 and whole["y"] >= 0 and whole["y"] + whole["height"] <= 768, whole
+    assert page.locator(".lse-graph-open").first.is_hidden()
+    page.locator(".lse-graph-close").first.click()
+    page.wait_for_function("() => !document.querySelector('.lse-graph:target')")
+    assert box.bounding_box()["width"] < 1024 - 300
+    assert page.locator(".lse-graph-close").first.is_hidden()
 
 
 def test_bad_link_shows_warning_not_traceback(app_url, page):

@@ -16,7 +16,7 @@ def test_the_graph_draws_a_branch_per_group_of_tasks(app_url, page):
     page.goto(f"{app_url}/?variant=branched&k=1&groups=1,1,2,3")
     wait_for_app_idle(page)
     open_tab(page, "Model")
-    graph = page.locator('[data-testid="stGraphVizChart"] svg').first
+    graph = page.locator(".lse-graph > svg").first
     graph.locator("g.node").first.wait_for(timeout=30_000)
     labels = graph.locator("g.node text").all_text_contents()
     assert any(label.startswith("tasks1_2_conv2") for label in labels)

@@ -28,7 +28,7 @@ def test_app_loads_without_exception(app_url, page):
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
         page.goto(f"{app_url}/?variant=towers&k=1&view=calls&tab=model")
         wait_for_app_idle(page)
-        page.wait_for_selector('[data-testid="stGraphVizChart"] svg g.node')
+        page.wait_for_selector(".lse-graph > svg g.node")
         target = REPO_ROOT / "docs" / "screenshot.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(target))

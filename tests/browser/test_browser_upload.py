@@ -30,9 +30,7 @@ def _open_tab_and_upload(page, app_url: str, path) -> None:
 
 def _upload_graph_text(page) -> str:
     """The text of the uploaded model's graph (only the open tab is drawn)."""
-    svg = page.get_by_role("tabpanel", name="Your model").locator(
-        '[data-testid="stGraphVizChart"] svg'
-    )
+    svg = page.get_by_role("tabpanel", name="Your model").locator(".lse-graph > svg")
     svg.locator("g.node").first.wait_for(timeout=60_000)
     return svg.text_content() or ""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.analysis.palette import conflict_fill
-from support.page import click, finish, train_tab
+from support.page import click, finish, graphs, train_tab
 
 # Trains in worker processes: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -25,8 +25,7 @@ def test_one_train_of_model_1_shows_every_shared_layer_affinity_and_a_suggestion
     assert "Task affinity (Fifty et al., 2021)" in captions and "helps task" in captions
     advice = " ".join(i.value for i in at.info)
     assert "conflict" in advice or "evidence is too weak" in advice
-    graphs = [g for g in at.get("graphviz_chart")]
-    assert graphs, "the coloured graph is drawn"
+    assert graphs(at), "the coloured graph is drawn"
     # Apply a suggested k if there is one; the Model tab then colours nothing (another spec).
     apply = [b for b in at.button if b.label.startswith("Apply k = ")]
     if apply:
@@ -44,12 +43,12 @@ def test_the_model_tab_colours_the_trained_model_by_its_conflict():
     assert not at.exception
     toggle = next(t for t in at.toggle if t.label.startswith("Colour shared layers"))
     assert toggle.value
-    dot = at.get("graphviz_chart")[0].proto.spec
+    svg = graphs(at)[0]
     spec, cosines = at.session_state["conflict_colours"]
     assert [name for name, _ in cosines] == ["conv1", "conv2", "conv3", "dense1", "dense2"]
     fills = {conflict_fill(c) for _, c in cosines}
-    assert all(f'fillcolor="{fill}"' in dot for fill in fills)
+    assert all(f'fill="{fill.lower()}"' in svg for fill in fills)
     assert "Shared layers by mean gradient cosine" in " ".join(h.proto.body for h in at.get("html"))
     toggle.set_value(False).run()
-    plain = at.get("graphviz_chart")[0].proto.spec
-    assert not any(f'fillcolor="{fill}"' in plain for fill in fills - {"#F7F7F7"})
+    plain = graphs(at)[0]
+    assert not any(f'fill="{fill.lower()}"' in plain for fill in fills - {"#F7F7F7"})

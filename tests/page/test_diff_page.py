@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.page import metric, run_app
+from support.page import graphs, metric, run_app
 
 
 def test_the_model_tab_compares_with_model_2_by_default():
@@ -14,4 +14,4 @@ def test_the_model_tab_compares_with_model_2_by_default():
     changes = set(table["Change"])
     assert "removed" not in changes and "added" in changes  # conv2 has copies per feature
     assert "one per feature (4 × 400), +1,200 parameters" in changes
-    assert len(at.get("graphviz_chart")) == 2
+    assert len(graphs(at)) == 2

@@ -38,6 +38,11 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def graphs(at: AppTest) -> list[str]:
+    """The page's model graphs, as the SVG the server laid out for each (in page order)."""
+    return [m.value for m in at.markdown if m.value.startswith('<div class="lse-graph"')]
+
+
 def train_tab(query: dict[str, str]) -> AppTest:
     return run_app(query, tab="Train")
 

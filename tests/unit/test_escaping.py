@@ -5,8 +5,10 @@ from __future__ import annotations
 import pydot
 import pytest
 
+from models.analysis.dot_render import dot_binary
 from models.analysis.graph import to_dot
 from models.analysis.sharing import analyse
+from models.analysis.svg import SvgRenderer
 
 HOSTILE = 'a"b{c}<img src=x onerror=alert(1)>\\n;[]&'  # Keras forbids only "/"
 
@@ -41,3 +43,11 @@ def test_legend_escapes_html():
 
     html_text = _swatch("#FFFFFF", f"shared_{HOSTILE}")
     assert "<img" not in html_text and "&lt;img src=x onerror=alert(1)&gt;" in html_text
+
+
+@pytest.mark.skipif(dot_binary() is None, reason="Graphviz `dot` is not installed")
+def test_hostile_names_are_text_in_the_graphs_svg():
+    """The page puts the server's SVG into its HTML: a name is text there, never markup."""
+    svg = SvgRenderer().svg(to_dot(analyse(_hostile_model()), "calls"))
+    assert "<img" not in svg and "onerror=alert(1)&gt;" in svg
+    assert "href" not in svg and "<script" not in svg
