@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_a_killed_workers_run_shows_the_epochs_it_reached(app):
     url, server = app
     with browser_page() as page:
         _start_long_run(page, url)
-        page.wait_for_timeout(1500)  # some epochs in
+        some_epochs = re.compile(r"Epoch [1-9][\d,]* / ")  # the bar counts the epochs in
+        page.locator(".lse-progress-text").filter(has_text=some_epochs).wait_for(timeout=60_000)
         os.kill(_worker_running_the_job(server).pid, signal.SIGKILL)
         page.get_by_text("stopped unexpectedly").wait_for(timeout=30_000)
         page.get_by_text("epochs it reached before it ended").wait_for(timeout=10_000)
