@@ -2,10 +2,10 @@
 // from the jobs' progress files (components/live/view.py mounts it, joined after
 // components/live/chart.js, whose chartHtml draws the charts).
 //
-// The browser fetches each run's progress file a few times a second (only the new bytes)
-// and redraws, so the page does not rerun while a run trains. When every run's file has its
-// end line (or all its epochs), it tells the server once ("ended"), which then collects the
-// outcomes.
+// The browser fetches each run's progress file (its lines: models/workers/protocol.py) a few
+// times a second (only the new bytes) and redraws, so the page does not rerun while a run
+// trains. When every run's file has its end line (or all its epochs), it tells the server once
+// ("ended"), which then collects the outcomes.
 
 const feeds = new Map(); // progress file URL -> what has been read of it
 const mounts = new WeakMap(); // the component's element -> its data and timer

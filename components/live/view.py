@@ -25,7 +25,7 @@ from models.costs.budget import duration
 from models.training import history as losses
 from models.workers.batch import Batch, Progress
 from models.workers.handle import JobHandle
-from models.workers.worker import END_LINE
+from models.workers.protocol import END_LINE
 
 STATIC = Path(__file__).resolve().parents[2] / "static"  # beside app.py, as Streamlit wants
 LIVE_ROOT = STATIC / "live"

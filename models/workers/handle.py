@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.workers import protocol
+from models.workers.protocol import ProgressReader
 from models.workers.tasks import WorkerEnded
-from models.workers.worker import END_LINE, MODEL_ERROR_FILE, MODEL_FILE, TrainJob
+from models.workers.worker import TrainJob
 
 WORKER_DIED = (
     "The training worker stopped unexpectedly (killed or out of memory). "
@@ -43,14 +45,11 @@ class Run:
     ended: float | None = None  # when (monotonic) housekeeping saw it end
 
     def started(self) -> bool:
-        return (self.folder / "started").exists()
+        return self.started_at() is not None
 
     def started_at(self) -> float | None:
         """When the worker started it (wall-clock seconds), None while it waits."""
-        try:
-            return (self.folder / "started").stat().st_mtime
-        except OSError:
-            return None
+        return protocol.started_at(self.folder)
 
     def ask_stop(self, reason: str = "", now: float | None = None) -> None:
         """End after the current chunk (a queued run never starts)."""
@@ -59,8 +58,7 @@ class Run:
             self.stop_reason = reason
         self.future.cancel()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / "stop").touch()
+            protocol.ask_stop(self.folder)
         except OSError:  # a full disk: housekeeping ends the worker after the grace period
             pass
 
@@ -72,7 +70,7 @@ class JobHandle:
         self.id, self.run, self.owner = handle_id, run, owner
         self.left = False  # this visitor stopped following a run others still watch
         self.asked_at = time.time()  # wall clock, as the run's `started_at`: the click
-        self._offset, self._columns = 0, []
+        self._reader = ProgressReader(run.progress)
         self._rows = np.empty((0, 0))
         self._first_seen: tuple[float, int] | None = None  # (time, epochs) first seen
         run.owners[handle_id] = owner
@@ -103,33 +101,15 @@ class JobHandle:
 
     def rows(self) -> np.ndarray:
         """Every epoch's losses so far: columns epoch, train_total, val_total, per task..."""
-        lines = self._new_lines()
-        if lines and not self._columns:
-            self._columns = lines.pop(0).split(",")
-        new = [[float(v) for v in line.split(",")] for line in lines if line != END_LINE]
-        if new:
-            width = len(self._columns)
-            grown = np.array(new, dtype=float).reshape(len(new), width)
-            self._rows = np.concatenate([self._rows.reshape(-1, width), grown])
+        self._rows = self._reader.rows()
         if len(self._rows) and self._first_seen is None:
             self._first_seen = (time.time(), len(self._rows))
         return self._rows
 
-    def _new_lines(self) -> list[str]:
-        try:
-            with open(self.run.progress, encoding="utf-8") as src:
-                src.seek(self._offset)
-                text = src.read()
-        except OSError:  # not there yet, or removed with an old run's files
-            return []
-        complete = text[: text.rfind("\n") + 1]  # a line still being written waits
-        self._offset += len(complete.encode())
-        return complete.splitlines()
-
     def history(self) -> pd.DataFrame:
         """The epochs so far, with the same columns as the finished run's history."""
-        rows = self.rows()
-        return pd.DataFrame(rows.reshape(len(rows), len(self._columns)), columns=self._columns)
+        rows, columns = self.rows(), self._reader.columns
+        return pd.DataFrame(rows.reshape(len(rows), len(columns)), columns=columns)
 
     def seconds_left(self) -> float | None:
         """Time to finish at the speed seen since the first epochs arrived (None: unknown)."""
@@ -144,17 +124,11 @@ class JobHandle:
     def model_bytes(self) -> bytes | None:
         """The trained model as `.keras` file contents; None until a run finished or stopped
         (or once its files were cleared away, a while after it ended)."""
-        try:
-            return (self.folder / MODEL_FILE).read_bytes()
-        except OSError:
-            return None
+        return protocol.model_bytes(self.folder)
 
     def model_error(self) -> str | None:
         """Why a finished or stopped run has no model file (None if it has one or is running)."""
-        try:
-            return (self.folder / MODEL_ERROR_FILE).read_text(encoding="utf-8")
-        except OSError:
-            return None
+        return protocol.model_error(self.folder)
 
     def outcome(self):
         """(TrainResult, None) or (None, a sentence for the page) once `done()`; whatever the

@@ -15,13 +15,14 @@ from models.spec import ModelSpec
 from models.training.compiled import compiled_model
 from models.training.engine import TrainConfig, train
 from models.training.threads import set_thread_environment
+from models.workers.protocol import (
+    MODEL_FILE,
+    ProgressWriter,
+    mark_started,
+    stop_asked,
+    write_model_error,
+)
 
-MODEL_FILE = "model.keras"
-MODEL_ERROR_FILE = "model-error.txt"
-# The progress file's last line once training has ended, however it ended: the page's live
-# view polls the file from the browser and asks the server for the outcome when it sees this
-# (or the last epoch).
-END_LINE = "end"
 RUNTIME_WARM_SPEC = ModelSpec(conv_filters=(4, 8), dense_units=(16,), shared_layers=1)  # ~1 s
 WORKER_NICENESS = 10  # added to the fork server's 10 (raising it needs no privilege): 19
 
@@ -63,63 +64,25 @@ def warm_up(spec: ModelSpec) -> None:
 
 
 def run_job(job: TrainJob, folder: str, progress: str):
-    """Worker side: train, appending each epoch's losses to the file `progress`.
-
-    The file's first line is the history's column names, so the reader needs no copy of them;
-    its last is END_LINE, written however training ends. The trained model (unless the run
-    diverged) is then saved as `folder/model.keras`.
-    """
+    """Worker side: train, appending each epoch's losses to the file `progress`, and save the
+    trained model (unless the run diverged) in `folder` (`models.workers.protocol`)."""
     root = Path(folder)
-    (root / "started").write_text(str(os.getpid()))
-    stop_file = root / "stop"
-    with _ProgressFile(progress) as out:
+    mark_started(root)
+    with ProgressWriter(progress) as out:
         try:
             data = job.data.materialise(job.spec)
             result = train(
-                job.spec, data, job.config, on_progress=out.write, should_stop=stop_file.exists
+                job.spec,
+                data,
+                job.config,
+                on_progress=out.write,
+                should_stop=lambda: stop_asked(root),
             )
         finally:  # before the model is saved: the page's request for the outcome overlaps it
             out.end()
     if result.weights is not None:  # finished or stopped; a diverged run has none
         _save_model(job.spec, result.weights, root)
     return result
-
-
-class _ProgressFile:
-    """The run's losses, one CSV line per epoch. A full disk stops the file, not the run: the
-    whole history still comes back with the result."""
-
-    def __init__(self, path: str):
-        self.path, self.written, self.file, self.out = path, 0, None, None
-
-    def __enter__(self) -> _ProgressFile:
-        self.file = self.out = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
-        return self
-
-    def __exit__(self, *exc) -> None:
-        try:
-            self.file.close()
-        except OSError:  # what it still buffered cannot be written either
-            pass
-
-    def write(self, done: int, history) -> None:
-        header = ",".join(history.columns) + "\n" if self.written == 0 else ""
-        new = history.iloc[self.written :]
-        lines = "".join(",".join(f"{v:.9g}" for v in row) + "\n" for row in new.values)
-        self._put(header + lines)
-        self.written = done
-
-    def end(self) -> None:
-        self._put(END_LINE + "\n")
-
-    def _put(self, text: str) -> None:
-        if self.out is None:
-            return
-        try:
-            self.out.write(text)
-            self.out.flush()
-        except OSError:  # no space left: the live chart stops growing, the run goes on
-            self.out = None
 
 
 def _save_model(spec: ModelSpec, weights, root: Path) -> None:
@@ -135,8 +98,4 @@ def _save_model(spec: ModelSpec, weights, root: Path) -> None:
     except Exception as error:
         partial.unlink(missing_ok=True)
         reason = "the disk is full" if isinstance(error, OSError) and error.errno == 28 else None
-        try:
-            text = reason or f"{type(error).__name__}: {error}"
-            (root / MODEL_ERROR_FILE).write_text(text, encoding="utf-8")
-        except OSError:  # the disk is full: the page says the model file is missing
-            pass
+        write_model_error(root, reason or f"{type(error).__name__}: {error}")

@@ -17,7 +17,7 @@ from components.live.view import LIVE_JS
 from components.train.charts import loss_figure
 from components.train.conflict_charts import conflict_figure
 from models.training import history as losses
-from models.workers.worker import END_LINE
+from models.workers.protocol import END_LINE
 from support.browser import browser_page
 
 pytestmark = pytest.mark.browser

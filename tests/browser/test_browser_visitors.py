@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from models.workers.worker import END_LINE
+from models.workers.protocol import END_LINE
 from support.browser import REPO_ROOT, browser_page, open_tab, running_app, wait_for_app_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -17,6 +17,7 @@ from models.spec import ModelSpec
 from models.training import history as losses
 from models.training.engine import TrainConfig
 from models.workers.jobs import WORKER_DIED, TrainJob
+from models.workers.protocol import worker_pid
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -82,14 +83,14 @@ def test_nan_loss_stops_with_a_learning_rate_hint(service):
 def test_killed_worker_gives_a_clear_error_and_the_next_run_works(service):
     handle = service.submit(TrainJob(SMALL, DataSpec(samples=200), TrainConfig(epochs=5000)))
     _wait_started(handle)
-    killed = int((handle.folder / "started").read_text())
+    killed = worker_pid(handle.folder)
     os.kill(killed, signal.SIGKILL)
     result, error = _wait(handle)
     assert result is None and error == WORKER_DIED
     again = service.submit(TrainJob(SMALL, DataSpec(samples=40), TrainConfig(epochs=20)))
     result, error = _wait(again)
     assert error is None and result.status == "finished"
-    assert int((again.folder / "started").read_text()) != killed  # a new worker took it
+    assert worker_pid(again.folder) != killed  # a new worker took it
 
 
 def test_queued_jobs_all_finish_in_order(service):

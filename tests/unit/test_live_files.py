@@ -9,7 +9,7 @@ from concurrent.futures import Future
 
 from models.workers.handle import JobHandle, Run
 from models.workers.live_files import live_folder
-from models.workers.worker import END_LINE
+from models.workers.protocol import END_LINE
 
 
 def _dead_pid() -> int:
