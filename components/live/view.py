@@ -25,7 +25,7 @@ from models.costs.budget import duration
 from models.training import history as losses
 from models.workers.batch import Batch, Progress
 from models.workers.handle import JobHandle
-from models.workers.protocol import END_LINE
+from models.workers.protocol import END_LINE, complete_lines
 
 STATIC = Path(__file__).resolve().parents[2] / "static"  # beside app.py, as Streamlit wants
 LIVE_ROOT = STATIC / "live"
@@ -65,8 +65,7 @@ def _source(handle: JobHandle) -> tuple[str, str | None]:
     grows with each server poll instead."""
     if handle.progress.is_relative_to(STATIC):
         return "app/static/" + handle.progress.relative_to(STATIC).as_posix(), None
-    text = handle.progress.read_text(encoding="utf-8") if handle.progress.exists() else ""
-    return f"job{handle.id}", text[: text.rfind("\n") + 1]
+    return f"job{handle.id}", complete_lines(handle.progress)
 
 
 def drawn_columns(batch: Batch) -> tuple[tuple[str, ...], ...]:

@@ -122,6 +122,16 @@ def model_error(folder: Path) -> str | None:
         return None
 
 
+def complete_lines(path: Path) -> str:
+    """The progress file's complete lines so far, as its text ("" while there is none, or once
+    it was cleared away): what the browser reads when the file is not served to it."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return data[: data.rfind(b"\n") + 1].decode("utf-8")
+
+
 class ProgressReader:
     """The epochs of a progress file so far, read a piece at a time: each `rows()` reads only
     the complete lines written since the last."""

@@ -34,7 +34,9 @@ def test_every_epoch_written_is_read_back_once_in_order(tmp_path):
 
 def test_a_line_still_being_written_waits_for_its_end(tmp_path):
     path = tmp_path / "progress.csv"
+    assert protocol.complete_lines(path) == ""  # not there yet
     path.write_text("epoch,val_total\n1,0.5\n2,0.2")  # the worker is mid-line
+    assert protocol.complete_lines(path) == "epoch,val_total\n1,0.5\n"
     reader = ProgressReader(path)
     assert reader.rows().tolist() == [[1, 0.5]]
     with open(path, "a") as out:
