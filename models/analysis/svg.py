@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import OrderedDict
 
 from models.analysis.dot_render import DotRenderError, dot_binary, render_dot
+from models.kept import KeptResults
 
 KEPT_BYTES = 8 * 2**20  # ~200 graphs of model 2's size
 _COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -33,32 +33,21 @@ class SvgRenderer:
     def __init__(self, kept_bytes: int = KEPT_BYTES):
         self.kept_bytes = kept_bytes
         self._lock = threading.Lock()
-        self._kept: OrderedDict[bytes, str] = OrderedDict()
-        self._bytes = 0
+        self._kept = KeptResults(kept_bytes, size=len)  # SVG text, counted by its length
 
     def svg(self, dot: str) -> str | None:
         """The `<svg>` element for `dot`, on one line (None: Graphviz is not installed here).
         Raises `DotRenderError` if Graphviz cannot lay it out."""
         key = hashlib.blake2b(dot.encode(), digest_size=16).digest()
         with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
+            if (kept := self._kept.get(key)) is not None:
+                return kept
         if dot_binary() is None:
             return None
         text = element(render_dot(dot, "svg").decode("utf-8"))
         with self._lock:
-            self._keep(key, text)
+            self._kept.put(key, text)
         return text
-
-    def _keep(self, key: bytes, text: str) -> None:
-        size = len(text)
-        if key in self._kept or size > self.kept_bytes:
-            return
-        self._kept[key] = text
-        self._bytes += size
-        while self._bytes > self.kept_bytes:
-            self._bytes -= len(self._kept.popitem(last=False)[1])
 
 
 def element(svg: str) -> str:

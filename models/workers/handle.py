@@ -71,7 +71,6 @@ class JobHandle:
         self.left = False  # this visitor stopped following a run others still watch
         self.asked_at = time.time()  # wall clock, as the run's `started_at`: the click
         self._reader = ProgressReader(run.progress)
-        self._rows = np.empty((0, 0))
         self._first_seen: tuple[float, int] | None = None  # (time, epochs) first seen
         run.owners[handle_id] = owner
         self.touch()
@@ -101,10 +100,10 @@ class JobHandle:
 
     def rows(self) -> np.ndarray:
         """Every epoch's losses so far: columns epoch, train_total, val_total, per task..."""
-        self._rows = self._reader.rows()
-        if len(self._rows) and self._first_seen is None:
-            self._first_seen = (time.time(), len(self._rows))
-        return self._rows
+        rows = self._reader.rows()
+        if len(rows) and self._first_seen is None:
+            self._first_seen = (time.time(), len(rows))
+        return rows
 
     def history(self) -> pd.DataFrame:
         """The epochs so far, with the same columns as the finished run's history."""
@@ -116,10 +115,10 @@ class JobHandle:
         if self._first_seen is None:
             return None
         since, first = self._first_seen
-        done = len(self._rows) - first
+        done = self._reader.epochs - first
         if done <= 0:
             return None
-        return (time.time() - since) / done * (self.job.config.epochs - len(self._rows))
+        return (time.time() - since) / done * (self.job.config.epochs - self._reader.epochs)
 
     def model_bytes(self) -> bytes | None:
         """The trained model as `.keras` file contents; None until a run finished or stopped

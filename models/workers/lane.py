@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 import threading
-from collections import OrderedDict
 from concurrent.futures import Future
 
 import numpy as np
 
+from models.kept import KeptResults
 from models.spec import ModelSpec
 from models.workers import lane_work, processes
 from models.workers.logs import LOGGER
@@ -55,7 +54,7 @@ class KerasLane:
         )
         self._lock = threading.Lock()
         self._pending: dict[tuple, Future] = {}
-        self._kept = _KeptResults(kept_bytes)
+        self._kept = KeptResults(kept_bytes)
 
     def code(self, spec: ModelSpec) -> Future:
         """(source, "") or (None, why it cannot be written) for `spec`'s model."""
@@ -135,27 +134,3 @@ def _digest(arrays) -> str | None:
     for array in arrays:
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
-
-
-class _KeptResults:
-    """Results by key, least recently used dropped first, within `max_bytes` (as pickled)."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes, self._items, self._bytes = max_bytes, OrderedDict(), 0
-
-    def get(self, key):
-        if key not in self._items:
-            return None
-        self._items.move_to_end(key)
-        return self._items[key][0]
-
-    def put(self, key, value) -> None:
-        size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        if size > self.max_bytes:
-            return
-        if key in self._items:
-            self._bytes -= self._items.pop(key)[1]
-        self._items[key] = (value, size)
-        self._bytes += size
-        while self._bytes > self.max_bytes:
-            self._bytes -= self._items.popitem(last=False)[1][1]

@@ -129,7 +129,12 @@ def complete_lines(path: Path) -> str:
         data = path.read_bytes()
     except OSError:
         return ""
-    return data[: data.rfind(b"\n") + 1].decode("utf-8")
+    return _complete(data).decode("utf-8")
+
+
+def _complete(data: bytes) -> bytes:
+    """Up to the last newline: a line still being written waits."""
+    return data[: data.rfind(b"\n") + 1]
 
 
 class ProgressReader:
@@ -139,6 +144,11 @@ class ProgressReader:
     def __init__(self, path: Path):
         self.path, self.columns = path, []
         self._offset, self._rows = 0, np.empty((0, 0))
+
+    @property
+    def epochs(self) -> int:
+        """Epochs read so far (no reading)."""
+        return len(self._rows)
 
     def rows(self) -> np.ndarray:
         """Every epoch's values so far, one row per epoch, in `columns`' order."""
@@ -159,6 +169,6 @@ class ProgressReader:
                 data = src.read()
         except OSError:  # not there yet, or removed with an old run's files
             return []
-        complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits
+        complete = _complete(data)
         self._offset += len(complete)
         return complete.decode("utf-8").splitlines()

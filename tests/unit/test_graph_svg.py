@@ -50,8 +50,8 @@ def test_a_graph_drawn_once_is_kept_and_the_kept_ones_stay_within_their_bound():
     small = SvgRenderer(kept_bytes=len(svgs[2]) + len(svgs[3]))
     for dot in dots:
         small.svg(dot)
-    assert list(small._kept.values()) == svgs[2:]  # the two latest, within the bound
-    assert small._bytes == small.kept_bytes
+    assert small._kept.values() == svgs[2:]  # the two latest, within the bound
+    assert small._kept._bytes == small.kept_bytes
 
 
 @needs_graphviz

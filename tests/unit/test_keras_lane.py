@@ -12,10 +12,11 @@ import pytest
 
 from models.architectures.presets import MODEL_2
 from models.inspect import code_for_spec
+from models.kept import KeptResults
 from models.lab.common import lab_sizes
 from models.spec import ModelSpec
 from models.workers import lane as lane_module
-from models.workers.lane import KerasLane, _KeptResults
+from models.workers.lane import KerasLane
 from models.workers.tasks import WorkerEnded
 
 SPEC = MODEL_2.on(ModelSpec())
@@ -76,7 +77,7 @@ def test_many_pages_asking_at_once_while_answers_arrive_all_get_theirs(lane):
 
 
 def test_kept_results_stay_within_their_bytes_dropping_the_least_recently_used():
-    kept = _KeptResults(max_bytes=3_000)
+    kept = KeptResults(max_bytes=3_000)
     for key in "abc":
         kept.put(key, "x" * 900)
     assert kept.get("a") is not None  # now the most recently used
