@@ -101,3 +101,13 @@ def browsers_below_the_app() -> None:
                 os.sched_setscheduler(thread.id, os.SCHED_IDLE, os.sched_param(0))
         except (psutil.Error, OSError):
             pass
+
+
+def browsers_cpu_seconds() -> float:
+    """CPU seconds used so far by every Chromium process on this machine (the visitors')."""
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        times = process.info["cpu_times"]
+        if times is not None and "chrom" in (process.info["name"] or "").lower():
+            total += times.user + times.system
+    return total

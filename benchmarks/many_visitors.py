@@ -33,7 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from app_processes import TreeMemory, browsers_below_the_app, server_pid  # noqa: E402
+from app_processes import (  # noqa: E402
+    TreeMemory,
+    browsers_below_the_app,
+    browsers_cpu_seconds,
+    server_pid,
+)
 
 from support.browser import browser_page, open_tab, running_app, wait_for_app_idle  # noqa: E402
 
@@ -98,6 +103,7 @@ def _press_all_and_wait(pages, memory: TreeMemory | None) -> dict:
     """Seconds from the first Train click to the last page saying Finished (`last`), and the
     longest one visitor waited from their own click (`longest`), by the pages' clocks."""
     cpu_before = memory.cpu_seconds() if memory else (0.0, 0.0)
+    browsers_before = browsers_cpu_seconds()
     for page in pages:
         page.evaluate(WATCH)
     at = pages[0].evaluate("() => Date.now()") + CLICK_LEAD_MS
@@ -116,7 +122,11 @@ def _press_all_and_wait(pages, memory: TreeMemory | None) -> dict:
     )
     if memory:
         server, workers = (b - a for a, b in zip(cpu_before, memory.cpu_seconds(), strict=True))
-        print(f"    CPU meanwhile: server {server:.1f} s, workers {workers:.1f} s")
+        browsers = browsers_cpu_seconds() - browsers_before
+        print(
+            f"    CPU meanwhile: server {server:.1f} s, workers {workers:.1f} s, "
+            f"browsers {browsers:.1f} s"
+        )
     for page in pages:  # what each visitor waited for, as their page words it
         print("   ", page.evaluate(FINISHED_TEXT))
     return {

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.compare.grouping import remember_affinity, start_trial
 from components.model.graph import render_graph
+from components.shell.navigation import folded
 from components.shell.present import presenting
 from components.shell.resources import analysis_for, dot_for
 from components.shell.session import session
@@ -59,29 +60,51 @@ def render_where_tasks_conflict(
 ) -> None:
     """Folded in an expander: `before()` (the mean conflict chart), the per-layer table and
     curves, the suggestion and the affinity map of a run of `spec`; then the graph coloured
-    by it. Without per-layer measurements, only `before()`, still folded."""
+    by it. Without per-layer measurements, only `before()`, still folded. Each expander
+    draws its content only once opened: a class that trains at once does not pay, on the
+    server and in every browser, for charts nobody has opened yet."""
     layers = losses.layers_in(history)
     if not layers and not losses.has_conflict(history):
         if before is not None:
             before()  # one caption: why this run has no conflict chart
         return
-    with st.expander("The detail: gradient cosines per layer, Φ and task affinity"):
-        if before is not None:
-            before()
-        if layers:
-            cosines = _per_layer(spec, history, layers, key, names)
-    if not layers:
+    table = _layer_table(spec, history) if layers else None
+    if table is not None:  # the Model tab's colours and the oracle's pick, opened or not
+        cosines = tuple(zip(table["Layer"], table["Mean cosine"], strict=True))
+        session.conflict_colours = (spec, cosines)
+        _remember_affinity(history, spec.n_tasks)
+    detail = folded("The detail: gradient cosines per layer, Φ and task affinity", f"{key}_open")
+    if detail is not None:
+        with detail:
+            if before is not None:
+                before()
+            if table is not None:
+                _per_layer(spec, history, table, layers, key, names)
+    if table is None:
         return
-    with st.expander("The graph, coloured by this run's conflict"):
-        dot = dot_for(spec, session.view, session.layout, presenting(), cosines)
-        render_graph(dot, analysis_for(spec), coloured=True)
+    graph = folded("The graph, coloured by this run's conflict", f"{key}_graph_open")
+    if graph is not None:
+        with graph:
+            dot = dot_for(spec, session.view, session.layout, presenting(), cosines)
+            render_graph(dot, analysis_for(spec), coloured=True)
 
 
-def _per_layer(spec: ModelSpec, history: pd.DataFrame, layers, key: str, names) -> tuple:
-    table = _layer_table(spec, history)
+def _usable_affinity(history: pd.DataFrame, n_tasks: int) -> np.ndarray | None:
+    matrix = report.affinity_matrix(history, n_tasks)
+    if matrix is None or n_tasks < 2 or not np.isfinite(matrix).all():
+        return None
+    return matrix
+
+
+def _remember_affinity(history: pd.DataFrame, n_tasks: int) -> None:
+    """The run's task affinity, for the Compare tab's grouping oracle to mark its pick."""
+    matrix = _usable_affinity(history, n_tasks)
+    if matrix is not None:
+        remember_affinity(matrix)
+
+
+def _per_layer(spec: ModelSpec, history, table: pd.DataFrame, layers, key: str, names) -> None:
     n = len(report.measured(history))
-    cosines = tuple(zip(table["Layer"], table["Mean cosine"], strict=True))
-    session.conflict_colours = (spec, cosines)
     st.markdown("**Conflict per shared layer**")
     st.caption(LAYERS_EXPLAINED.format(n=n))
     st.dataframe(
@@ -100,7 +123,6 @@ def _per_layer(spec: ModelSpec, history: pd.DataFrame, layers, key: str, names) 
     suggestion = report.suggest(spec, table, n)
     _suggestion(suggestion, key)
     _affinity(spec, history, n, key, names, suggestion)
-    return cosines
 
 
 def _suggestion(suggestion: report.Suggestion, key: str) -> None:
@@ -125,11 +147,9 @@ def _apply(spec: ModelSpec) -> None:
 
 
 def _affinity(spec: ModelSpec, history, n: int, key: str, names, suggestion) -> None:
-    n_tasks = spec.n_tasks
-    matrix = report.affinity_matrix(history, n_tasks)
-    if matrix is None or n_tasks < 2 or not np.isfinite(matrix).all():
+    matrix = _usable_affinity(history, spec.n_tasks)
+    if matrix is None:
         return
-    remember_affinity(matrix)
     st.markdown("**Task affinity**")
     st.caption(AFFINITY_EXPLAINED.format(n=n) + " " + report.affinity_reading(matrix, names))
     st.plotly_chart(affinity_figure(matrix, names), key=f"{key}_affinity", config=CHART)

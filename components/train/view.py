@@ -16,6 +16,7 @@ from components.live.view import (
     render_live,
 )
 from components.shell.boundary import guarded
+from components.shell.navigation import folded
 from components.shell.resources import dataset, training_service
 from components.shell.runs import BatchPanel
 from components.shell.session import Session, session
@@ -51,6 +52,7 @@ from models.workers.jobs import TrainJob
 # not the sidebar and header too (~0.1 s sooner to "Finished", measured in the browser).
 TAB_FRAGMENT = "train_tab"
 FINAL_CHART_DRAWN = ".st-key-final_loss .main-svg"  # the finished loss chart, drawn by Plotly
+FORECASTS_OPEN = "forecasts_open"  # the forecasts' fold: open, it stays open for later runs
 PANEL = BatchPanel(Session.train_batch, SERVER_POLL_SECONDS)
 
 
@@ -130,12 +132,12 @@ def _outcome(n_tasks: int) -> None:
         return
     if result.status == "finished":
         st.success(finished_text(result.epochs_run, result.seconds, batch.waited(0)))
-    if job.spec.frozen and result.weights is not None:  # the proof that freezing held
-        st.caption(frozen_proof(job.spec.frozen, result.unmoved, result.epochs_run))
     elif result.status == "stopped":
         st.info(f"Stopped at epoch {result.epochs_run:,}")
     else:
         st.error(result.message, icon="🚫")
+    if job.spec.frozen and result.weights is not None:  # the proof that freezing held
+        st.caption(frozen_proof(job.spec.frozen, result.unmoved, result.epochs_run))
     if len(result.history):
         render_plain_reading(job.spec, result.history, names)
         render_loss_chart(result.history, n_tasks, session.log_scale, names)
@@ -153,22 +155,25 @@ def _outcome(n_tasks: int) -> None:
 
 
 def _forecast(job: TrainJob, predictions: np.ndarray) -> None:
+    fold = folded("Forecasts on the validation set", FORECASTS_OPEN)
+    if fold is None:
+        return
     s = job.spec
     data = dataset(job.data, s)
-    st.markdown("**Forecasts on the validation set**")
-    window = 1  # a slider needs two windows to choose between (Streamlit refuses min == max)
-    if len(data.x_val) > 1:
-        window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
-    w = window - 1
-    names = series_names(job.data, s.n_features)
-    figure = forecast_figure(
-        data.x_val[w], data.y_val[w], predictions[w], names, data.mean, data.std
-    )
-    st.plotly_chart(figure, key="forecast", config=CHART)
-    st.caption(
-        "In each series' own units: the model works on standardised series, and its forecasts "
-        "are scaled back with the training stretch's mean and standard deviation."
-    )
+    with fold:
+        window = 1  # a slider needs two windows to choose between (Streamlit refuses min == max)
+        if len(data.x_val) > 1:
+            window = st.slider("Validation window", 1, len(data.x_val), 1, key="forecast_window")
+        w = window - 1
+        names = series_names(job.data, s.n_features)
+        figure = forecast_figure(
+            data.x_val[w], data.y_val[w], predictions[w], names, data.mean, data.std
+        )
+        st.plotly_chart(figure, key="forecast", config=CHART)
+        st.caption(
+            "In each series' own units: the model works on standardised series, and its "
+            "forecasts are scaled back with the training stretch's mean and standard deviation."
+        )
 
 
 def render_training(spec: ModelSpec) -> None:

@@ -48,6 +48,7 @@ def test_results_use_the_csv_columns_names(app_url, page, tmp_path):
     page.wait_for_selector("text=/Finished 30 epochs in [0-9.]+ s/", timeout=120_000)
     wait_for_app_idle(page)
     page.wait_for_selector(".st-key-final_loss .main-svg", timeout=30_000)
+    page.get_by_text("Forecasts on the validation set").click()  # drawn once opened
     page.wait_for_selector(".st-key-forecast .main-svg", timeout=30_000)
     legend = " | ".join(page.locator(".st-key-final_loss .legendtext").all_text_contents())
     for name in COLUMNS:

@@ -71,9 +71,13 @@ def test_full_screen_shows_the_whole_graph_over_the_page_and_closes(app_url, pag
     graph, box = page.locator(".lse-graph > svg").first, page.locator(".lse-graph").first
     assert box.bounding_box()["width"] < 1024 - 300  # in the column, beside the sidebar
     page.locator(".lse-graph-open").first.click()
+    # Wide and wholly inside the window, once the browser has laid the overlay out (a box
+    # read at the first wide frame could still be mid-scroll to the link's target).
     page.wait_for_function(
-        "() => document.querySelector('.lse-graph:target > svg')"
-        "?.getBoundingClientRect().width > 900"
+        """() => {
+          const box = document.querySelector('.lse-graph:target > svg')?.getBoundingClientRect();
+          return box && box.width > 900 && box.x >= 0 && box.y >= 0 && box.bottom <= 768;
+        }"""
     )
     whole = graph.bounding_box()
     assert whole["x"] >= 0 and whole["y"] >= 0 and whole["y"] + whole["height"] <= 768, whole
@@ -129,8 +133,9 @@ def test_train_fills_the_chart_and_finishes(app_url, page):
     page.wait_for_selector("text=/Finished 2,000 epochs in [0-9.]+ s/", timeout=90_000)
     wait_for_app_idle(page)
     # loss curves and forecast (Plotly's script loads when the page first needs it)
-    # (the gradient-conflict charts are folded in an expander beneath a plain sentence)
+    # (the gradient-conflict charts and the forecasts are folded, drawn once opened)
     page.wait_for_selector(".st-key-final_loss .main-svg", timeout=30_000)
+    page.get_by_text("Forecasts on the validation set").click()  # drawn once opened
     page.wait_for_selector(".st-key-forecast .main-svg", timeout=30_000)
     page.wait_for_function(  # the finished charts are Plotly's: the live view has gone
         "() => ![...document.querySelectorAll('.lse-live')].some(e => e.offsetParent)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.analysis.palette import conflict_fill
-from support.page import click, finish, graphs, train_tab
+from support.page import click, finish, graphs, open_expanders, train_tab
 
 # Trains in worker processes: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -16,6 +16,8 @@ def test_one_train_of_model_1_shows_every_shared_layer_affinity_and_a_suggestion
     click(at, "Train")
     finish(at)
     assert not at.exception
+    assert not graphs(at) and not at.dataframe[1:], "the detail is drawn only once opened"
+    open_expanders(at, "final_open", "final_graph_open")
     table = next(d.value for d in at.dataframe if "Epochs below 0" in d.value.columns)
     assert list(table["Layer"]) == ["conv1", "conv2", "conv3", "dense1", "dense2"]
     assert list(table["Parameters"]) == [104, 400, 1_568, 25_800, 20_100]

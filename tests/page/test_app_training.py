@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.training.history import has_conflict
-from support.page import TINY, click, finish, train_tab
+from support.page import TINY, click, finish, open_expanders, train_tab
 
 # Trains in worker processes or drives many page runs: left out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -18,13 +18,18 @@ def test_train_runs_in_a_worker_and_reports_the_outcome():
     finish(at)
     assert not at.exception
     assert any(s.value.startswith("Finished 25 epochs in") for s in at.success)
+    assert not at.error  # a finished run is told once, in green (it was also shown as an error)
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Run ") and "25 epochs" in c for c in captions)
-    final = next(d.value for d in at.dataframe if "Task" in d.value.columns)  # loss per task
+    final = next(t.value for t in at.table if "Task" in t.value.columns)  # loss per task
     assert list(final["Task"])[-1] == "total (sum)" and len(final) == 5
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Loss history (CSV)", "Trained model (.keras)"]
+    assert not any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
+    assert not any(s.label == "Validation window" for s in at.slider)
+    open_expanders(at, "final_open", "forecasts_open")  # each drawn once opened
     assert any(m.value == "**Gradient conflict between tasks**" for m in at.markdown)
+    assert any(s.label == "Validation window" for s in at.slider)
     assert at.session_state["train_batch"].handles[0].model_bytes()[:2] == b"PK"  # a zip
 
 

@@ -8,7 +8,16 @@ import pytest
 
 from components.shell.navigation import COMPARE, MODEL, TAB_KEY, TRAIN
 from components.shell.session import Session
-from support.page import TINY, chart_traces, click, finish, plotly_values, run_app, train_tab
+from support.page import (
+    TINY,
+    chart_traces,
+    click,
+    finish,
+    open_expanders,
+    plotly_values,
+    run_app,
+    train_tab,
+)
 
 # Tasks 1-2 and 3-4 each follow a signal of their own: a grouping worth finding.
 TWO_FAMILIES = {**TINY, "families": "2", "relatedness": "1"}
@@ -38,6 +47,7 @@ def test_a_runs_proposed_tree_is_trained_beside_its_model_and_nothing_shared():
     at = run_app(TWO_FAMILIES, tab=TRAIN)
     click(at, "Train")
     finish(at)
+    open_expanders(at, "final_open")
     assert "**A tree to try.**" in _texts(at)
     test = next(b for b in at.button if b.label.startswith("Test it: this model, the tree"))
     test.click().run()
@@ -103,6 +113,7 @@ def test_a_pcgrad_run_draws_the_conflict_its_projection_left_beside_the_conflict
     at = train_tab({**TINY, "method": "pcgrad"})
     click(at, "Train")
     finish(at)
+    open_expanders(at, "final_open")
     assert not at.exception
     assert any(c.value.startswith("This run stepped with **PCGrad**") for c in at.caption)
     final = at.get("plotly_chart")
@@ -118,5 +129,6 @@ def test_a_pcgrad_run_draws_the_conflict_its_projection_left_beside_the_conflict
     sum_run = train_tab(TINY)  # the plain sum: its chart has the found conflict alone
     click(sum_run, "Train")
     finish(sum_run)
+    open_expanders(sum_run, "final_open")
     names = {t.get("name") for c in sum_run.get("plotly_chart") for t in chart_traces(c)}
     assert "mean" in names and MEANS[1] not in names

@@ -61,6 +61,13 @@ def finish(at: AppTest, seconds: float = 120.0, key: str = "train_batch") -> Non
         at.run()
 
 
+def open_expanders(at: AppTest, *keys: str) -> None:
+    """Open the expanders keyed `keys` (each draws its content only while open) and rerun."""
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+
+
 def chart_traces(chart) -> list[dict]:
     """The traces of a drawn Plotly chart (an AppTest element), as the browser receives them."""
     return json.loads(chart.proto.spec)["data"]
