@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import psutil
 
 from models.workers.processes import memory_mb
+
+QUIET_CPU = 0.15  # CPU seconds per second below which the app counts as quiet
+QUIET_MAX_SECONDS = 60.0
 
 
 class TreeMemory:
@@ -43,6 +47,20 @@ class TreeMemory:
             children = []
         server = self.root.cpu_times()
         return server.user + server.system, sum(used(c) for c in children)
+
+    def wait_quiet(self, below: float = QUIET_CPU, longest: float = QUIET_MAX_SECONDS) -> float:
+        """Wait until the app is quiet: its processes used under `below` CPU seconds in the last
+        second (after a cold start, the workers have compiled their warm and ahead-of-time
+        specs); seconds waited, at most `longest`."""
+        start = time.perf_counter()
+        used = sum(self.cpu_seconds())
+        while time.perf_counter() - start < longest:
+            time.sleep(1.0)
+            now = sum(self.cpu_seconds())
+            if now - used < below:
+                break
+            used = now
+        return time.perf_counter() - start
 
     def _sample(self) -> None:
         while not self._stop.wait(0.2):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,8 +59,6 @@ FINISHED_TEXT = """() => [...document.querySelectorAll('[data-testid="stElementC
 
 BROWSERS_NICED = False
 SETTLE = True  # --click-on-load: press Train as soon as the pages have drawn
-QUIET_CPU = 0.15  # CPU seconds per second below which the app counts as quiet
-SETTLE_MAX_SECONDS = 60.0
 
 
 def _open(browser, url: str, query: str):
@@ -135,26 +132,12 @@ def _press_all_and_wait(pages, memory: TreeMemory | None) -> dict:
     }
 
 
-def _settle(memory: TreeMemory) -> float:
-    """Wait until the app is quiet (its processes used under QUIET_CPU s of CPU in the last
-    second: the pages' specs compiled ahead), as a class reads the page before the teacher
-    says "press Train"; seconds waited (at most SETTLE_MAX_SECONDS)."""
-    start = time.perf_counter()
-    used = sum(memory.cpu_seconds())
-    while time.perf_counter() - start < SETTLE_MAX_SECONDS:
-        time.sleep(1.0)
-        now = sum(memory.cpu_seconds())
-        if now - used < QUIET_CPU:
-            break
-        used = now
-    return time.perf_counter() - start
-
-
 def run_crowd(browser, url: str, queries: list[str], memory: TreeMemory | None = None) -> dict:
     pages = [_open(browser, url, q) for q in queries]
     try:
         if memory and SETTLE:
-            print(f"    the app was quiet {_settle(memory):.1f} s after the pages had loaded")
+            # as a class reads the page before the teacher says "press Train"
+            print(f"    the app was quiet {memory.wait_quiet():.1f} s after the pages had loaded")
         return _press_all_and_wait(pages, memory)
     finally:
         for page in pages:
