@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.shell.navigation import folded
 from components.shell.state import training_settings
 from models.analysis.palette import PLAIN_FILL, layer_colours, on_dark, text_colour
 from models.analysis.records import Analysis
@@ -33,50 +34,50 @@ def row_styler(fills: dict[str, str], column: str, dark: bool | None = None):
     return style
 
 
+def _grid(styled, key: str | None = None) -> None:
+    """A wide table in a grid: one line per row, scrolled sideways where the page is narrow."""
+    st.dataframe(styled, hide_index=True, width="stretch", key=key)
+
+
 def render_tables(analysis: Analysis, key: str = "layer_table") -> None:
-    """The layer table, then every call and the totals' derivation on demand."""
+    """The layer table, then every call, the costs and the totals' derivation in folds drawn
+    once opened."""
     fills = layer_colours(analysis)
     layers = layer_table(analysis)
-    st.dataframe(
-        layers.style.apply(row_styler(fills, "Layer"), axis=1).format({"Parameters": "{:,}"}),
-        hide_index=True,
-        width="stretch",
-        key=key,
-    )
+    styled = layers.style.apply(row_styler(fills, "Layer"), axis=1).format({"Parameters": "{:,}"})
+    _grid(styled, key)
     calls = call_table(analysis)
-    with st.expander(f"Every call ({len(calls)}) — shapes at each call"):
-        st.dataframe(
-            calls.style.apply(row_styler(fills, "Layer object"), axis=1),
-            hide_index=True,
-            width="stretch",
-        )
+    fold = folded(f"Every call ({len(calls)}) — shapes at each call", f"{key}_calls_open")
+    if fold is not None:
+        with fold:
+            _grid(calls.style.apply(row_styler(fills, "Layer object"), axis=1))
     cost = analysis.extra.get("cost")  # absent for an uploaded model (no call plan)
     if cost is not None:
-        _render_costs(cost, fills)
-    with st.expander("Where the totals come from"):
-        st.dataframe(
-            totals_table(analysis).style.format({"Parameters": "{:,}"}),
-            hide_index=True,
-            width="stretch",
-        )
+        _render_costs(cost, fills, key)
+    fold = folded("Where the totals come from", f"{key}_totals_open")
+    if fold is not None:
+        with fold:
+            _grid(totals_table(analysis).style.format({"Parameters": "{:,}"}))
 
 
-def _render_costs(cost, fills: dict) -> None:
+def _render_costs(cost, fills: dict, key: str) -> None:
     """Beyond parameters: what each layer object computes and keeps (the sentences on what
     sharing saves of it close the model's explanation)."""
+    fold = folded(
+        "Beyond parameters: compute, activations and optimizer state per layer",
+        f"{key}_costs_open",
+    )
+    if fold is None:
+        return
     batch = training_settings()[1].batch_size
-    with st.expander("Beyond parameters: compute, activations and optimizer state per layer"):
+    with fold:
         frame = pd.DataFrame(cost_rows(cost, batch))
         kb = [c for c in frame.columns if c.endswith("KB") or "KB (" in c]
         counts = [c for c in frame.columns if c not in kb and c != "Layer"]
-        st.dataframe(
-            frame.style.apply(row_styler(fills, "Layer"), axis=1).format(
-                {**dict.fromkeys(counts, "{:,}"), **dict.fromkeys(kb, "{:,.1f}")}
-            ),
-            hide_index=True,
-            width="stretch",
-            key="cost_table",
+        styled = frame.style.apply(row_styler(fills, "Layer"), axis=1).format(
+            {**dict.fromkeys(counts, "{:,}"), **dict.fromkeys(kb, "{:,.1f}")}
         )
+        _grid(styled, "cost_table")
         st.caption(
             "Per window (one sample): a layer called several times computes and keeps an "
             "output at every call, whatever it shares. Activations at the sidebar's batch "
