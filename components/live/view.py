@@ -147,12 +147,7 @@ def render_live(
         "replaced_by": replaced_by,
     }
     _LIVE(data=data, key=key, on_ended_change=functools.partial(_told_ended, batch, scope))
-    if replaced_by is not None:
-        return
-    due = batch.seconds_to_end()
-    if due is not None and due < SERVER_POLL_SECONDS:
-        # Due before the next poll: this poll waits for the end, so the outcome is drawn then,
-        # not up to a poll later, when the browser cannot say so first (a busy or slow one).
-        batch.wait(due + ENDING_SECONDS)
-    if batch.collect_if_done():  # seen by a poll: the end above, or a worker died mid-run
+    if (
+        replaced_by is None and batch.collect_if_done()
+    ):  # seen by a poll: say, a worker died mid-run
         st.rerun(scope="app")  # a keyed rerun is for callbacks only

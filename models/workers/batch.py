@@ -115,14 +115,6 @@ class Batch:
         """Block up to `seconds` for every job to end (the browser saw each one's last epoch)."""
         futures.wait([h.future for h in self.handles], timeout=seconds)
 
-    def seconds_to_end(self) -> float | None:
-        """When its last running job is due to end (`JobHandle.due_seconds`; 0 when every
-        job has ended; None while some job has not shown an epoch yet)."""
-        dues = [h.due_seconds() for h in self.handles if not h.done()]
-        if None in dues:
-            return None
-        return max(dues, default=0.0)
-
     def collect_if_done(self) -> bool:
         """Keep every job's outcome once all have ended; True when that just happened."""
         if self.outcomes is not None or not all(h.done() for h in self.handles):

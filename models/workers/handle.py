@@ -120,16 +120,6 @@ class JobHandle:
             return None
         return (time.time() - since) / done * (self.job.config.epochs - self._reader.epochs)
 
-    def due_seconds(self, now: float | None = None) -> float | None:
-        """Time to its last epoch at the speed seen since the worker started it: never early,
-        as that time includes compiling (None: not started, or no epoch yet). For deciding
-        whether to wait for the end; `seconds_left` is the estimate a person reads."""
-        started, done = self.run.started_at(), self._reader.epochs
-        if started is None or done <= 0:
-            return None
-        now = time.time() if now is None else now
-        return max(now - started, 0.0) / done * max(self.job.config.epochs - done, 0)
-
     def model_bytes(self) -> bytes | None:
         """The trained model as `.keras` file contents; None until a run finished or stopped
         (or once its files were cleared away, a while after it ended)."""

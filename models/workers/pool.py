@@ -237,6 +237,9 @@ class WorkerPool(WorkerUpkeep):
                 return
             worker.task = task
             compiling = 0.0 if task.key in worker.keys else task.compile_seconds
+            if task.key is not None and task.key not in worker.keys and not task.ahead:
+                # the costly case placement tries to avoid: a host's log shows how often
+                LOG.info("worker %d compiles a job's spec first", worker.process.pid)
             worker.free_at = None if task.seconds is None else now + task.seconds + compiling
             try:
                 worker.conn.send((task.fn, task.args))

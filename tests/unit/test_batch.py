@@ -43,9 +43,6 @@ class FakeHandle:
     def seconds_left(self):
         return 2.5 if self.epochs else None
 
-    def due_seconds(self):
-        return 0.1 * (10 - len(self.epochs)) if self.started_ and self.epochs else None
-
     def outcome(self):
         return self.outcome_
 
@@ -156,17 +153,3 @@ def test_a_bar_words_what_only_the_server_knows_and_the_time_left():
     assert waiting_text(running) == "" and left_text(running) == " · about 3 min 20 s left"
     assert left_text(Progress("", "running", 3, 60)) == ""  # no speed seen yet
     assert left_text(queued) == ""  # a queue's wait is not time left
-
-
-def test_a_batch_is_due_to_end_when_its_last_running_job_is():
-    service = FakeService()
-    batch = Batch.start(service, ["a", "b"], _jobs(2))
-    first, second = service.submitted
-    first.started_, first.epochs = True, [1.0] * 8
-    assert batch.seconds_to_end() is None  # the second has shown no epoch yet
-    second.started_, second.epochs = True, [1.0] * 5
-    assert abs(batch.seconds_to_end() - 0.5) < 1e-9  # the later of 0.2 s and 0.5 s
-    second.outcome_ = (_result("finished", [1.0] * 10), None)
-    assert abs(batch.seconds_to_end() - 0.2) < 1e-9  # an ended job waits for nothing
-    first.outcome_ = (_result("finished", [1.0] * 10), None)
-    assert batch.seconds_to_end() == 0.0

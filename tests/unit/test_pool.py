@@ -42,6 +42,14 @@ def test_a_job_goes_to_the_worker_that_ran_its_key(pool):
     assert pool.knowing("a") == [first] and pool.knowing("b") == [other]
 
 
+def test_a_job_that_lands_where_its_key_is_new_is_logged_once(pool, caplog):
+    with caplog.at_level("INFO", logger="lse.workers"):
+        worker = pool.submit(os.getpid, key="a").result(timeout=30)
+        pool.submit(os.getpid, key="a").result(timeout=30)  # known there now: not logged
+    said = [r.getMessage() for r in caplog.records if "compiles" in r.getMessage()]
+    assert said == [f"worker {worker} compiles a job's spec first"]
+
+
 def test_prepare_runs_on_an_idle_worker_once_per_key(pool):
     pool.prepare("spec", time.sleep, 0.1)
     _until(lambda: pool.knowing("spec"))

@@ -3,18 +3,10 @@ worker writes the server reads back, a line at a time, whatever moment it looks.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import Future
-
 import numpy as np
 import pandas as pd
 
-from models.data.toy_data import DataSpec
-from models.spec import ModelSpec
-from models.training.engine import TrainConfig
 from models.workers import protocol
-from models.workers.handle import JobHandle, Run
-from models.workers.jobs import TrainJob
 from models.workers.protocol import END_LINE, ProgressReader, ProgressWriter
 
 
@@ -62,24 +54,3 @@ def test_the_markers_say_when_a_run_started_and_that_it_should_stop(tmp_path):
     assert protocol.model_bytes(tmp_path) is None and protocol.model_error(tmp_path) is None
     protocol.write_model_error(tmp_path, "the disk is full")
     assert protocol.model_error(tmp_path) == "the disk is full"
-
-
-def test_a_runs_due_time_counts_from_the_workers_start_so_it_is_never_early(tmp_path):
-    job = TrainJob(ModelSpec(), DataSpec(), TrainConfig(epochs=60))
-    run = Run(job, tmp_path, tmp_path / "progress.csv", Future(), 60.0)
-    handle = JobHandle(1, run)
-    assert handle.due_seconds() is None  # not started
-    protocol.mark_started(tmp_path)
-    started = protocol.started_at(tmp_path)
-    with ProgressWriter(str(run.progress)) as out:
-        handle.rows()
-        assert handle.due_seconds() is None  # compiling: no epoch yet
-        out.write(20, _history(20))
-        handle.rows()
-        # 20 epochs in 2 s since the start: 40 more take 4 s at that speed
-        assert abs(handle.due_seconds(now=started + 2.0) - 4.0) < 1e-9
-        os.utime(tmp_path / protocol.STARTED_FILE, (started - 1.0, started - 1.0))
-        assert abs(handle.due_seconds(now=started + 2.0) - 6.0) < 1e-9  # slower: later
-        out.write(60, _history(60))
-        handle.rows()
-        assert handle.due_seconds() == 0.0  # every epoch in: only the hand-back is left
