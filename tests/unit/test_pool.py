@@ -3,7 +3,6 @@ is replaced by a spare before it leaves, and no worker leaves its temporary file
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import tempfile
@@ -14,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from models.workers.logs import LOGGER
 from models.workers.pool import WorkerPool
+from support.logs import worker_log
 
 # Starts worker processes (plain Python, no TensorFlow): a few seconds in all.
 
@@ -44,29 +43,11 @@ def test_a_job_goes_to_the_worker_that_ran_its_key(pool):
     assert pool.knowing("a") == [first] and pool.knowing("b") == [other]
 
 
-class _Said(logging.Handler):
-    """The workers' log records, read from the logger itself: the app's own handler, set up
-    by an earlier test in the run, stops them from reaching pytest's capture."""
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
 def test_a_job_that_lands_where_its_key_is_new_is_logged_once(pool):
-    logger, said = logging.getLogger(LOGGER), _Said()
-    level, logger.level = logger.level, logging.INFO
-    logger.addHandler(said)
-    try:
+    with worker_log() as said:
         worker = pool.submit(os.getpid, key="a").result(timeout=30)
         pool.submit(os.getpid, key="a").result(timeout=30)  # known there now: not logged
-    finally:
-        logger.removeHandler(said)
-        logger.level = level
-    compiles = [line for line in said.lines if "compiles" in line]
+    compiles = [line for line in said if "compiles" in line]
     assert compiles == [f"worker {worker} compiles a job's spec first"]
 
 
