@@ -102,11 +102,12 @@ def _maps_tensorflow(pid: int) -> bool:
 def main() -> None:
     with running_app() as url:
         server = server_pid(int(url.rsplit(":", 1)[1]))
-        visits = _visits(url, TreeMemory(server))
+        memory = TreeMemory(server)
+        visits = _visits(url, memory)
         server_mb = memory_mb(server, "pss")
         _train_once(url)
         time.sleep(IDLE_SECONDS)
-        idle_mb = TreeMemory(server).now()
+        idle_mb = memory.now()
         for process in [psutil.Process(server), *psutil.Process(server).children(recursive=True)]:
             print(
                 f"  pid {process.pid:>7}  {memory_mb(process.pid, 'pss'):6.0f} MB PSS  "

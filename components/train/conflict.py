@@ -69,17 +69,19 @@ def render_where_tasks_conflict(
             before()  # one caption: why this run has no conflict chart
         return
     table = _layer_table(spec, history) if layers else None
+    matrix = _usable_affinity(history, spec.n_tasks) if layers else None
     if table is not None:  # the Model tab's colours and the oracle's pick, opened or not
         cosines = tuple(zip(table["Layer"], table["Mean cosine"], strict=True))
         session.conflict_colours = (spec, cosines)
-        _remember_affinity(history, spec.n_tasks)
+        if matrix is not None:
+            remember_affinity(matrix)
     detail = folded("The detail: gradient cosines per layer, Φ and task affinity", f"{key}_open")
     if detail is not None:
         with detail:
             if before is not None:
                 before()
             if table is not None:
-                _per_layer(spec, history, table, layers, key, names)
+                _per_layer(spec, history, (table, layers, matrix), key, names)
     if table is None:
         return
     graph = folded("The graph, coloured by this run's conflict", f"{key}_graph_open")
@@ -96,14 +98,10 @@ def _usable_affinity(history: pd.DataFrame, n_tasks: int) -> np.ndarray | None:
     return matrix
 
 
-def _remember_affinity(history: pd.DataFrame, n_tasks: int) -> None:
-    """The run's task affinity, for the Compare tab's grouping oracle to mark its pick."""
-    matrix = _usable_affinity(history, n_tasks)
-    if matrix is not None:
-        remember_affinity(matrix)
-
-
-def _per_layer(spec: ModelSpec, history, table: pd.DataFrame, layers, key: str, names) -> None:
+def _per_layer(spec: ModelSpec, history, measured: tuple, key: str, names) -> None:
+    """The per-layer table and curves, the suggestion, and the affinity map; `measured`: the
+    run's (layer table, shared layers, affinity matrix or None when too poorly measured)."""
+    table, layers, matrix = measured
     n = len(report.measured(history))
     st.markdown("**Conflict per shared layer**")
     st.caption(LAYERS_EXPLAINED.format(n=n))
@@ -122,7 +120,8 @@ def _per_layer(spec: ModelSpec, history, table: pd.DataFrame, layers, key: str, 
     st.plotly_chart(layer_conflict_figure(history, layers), key=f"{key}_layers", config=CHART)
     suggestion = report.suggest(spec, table, n)
     _suggestion(suggestion, key)
-    _affinity(spec, history, n, key, names, suggestion)
+    if matrix is not None:
+        _affinity(spec, matrix, n, key, names, suggestion)
 
 
 def _suggestion(suggestion: report.Suggestion, key: str) -> None:
@@ -146,10 +145,7 @@ def _apply(spec: ModelSpec) -> None:
     st.rerun(scope="app")
 
 
-def _affinity(spec: ModelSpec, history, n: int, key: str, names, suggestion) -> None:
-    matrix = _usable_affinity(history, spec.n_tasks)
-    if matrix is None:
-        return
+def _affinity(spec: ModelSpec, matrix: np.ndarray, n: int, key: str, names, suggestion) -> None:
     st.markdown("**Task affinity**")
     st.caption(AFFINITY_EXPLAINED.format(n=n) + " " + report.affinity_reading(matrix, names))
     st.plotly_chart(affinity_figure(matrix, names), key=f"{key}_affinity", config=CHART)

@@ -1,6 +1,7 @@
 """DOT text to SVG or PNG bytes with the Graphviz `dot` program, when it is installed.
 
-The page draws graphs in the browser (no binary needed); only image downloads need `dot`.
+The page's graphs (`models.analysis.svg`) and the image downloads use it; where it is missing
+the browser lays the page's graphs out and only the DOT file can be downloaded.
 """
 
 from __future__ import annotations

@@ -236,8 +236,9 @@ class WorkerPool(WorkerUpkeep):
             else:
                 return
             worker.task = task
-            compiling = 0.0 if task.key in worker.keys else task.compile_seconds
-            if task.key is not None and task.key not in worker.keys and not task.ahead:
+            known = task.key in worker.keys
+            compiling = 0.0 if known else task.compile_seconds
+            if not known and task.key is not None and not task.ahead:
                 # the costly case placement tries to avoid: a host's log shows how often
                 LOG.info("worker %d compiles a job's spec first", worker.process.pid)
             worker.free_at = None if task.seconds is None else now + task.seconds + compiling
